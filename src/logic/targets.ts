@@ -1,0 +1,102 @@
+/**
+ * Every clinical threshold and window the rules use, with its source. These are defaults: a site
+ * may override any of them with CDS_TARGETS_FILE (validated at start-up), without code changes
+ * (clinical-rules.md §6, last bullet).
+ */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface Targets {
+  /** §4: induction while now < therapy start + this many calendar months. */
+  readonly inductionMonths: number;
+  readonly tacrolimus: {
+    /** §5: LN maintenance trough target, ng/mL, inclusive (KDIGO 2024; tacrolimus trough summary). */
+    readonly troughNgPerMl: Range;
+    /** §5: the latest level must be within this many days to be judged. */
+    readonly levelWindowDays: number;
+    /** §5: trough overdue when tacrolimus started ≥ this many days ago and no level in the window. */
+    readonly overdueAfterDays: number;
+  };
+  readonly mycophenolate: {
+    /** §5 daily dose ranges, mg/day, inclusive. MMF = mycophenolate mofetil; MPA = mycophenolic acid. */
+    readonly mmfMaintenanceMgPerDay: Range;
+    readonly mmfInductionMgPerDay: Range;
+    readonly mpaMaintenanceMgPerDay: Range;
+    readonly mpaInductionMgPerDay: Range;
+    /** Multitarget (with tacrolimus) in maintenance; in induction only the induction max applies. */
+    readonly mmfMultitargetMaintenanceMgPerDay: Range;
+    readonly mpaMultitargetMaintenanceMgPerDay: Range;
+    /** CellCept label: avoid > 1 g twice daily when eGFR < 25 mL/min/1.73 m². */
+    readonly renal: {
+      readonly egfrBelow: number;
+      readonly egfrWindowDays: number;
+      readonly mmfMaxMgPerDay: number;
+      readonly mpaMaxMgPerDay: number;
+    };
+    /** MPA trough: remission seen at about 2 mg/L (6.2 µmol/L). */
+    readonly mpaTroughMinMgPerL: number;
+    readonly mpaTroughWindowDays: number;
+    /** MPA AUC0-12: literature target 60–90 mg·h/L, not a guideline. */
+    readonly mpaAucMgHPerL: Range;
+    readonly mpaAucWindowDays: number;
+  };
+  readonly glucocorticoid: {
+    /** Prednisone-equivalent mg/day in maintenance; strictly above fires. */
+    readonly maintenanceMaxMgPerDay: number;
+    /** With tacrolimus + mycophenolate (multitarget regimen). */
+    readonly multitargetMaintenanceMaxMgPerDay: number;
+  };
+  readonly azathioprine: {
+    readonly maxMgPerKgPerDay: number;
+    readonly minMgPerKgPerDay: number;
+    /** "dose low" applies only during the first N months of azathioprine therapy. */
+    readonly lowDoseCheckMonths: number;
+    /** Body weight must be at most this many months old. */
+    readonly weightWindowMonths: number;
+  };
+  readonly discontinuation: {
+    /** ≥ 36 months of total immunosuppression recommended for proliferative LN. */
+    readonly minimumTherapyMonths: number;
+    /** patient-view looks back this far for a stop that already happened. */
+    readonly recentStopMonths: number;
+  };
+}
+
+export const DEFAULT_TARGETS: Targets = deepFreeze({
+  inductionMonths: 6,
+  tacrolimus: {
+    troughNgPerMl: { min: 4.0, max: 6.0 },
+    levelWindowDays: 90,
+    overdueAfterDays: 90,
+  },
+  mycophenolate: {
+    mmfMaintenanceMgPerDay: { min: 1500, max: 2000 },
+    mmfInductionMgPerDay: { min: 2000, max: 3000 },
+    mpaMaintenanceMgPerDay: { min: 1080, max: 1440 },
+    mpaInductionMgPerDay: { min: 1440, max: 2160 },
+    mmfMultitargetMaintenanceMgPerDay: { min: 500, max: 750 },
+    mpaMultitargetMaintenanceMgPerDay: { min: 360, max: 540 },
+    renal: { egfrBelow: 25, egfrWindowDays: 90, mmfMaxMgPerDay: 2000, mpaMaxMgPerDay: 1440 },
+    mpaTroughMinMgPerL: 2.0,
+    mpaTroughWindowDays: 90,
+    mpaAucMgHPerL: { min: 60, max: 90 },
+    mpaAucWindowDays: 180,
+  },
+  glucocorticoid: { maintenanceMaxMgPerDay: 7.5, multitargetMaintenanceMaxMgPerDay: 10 },
+  azathioprine: {
+    maxMgPerKgPerDay: 2.0,
+    minMgPerKgPerDay: 1.5,
+    lowDoseCheckMonths: 18,
+    weightWindowMonths: 12,
+  },
+  discontinuation: { minimumTherapyMonths: 36, recentStopMonths: 12 },
+});
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (typeof child === 'object' && child !== null) deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}
