@@ -1,0 +1,161 @@
+import { DEFAULT_TARGETS, type Targets } from './logic/targets';
+
+/**
+ * Configuration: parsed once from the environment at start-up, validated, typed and frozen
+ * (after fastify). Nothing reads `process.env` after this. Names: service-contract.md.
+ */
+export type AuthMode = 'required' | 'off';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly production: boolean;
+  readonly logLevel: string;
+  readonly auth: AuthMode;
+  readonly clientsFile?: string;
+  /** External base URL without trailing slash; the JWT `aud` is this + the path called. */
+  readonly publicUrl: string;
+  readonly targetsFile?: string;
+  readonly targets: Targets;
+  readonly databaseUrl?: string;
+  /** Embedded store directory when DATABASE_URL is not set. */
+  readonly dataDir: string;
+  /** Allowed browser origins; `*` in a port position matches any port (`http://localhost:*`). */
+  readonly corsOrigins: readonly string[];
+  readonly maxBodyBytes: number;
+  /** Whole-hook deadline: past it outstanding FHIR queries are aborted and the hook answers 412. */
+  readonly hookDeadlineMs: number;
+  /** Per FHIR query timeout. */
+  readonly fhirTimeoutMs: number;
+  /** How many `next` pages of one search are followed before giving up (412). */
+  readonly fhirMaxPages: number;
+}
+
+/** The CDS Hooks Sandbox (hosted and locally built) and localhost, for development only. */
+export const DEVELOPMENT_CORS_ORIGINS = Object.freeze([
+  'https://sandbox.cds-hooks.org',
+  'http://localhost:*',
+  'http://127.0.0.1:*',
+]);
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ConfigLoaders {
+  /** Reads and validates CDS_TARGETS_FILE over the defaults (throws ConfigError naming the field). */
+  readonly loadTargets?: (path: string) => Targets;
+}
+
+export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
+  const production = env.NODE_ENV === 'production';
+  const port = parseInteger(env, 'PORT', 3000, 0, 65535);
+  const auth = parseAuth(env.CDS_AUTH, production);
+  const targetsFile = nonEmpty(env.CDS_TARGETS_FILE);
+  const targets = targetsFile && loaders.loadTargets ? loaders.loadTargets(targetsFile) : DEFAULT_TARGETS;
+  const config: Config = {
+    port,
+    host: nonEmpty(env.HOST) ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    production,
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    auth,
+    clientsFile: nonEmpty(env.CDS_CLIENTS_FILE),
+    publicUrl: parsePublicUrl(env.CDS_PUBLIC_URL, port),
+    targetsFile,
+    targets,
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    dataDir: nonEmpty(env.CDS_DATA_DIR) ?? 'data/pglite',
+    corsOrigins: parseOrigins(env.CDS_CORS_ORIGINS, production),
+    maxBodyBytes: parseSize(env.CDS_MAX_BODY, 2 * 1024 * 1024),
+    hookDeadlineMs: parseInteger(env, 'CDS_HOOK_DEADLINE_MS', 2000, 100, 60000),
+    fhirTimeoutMs: parseInteger(env, 'CDS_FHIR_TIMEOUT_MS', 1500, 50, 60000),
+    fhirMaxPages: parseInteger(env, 'CDS_FHIR_MAX_PAGES', 10, 1, 1000),
+  };
+  return Object.freeze(config);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function parseAuth(value: string | undefined, production: boolean): AuthMode {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return production ? 'required' : 'off';
+  if (raw !== 'required' && raw !== 'off') {
+    throw new ConfigError(`CDS_AUTH must be "required" or "off", not "${raw}"`);
+  }
+  if (production && raw === 'off') {
+    throw new ConfigError('CDS_AUTH=off is not allowed with NODE_ENV=production');
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
+
+function parseLogLevel(value: string | undefined): string {
+  const level = nonEmpty(value)?.toLowerCase() ?? 'info';
+  if (!LOG_LEVELS.includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${level}"`);
+  }
+  return level;
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
+  }
+  return value;
+}
+
+function parsePublicUrl(value: string | undefined, port: number): string {
+  const raw = nonEmpty(value) ?? `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`CDS_PUBLIC_URL must be an absolute URL, not "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`CDS_PUBLIC_URL must be http(s), not "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function parseOrigins(value: string | undefined, production: boolean): readonly string[] {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return production ? [] : DEVELOPMENT_CORS_ORIGINS;
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') {
+      throw new ConfigError('CDS_CORS_ORIGINS must list origins; "*" is not allowed');
+    }
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`CDS_CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port])`);
+    }
+  }
+  return Object.freeze(origins);
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+function parseSize(value: string | undefined, fallback: number): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return fallback;
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/i.exec(raw);
+  const unit = SIZE_UNITS[(match?.[2] ?? 'b').toLowerCase()];
+  if (!match || unit === undefined) {
+    throw new ConfigError(`CDS_MAX_BODY must be a size such as 2mb, 500kb or 1048576, not "${raw}"`);
+  }
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (bytes < 1024) throw new ConfigError(`CDS_MAX_BODY must be at least 1kb, not "${raw}"`);
+  return bytes;
+}

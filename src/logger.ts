@@ -1,0 +1,26 @@
+import winston from 'winston';
+
+/**
+ * Structured JSON logs. Never PHI, tokens or JWTs: callers log opaque ids, codes and timings only,
+ * and the redaction format below is the safety net for anything that slips through.
+ */
+export type Logger = winston.Logger;
+
+export interface LoggerOptions {
+  readonly level: string;
+  /** Extra transports (tests capture output this way). Defaults to stdout. */
+  readonly transports?: winston.transport[];
+  readonly redact?: winston.Logform.Format;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const formats = [winston.format.timestamp(), winston.format.errors({ stack: false })];
+  if (options.redact) formats.push(options.redact);
+  formats.push(winston.format.json());
+  return winston.createLogger({
+    level: options.level,
+    format: winston.format.combine(...formats),
+    defaultMeta: { service: 'ln-cds-hooks' },
+    transports: options.transports ?? [new winston.transports.Console()],
+  });
+}
