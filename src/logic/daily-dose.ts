@@ -1,0 +1,289 @@
+/**
+ * Daily dose of one MedicationRequest from its FHIR R4 `Dosage` list
+ * (https://hl7.org/fhir/R4/dosage.html; clinical-rules.md §2 "Daily dose" and §7 "Doses").
+ *
+ * dose per administration (mass, or count × product strength) × administrations per day, summed
+ * over concurrent instructions. Whatever cannot be read with certainty gives no dose and a reason
+ * (no PHI: only structural facts, never values tied to a patient name or id).
+ */
+
+export type DailyDose =
+  | { readonly ok: true; readonly mgPerDay: number; readonly prn: boolean; readonly how: string }
+  | { readonly ok: false; readonly reason: string };
+
+export interface DailyDoseOptions {
+  /** Taper steps (different `sequence` values) are chosen by whose boundsPeriod contains now. */
+  readonly now: Date;
+  /** Product strength in mg per countable unit (tablet, capsule, `{pill}` …), from the classifier. */
+  readonly mgPerUnit?: number | undefined;
+  /** Strength in mg per mL for liquids (MMF suspension 200 mg/mL), when the product is one. */
+  readonly mgPerMl?: number | undefined;
+}
+
+/** §7: h = 1/24 d, wk = 7 d, mo = 30.4375 d, a = 365.25 d (UCUM-style `periodUnit` codes). */
+const DAYS_PER_PERIOD_UNIT: Readonly<Record<string, number>> = {
+  s: 1 / 86_400,
+  min: 1 / 1_440,
+  h: 1 / 24,
+  d: 1,
+  wk: 7,
+  mo: 30.4375,
+  a: 365.25,
+};
+
+/** §2: `timing.code` abbreviations (v3 GTSAbbreviation) → administrations per day. */
+const PER_DAY_BY_TIMING_CODE: Readonly<Record<string, number>> = {
+  QD: 1,
+  AM: 1,
+  PM: 1,
+  BID: 2,
+  TID: 3,
+  QID: 4,
+  QOD: 0.5,
+};
+
+/**
+ * Count units that mean "one unit of the product" (§2: the Sandbox sends `{pill}`; EHRs send
+ * tablet/TAB/CAP, v3 orderableDrugForm codes, or UCUM annotations such as `{tbl}`). Compared
+ * lower-case, braces stripped.
+ */
+const COUNT_UNITS: ReadonlySet<string> = new Set([
+  'tablet',
+  'tablets',
+  'tab',
+  'tabs',
+  'tbl',
+  'capsule',
+  'capsules',
+  'cap',
+  'caps',
+  'pill',
+  'pills',
+]);
+
+const VOLUME_UNITS: ReadonlySet<string> = new Set(['ml', 'milliliter', 'millilitre']);
+
+const UCUM = 'http://unitsofmeasure.org';
+const DOSE_RATE_TYPE = 'http://terminology.hl7.org/CodeSystem/dose-rate-type';
+
+export function computeDailyDose(
+  dosages: readonly fhir4.Dosage[] | undefined,
+  options: DailyDoseOptions,
+): DailyDose {
+  if (dosages === undefined || dosages.length === 0) return fail('no dosageInstruction');
+  const step = selectApplicableStep(dosages, options.now);
+  if (!step.ok) return step;
+
+  let mgPerDay = 0;
+  let prn = false;
+  const parts: string[] = [];
+  for (const dosage of step.dosages) {
+    const perAdministration = readDosePerAdministration(dosage, options);
+    if (!perAdministration.ok) return perAdministration;
+    const perDay = readAdministrationsPerDay(dosage.timing);
+    if (!perDay.ok) return perDay;
+    mgPerDay += perAdministration.mg * perDay.count;
+    prn ||= dosage.asNeededBoolean === true || dosage.asNeededCodeableConcept !== undefined;
+    parts.push(`${perAdministration.how} × ${perDay.how}`);
+  }
+  mgPerDay = Math.round(mgPerDay * 1e6) / 1e6;
+  const how = `${parts.join(' + ')} = ${formatNumber(mgPerDay)} mg/day${prn ? ' (as needed)' : ''}`;
+  return { ok: true, mgPerDay, prn, how };
+}
+
+type Step = { ok: true; dosages: readonly fhir4.Dosage[] } | { ok: false; reason: string };
+
+/**
+ * §2/§7: instructions with the same or no `sequence` are concurrent and add up; different
+ * `sequence` values are steps of a taper, and the one step whose boundsPeriod contains now applies.
+ * Unsequenced instructions next to several steps cannot be placed in time, so they give no dose.
+ */
+function selectApplicableStep(dosages: readonly fhir4.Dosage[], now: Date): Step {
+  const sequences = new Set<number>();
+  let unsequenced = 0;
+  for (const dosage of dosages) {
+    if (dosage.sequence === undefined) unsequenced += 1;
+    else sequences.add(dosage.sequence);
+  }
+  if (sequences.size <= 1) return { ok: true, dosages };
+  if (unsequenced > 0) return fail('taper steps mixed with unsequenced instructions');
+
+  const current: number[] = [];
+  for (const sequence of sequences) {
+    const stepDosages = dosages.filter((d) => d.sequence === sequence);
+    if (stepDosages.every((d) => boundsContain(d.timing?.repeat?.boundsPeriod, now))) {
+      current.push(sequence);
+    }
+  }
+  if (current.length !== 1) {
+    return fail(current.length === 0 ? 'no taper step covers now' : 'several taper steps cover now');
+  }
+  return { ok: true, dosages: dosages.filter((d) => d.sequence === current[0]) };
+}
+
+/** Inclusive on both ends; a step without a readable start cannot be placed in time. */
+function boundsContain(period: fhir4.Period | undefined, now: Date): boolean {
+  const start = parseFhirInstant(period?.start);
+  if (start === undefined || start.getTime() > now.getTime()) return false;
+  if (period?.end === undefined) return true;
+  const end = parseFhirInstant(period.end);
+  return end !== undefined && now.getTime() <= end.getTime();
+}
+
+type PerAdministration = { ok: true; mg: number; how: string } | { ok: false; reason: string };
+
+function readDosePerAdministration(dosage: fhir4.Dosage, options: DailyDoseOptions): PerAdministration {
+  const entries = dosage.doseAndRate ?? [];
+  const entry =
+    entries.find((e) =>
+      e.type?.coding?.some((c) => c.code === 'ordered' && (c.system ?? DOSE_RATE_TYPE) === DOSE_RATE_TYPE),
+    ) ?? entries[0];
+  if (entry === undefined) return fail('no doseAndRate');
+  if (entry.doseQuantity === undefined) {
+    return fail(entry.doseRange !== undefined ? 'dose given as a range' : 'no doseQuantity');
+  }
+  const quantity = entry.doseQuantity;
+  const value = quantity.value;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    return fail('dose value missing or not positive');
+  if (quantity.comparator !== undefined) return fail('dose with a comparator');
+
+  const unit = readUnit(quantity);
+  if (unit === undefined) return fail('dose without a unit');
+  const mg = convertMassToMg(value, unit);
+  if (mg !== undefined) return { ok: true, mg, how: `${formatNumber(value)} ${unit}` };
+
+  const bare = unit
+    .toLowerCase()
+    .replace(/^\{(.*)\}$/, '$1')
+    .trim();
+  if (COUNT_UNITS.has(bare)) {
+    const strength = options.mgPerUnit;
+    if (strength === undefined || !(strength > 0)) return fail('count dose without a product strength');
+    return {
+      ok: true,
+      mg: value * strength,
+      how: `${formatNumber(value)} × ${formatNumber(strength)} mg ${bare}`,
+    };
+  }
+  if (VOLUME_UNITS.has(bare)) {
+    const strength = options.mgPerMl;
+    if (strength === undefined || !(strength > 0)) return fail('volume dose without a mg/mL strength');
+    return {
+      ok: true,
+      mg: value * strength,
+      how: `${formatNumber(value)} mL × ${formatNumber(strength)} mg/mL`,
+    };
+  }
+  return fail('dose unit not recognised');
+}
+
+/** §7: the UCUM code when the system is UCUM, else the printable unit, else any code. */
+function readUnit(quantity: fhir4.Quantity): string | undefined {
+  const code = quantity.code?.trim();
+  const unit = quantity.unit?.trim();
+  if (code && quantity.system === UCUM) return code;
+  if (unit) return unit;
+  return code || undefined;
+}
+
+type PerDay = { ok: true; count: number; how: string } | { ok: false; reason: string };
+
+/**
+ * §2: `repeat.frequency` ÷ `period` when frequency is present, else `timing.code`. frequencyMax and
+ * periodMax are ignored (the stated regular schedule is the prescription); dayOfWeek changes the
+ * count in ways the frequency alone does not express, so it gives no dose.
+ */
+function readAdministrationsPerDay(timing: fhir4.Timing | undefined): PerDay {
+  if (timing === undefined) return fail('no timing');
+  const repeat = timing.repeat;
+  if (repeat?.frequency !== undefined) {
+    const { frequency, period, periodUnit } = repeat;
+    if (!(frequency > 0)) return fail('frequency not positive');
+    if (period === undefined || !(period > 0)) return fail('frequency without a period');
+    const days = periodUnit === undefined ? undefined : DAYS_PER_PERIOD_UNIT[periodUnit];
+    if (days === undefined) return fail('period unit not recognised');
+    if (repeat.dayOfWeek !== undefined && repeat.dayOfWeek.length > 0) return fail('dayOfWeek schedule');
+    const count = frequency / (period * days);
+    return { ok: true, count, how: `${formatNumber(frequency)}/${formatNumber(period)} ${periodUnit}` };
+  }
+  return readTimingCode(timing.code);
+}
+
+function readTimingCode(code: fhir4.CodeableConcept | undefined): PerDay {
+  const found = new Set<string>();
+  for (const coding of code?.coding ?? []) {
+    const key = normaliseAbbreviation(coding.code);
+    if (key !== undefined) found.add(key);
+  }
+  const fromText = normaliseAbbreviation(code?.text);
+  if (fromText !== undefined) found.add(fromText);
+  if (found.size === 0)
+    return fail(code === undefined ? 'no frequency and no timing code' : 'timing code not recognised');
+  if (found.size > 1) return fail('conflicting timing codes');
+  const key = [...found][0] ?? '';
+  const count = PER_DAY_BY_TIMING_CODE[key];
+  if (count === undefined) return fail('timing code not recognised');
+  return { ok: true, count, how: `${formatNumber(count)}/day (${key})` };
+}
+
+/** "BID", "bid", "b.i.d." → "BID"; anything not in the table → undefined. */
+function normaliseAbbreviation(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const key = raw.replace(/[.\s]/g, '').toUpperCase();
+  return key in PER_DAY_BY_TIMING_CODE ? key : undefined;
+}
+
+/** Mass dose units → mg (§2: mg / g / ug, with the mcg and µg spellings EHRs send). */
+const MG_PER_MASS_UNIT: Readonly<Record<string, number>> = {
+  mg: 1,
+  milligram: 1,
+  milligrams: 1,
+  g: 1000,
+  gram: 1000,
+  grams: 1000,
+  ug: 0.001,
+  mcg: 0.001,
+  µg: 0.001, // U+00B5 micro sign
+  μg: 0.001, // U+03BC Greek mu
+  microgram: 0.001,
+  micrograms: 0.001,
+};
+
+function convertMassToMg(value: number, unit: string): number | undefined {
+  const factor = MG_PER_MASS_UNIT[unit.toLowerCase()];
+  return factor === undefined ? undefined : value * factor;
+}
+
+/** §7: a date without a time is 00:00 UTC that day; a partial date is its first day. */
+function parseFhirInstant(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const partial = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(value);
+  const ms = partial
+    ? Date.UTC(Number(partial[1]), Number(partial[2] ?? '1') - 1, Number(partial[3] ?? '1'))
+    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+      ? Date.parse(value)
+      : NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+function fail(reason: string): { ok: false; reason: string } {
+  return { ok: false, reason };
+}
+
+function formatNumber(value: number): string {
+  return String(Math.round(value * 1e4) / 1e4);
+}
+
+/** §2 table: prednisone-equivalent mg — prednisone × 1, prednisolone × 1, methylprednisolone × 1.25. */
+export type Glucocorticoid = 'prednisone' | 'prednisolone' | 'methylprednisolone';
+
+export const PREDNISONE_EQUIVALENT_FACTOR: Readonly<Record<Glucocorticoid, number>> = Object.freeze({
+  prednisone: 1,
+  prednisolone: 1,
+  methylprednisolone: 1.25,
+});
+
+export function toPrednisoneEquivalentMg(drug: Glucocorticoid, mgPerDay: number): number {
+  return Math.round(mgPerDay * PREDNISONE_EQUIVALENT_FACTOR[drug] * 1e6) / 1e6;
+}
