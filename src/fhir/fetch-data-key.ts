@@ -1,0 +1,70 @@
+import type { DataKeyReader } from './data-keys';
+import { FhirQueryError, type FhirRequester } from './fhir-client';
+import { bundleResources, isFhirResource, nextLink, type FhirResource } from './prefetch';
+
+export interface FetchLimits {
+  /** Aborted at the hook's deadline (or when another required query failed). */
+  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
+  readonly maxPages: number;
+}
+
+export interface FetchResult {
+  readonly resources: FhirResource[];
+  readonly pages: number;
+}
+
+/**
+ * Runs one prefetch template (tokens already filled) against the FHIR server. `next` links are
+ * followed only for readers that need every page, at most `maxPages`, and only when they stay on
+ * the server's own base URL: a link elsewhere would receive the access token.
+ */
+export async function fetchDataKey(
+  requester: FhirRequester,
+  baseUrl: string,
+  query: string,
+  reader: DataKeyReader,
+  limits: FetchLimits,
+): Promise<FetchResult> {
+  const resources: FhirResource[] = [];
+  let url: string | undefined = query;
+  let pages = 0;
+  while (url !== undefined) {
+    if (pages === limits.maxPages) {
+      throw new FhirQueryError('bad-response', `more than ${limits.maxPages} pages`);
+    }
+    const body = await requester.get(url, AbortSignal.any([limits.signal, AbortSignal.timeout(limits.timeoutMs)]));
+    pages += 1;
+    if (!isFhirResource(body)) throw new FhirQueryError('bad-response', 'the answer is not a FHIR resource');
+    if (body.resourceType === 'OperationOutcome') throw new FhirQueryError('bad-response', 'OperationOutcome');
+    if (body.resourceType !== 'Bundle') {
+      if (!reader.resourceTypes.includes(body.resourceType)) {
+        throw new FhirQueryError('bad-response', `unexpected ${body.resourceType.slice(0, 64)}`);
+      }
+      resources.push(body);
+      return { resources, pages };
+    }
+    resources.push(...bundleResources(body));
+    const next = reader.pages === 'all' ? nextLink(body) : undefined;
+    if (next !== undefined && !isOnServer(next, baseUrl)) {
+      throw new FhirQueryError('bad-response', 'a next link points away from the FHIR server');
+    }
+    url = next;
+  }
+  return { resources, pages };
+}
+
+/** Same origin and under the base path (on a segment boundary). */
+export function isOnServer(url: string, baseUrl: string): boolean {
+  let target: URL;
+  let base: URL;
+  try {
+    target = new URL(url);
+    base = new URL(baseUrl);
+  } catch {
+    return false;
+  }
+  if (target.origin !== base.origin || target.username !== '' || target.password !== '') return false;
+  const basePath = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+  return `${target.pathname}/`.startsWith(basePath) || target.pathname === base.pathname;
+}

@@ -1,0 +1,190 @@
+import { CdsError } from '../errors';
+import type { HookRequest } from '../hooks/hook-request';
+import type { HookName, PatientRecord } from '../logic/patient-record';
+import { normaliseDraftOrders } from './draft-orders';
+import { DATA_KEYS, isDataKey, type DataKey } from './data-keys';
+import { fetchDataKey } from './fetch-data-key';
+import { FhirQueryError, type FhirQueryFailure, type FhirRequesterFactory } from './fhir-client';
+import { readPrefetchValue, type FhirResource } from './prefetch';
+
+export interface QueryTiming {
+  readonly key: DataKey;
+  readonly ms: number;
+  readonly pages: number;
+  readonly outcome: 'ok' | FhirQueryFailure;
+}
+
+export interface GatherOptions {
+  readonly hook: HookName;
+  /** The service's prefetch templates: what to read, and how to ask the FHIR server for it. */
+  readonly templates: Readonly<Record<string, string>>;
+  readonly requesterFactory: FhirRequesterFactory;
+  /** Whether `fhirServer` may be contacted (allowlist of the authenticated client). */
+  readonly isFhirServerAllowed: (url: string) => boolean;
+  /** The hook's deadline; aborts every outstanding query. */
+  readonly deadline: AbortSignal;
+  readonly timeoutMs: number;
+  readonly maxPages: number;
+  readonly now: () => number;
+}
+
+export interface GatheredRecord {
+  readonly record: PatientRecord;
+  /** Why data was left out or fetched; for the debug log, no PHI. */
+  readonly notes: string[];
+  readonly queries: QueryTiming[];
+}
+
+/**
+ * "Gather, then decide": one typed record from the prefetch, completed by parallel FHIR queries
+ * for what is missing or failed. Data a rule needs that can be had neither way is a 412 — never
+ * a card computed from half the record (a missing trough must not read as "no trough").
+ */
+export async function gatherPatientRecord(request: HookRequest, options: GatherOptions): Promise<GatheredRecord> {
+  const notes: string[] = [];
+  const found = new Map<DataKey, readonly FhirResource[]>();
+  const missing: DataKey[] = [];
+  for (const key of Object.keys(options.templates)) {
+    if (!isDataKey(key)) continue;
+    const value = request.prefetch?.[key];
+    if (value === undefined) {
+      missing.push(key);
+      continue;
+    }
+    const read = readPrefetchValue(value);
+    if (read.kind === 'unavailable') {
+      notes.push(`prefetch ${key}: ${read.reason}`);
+      missing.push(key);
+    } else if (!read.complete && DATA_KEYS[key].pages === 'all') {
+      notes.push(`prefetch ${key}: the Bundle has a next page; reading the whole result`);
+      missing.push(key);
+    } else {
+      found.set(key, read.resources);
+    }
+  }
+
+  const queries = missing.length === 0 ? [] : await fetchMissing(request, missing, options, found, notes);
+  return { record: assembleRecord(request, options.hook, found, notes), notes, queries };
+}
+
+async function fetchMissing(
+  request: HookRequest,
+  missing: readonly DataKey[],
+  options: GatherOptions,
+  found: Map<DataKey, readonly FhirResource[]>,
+  notes: string[],
+): Promise<QueryTiming[]> {
+  const required = missing.filter((key) => DATA_KEYS[key].required);
+  const { fhirServer } = request;
+  if (fhirServer === undefined) {
+    if (required.length > 0) {
+      throw new CdsError('data-unavailable', `Needed data was not prefetched and no fhirServer was given: ${required.join(', ')}`);
+    }
+    notes.push(`not prefetched, no fhirServer: ${missing.join(', ')}`);
+    return [];
+  }
+  if (!options.isFhirServerAllowed(fhirServer)) {
+    throw new CdsError('fhir-server-not-allowed', 'The fhirServer is not one this service may contact for this client');
+  }
+
+  const requester = options.requesterFactory({
+    baseUrl: fhirServer,
+    ...(request.fhirAuthorization ? { accessToken: request.fhirAuthorization.access_token } : {}),
+  });
+  const batch = new AbortController();
+  const signal = AbortSignal.any([options.deadline, batch.signal]);
+  const queries: QueryTiming[] = [];
+  const runOne = async (key: DataKey): Promise<void> => {
+    const started = options.now();
+    const reader = DATA_KEYS[key];
+    try {
+      const query = fillTemplate(options.templates[key] ?? '', request);
+      const result = await fetchDataKey(requester, fhirServer, query, reader, {
+        signal,
+        timeoutMs: options.timeoutMs,
+        maxPages: options.maxPages,
+      });
+      queries.push({ key, ms: options.now() - started, pages: result.pages, outcome: 'ok' });
+      found.set(key, result.resources);
+    } catch (error) {
+      const failure = error instanceof FhirQueryError ? error.failure : 'network';
+      queries.push({ key, ms: options.now() - started, pages: 0, outcome: failure });
+      if (!reader.required) {
+        notes.push(`fhir ${key}: ${failure}; not needed by any rule`);
+        return;
+      }
+      if (options.deadline.aborted) {
+        throw new CdsError('deadline-exceeded', `The FHIR server did not answer in time (${key})`, { cause: error });
+      }
+      throw new CdsError('data-unavailable', `Could not read ${key} from the FHIR server (${failure})`, { cause: error });
+    }
+  };
+  try {
+    await Promise.all(missing.map(runOne));
+  } finally {
+    // One failed query makes the record unusable: stop the others instead of leaving them running.
+    batch.abort();
+  }
+  return queries;
+}
+
+/** CDS Hooks 2.0 prefetch tokens; values are URL-encoded. */
+export function fillTemplate(template: string, request: HookRequest): string {
+  const practitioner = request.context.userId?.startsWith('Practitioner/')
+    ? request.context.userId.slice('Practitioner/'.length)
+    : '';
+  return template
+    .replaceAll('{{context.patientId}}', encodeURIComponent(request.context.patientId))
+    .replaceAll('{{userPractitionerId}}', encodeURIComponent(practitioner));
+}
+
+function assembleRecord(
+  request: HookRequest,
+  hook: HookName,
+  found: ReadonlyMap<DataKey, readonly FhirResource[]>,
+  notes: string[],
+): PatientRecord {
+  const { patientId } = request.context;
+  const all = (key: DataKey, type: string): FhirResource[] =>
+    (found.get(key) ?? []).filter((resource) => resource.resourceType === type);
+  const ofPatient = <T extends FhirResource>(resources: T[], what: string): T[] => {
+    const kept = resources.filter((resource) => isAboutPatient(resource, patientId));
+    if (kept.length < resources.length) notes.push(`${what}: left out ${resources.length - kept.length} of another patient`);
+    return kept;
+  };
+  const observations = (['tacrolimus', 'mpaTrough', 'mpaAuc', 'egfr', 'weight'] as const).flatMap((key) =>
+    all(key, 'Observation'),
+  );
+  const drafts = normaliseDraftOrders(hook === 'medication-prescribe' ? request.context.medications : request.context.draftOrders);
+  notes.push(...drafts.notes);
+  const patient = all('patient', 'Patient')[0];
+  return {
+    hook,
+    patientId,
+    ...(patient ? { patient: patient as unknown as fhir4.Patient } : {}),
+    conditions: ofPatient(all('conditions', 'Condition'), 'conditions') as unknown as fhir4.Condition[],
+    medicationRequests: ofPatient(all('medications', 'MedicationRequest'), 'medications') as unknown as fhir4.MedicationRequest[],
+    medications: all('medications', 'Medication') as unknown as fhir4.Medication[],
+    observations: ofPatient(dedupe(observations), 'observations') as unknown as fhir4.Observation[],
+    draftOrders: drafts.orders,
+    ...(request.context.selections ? { selections: request.context.selections } : {}),
+  };
+}
+
+/** A resource whose subject names another patient is not this patient's data (an EHR bug). */
+function isAboutPatient(resource: FhirResource, patientId: string): boolean {
+  const subject = resource.subject as { reference?: unknown } | undefined;
+  const reference = subject?.reference;
+  if (typeof reference !== 'string') return true;
+  return reference === `Patient/${patientId}` || reference.endsWith(`/Patient/${patientId}`);
+}
+
+function dedupe(resources: FhirResource[]): FhirResource[] {
+  const seen = new Set<string>();
+  return resources.filter((resource) => {
+    if (resource.id === undefined) return true;
+    if (seen.has(resource.id)) return false;
+    seen.add(resource.id);
+    return true;
+  });
+}

@@ -1,0 +1,69 @@
+import type { RequestHandler } from 'express';
+import type { Config } from '../config';
+import { CdsError } from '../errors';
+import type { FhirRequesterFactory } from '../fhir/fhir-client';
+import { gatherPatientRecord } from '../fhir/gather-record';
+import { decide } from '../logic/decide';
+import type { Logger } from '../logger';
+import type { HookRequestParser } from './hook-request';
+import type { ServiceDefinition } from './service-definitions';
+
+export interface HookHandlerDeps {
+  readonly config: Config;
+  readonly services: ReadonlyMap<string, ServiceDefinition>;
+  readonly parse: HookRequestParser;
+  readonly requesterFactory: FhirRequesterFactory;
+  /** Whether this request's client may point the service at `fhirServer`. */
+  readonly isFhirServerAllowed: (fhirServer: string, locals: Record<string, unknown>) => boolean;
+  readonly clock: () => Date;
+  readonly newId: () => string;
+  /** Monotonic milliseconds, for timings. */
+  readonly elapsed: () => number;
+  /** Told about every response's cards (issued-card store, metrics). Must not throw. */
+  readonly onCardsIssued?: (event: IssuedCardsEvent) => void;
+}
+
+export interface IssuedCardsEvent {
+  readonly serviceId: string;
+  readonly hookInstance: string;
+  readonly issuedAt: Date;
+  readonly cards: readonly { readonly uuid: string; readonly ruleCode: string }[];
+}
+
+/** POST /cds-services/{id}: validate, gather the record, decide once, answer the cards. */
+export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
+  return async (req, res) => {
+    const id = String(req.params.id);
+    const service = deps.services.get(id);
+    if (service === undefined) throw new CdsError('unknown-service', `No CDS service "${id.slice(0, 64)}"`);
+    res.locals.serviceId = service.id;
+    const request = deps.parse(req.body, service.hook);
+    res.locals.hookInstance = request.hookInstance;
+    const log = res.locals.logger as Logger;
+
+    const gathered = await gatherPatientRecord(request, {
+      hook: service.hook,
+      templates: service.prefetch,
+      requesterFactory: deps.requesterFactory,
+      isFhirServerAllowed: (url) => deps.isFhirServerAllowed(url, res.locals),
+      deadline: AbortSignal.timeout(deps.config.hookDeadlineMs),
+      timeoutMs: deps.config.fhirTimeoutMs,
+      maxPages: deps.config.fhirMaxPages,
+      now: deps.elapsed,
+    });
+    if (gathered.queries.length > 0) res.locals.fhirQueries = gathered.queries;
+
+    const now = deps.clock();
+    const decision = decide({ record: gathered.record, now, newId: deps.newId, targets: deps.config.targets });
+    const notes = [...gathered.notes, ...decision.notes];
+    if (notes.length > 0) log.debug('silent or adjusted', { notes });
+    res.locals.cardCount = decision.cards.length;
+    deps.onCardsIssued?.({
+      serviceId: service.id,
+      hookInstance: request.hookInstance,
+      issuedAt: now,
+      cards: decision.cards.map((card) => ({ uuid: card.uuid, ruleCode: card.source.topic?.code ?? 'unknown' })),
+    });
+    res.json({ cards: decision.cards });
+  };
+}
