@@ -1,3 +1,4 @@
+import type { ClientRegistration } from './auth/clients-file';
 import { DEFAULT_TARGETS, type Targets } from './logic/targets';
 
 /**
@@ -13,6 +14,8 @@ export interface Config {
   readonly logLevel: string;
   readonly auth: AuthMode;
   readonly clientsFile?: string;
+  /** The trusted CDS clients from CDS_CLIENTS_FILE (empty without one). */
+  readonly clients: readonly ClientRegistration[];
   /** External base URL without trailing slash; the JWT `aud` is this + the path called. */
   readonly publicUrl: string;
   readonly targetsFile?: string;
@@ -47,6 +50,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export interface ConfigLoaders {
   /** Reads and validates CDS_TARGETS_FILE over the defaults (throws ConfigError naming the field). */
   readonly loadTargets?: (path: string) => Targets;
+  /** Reads and validates CDS_CLIENTS_FILE (src/auth/clients-file.ts `loadClientsFile`). */
+  readonly loadClients?: (path: string, options: { readonly production: boolean }) => readonly ClientRegistration[];
 }
 
 export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
@@ -55,13 +60,16 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
   const auth = parseAuth(env.CDS_AUTH, production);
   const targetsFile = nonEmpty(env.CDS_TARGETS_FILE);
   const targets = targetsFile && loaders.loadTargets ? loaders.loadTargets(targetsFile) : DEFAULT_TARGETS;
+  const clientsFile = nonEmpty(env.CDS_CLIENTS_FILE);
+  const clients = parseClientsSetting(clientsFile, auth, production, loaders);
   const config: Config = {
     port,
     host: nonEmpty(env.HOST) ?? (production ? '0.0.0.0' : '127.0.0.1'),
     production,
     logLevel: parseLogLevel(env.LOG_LEVEL),
     auth,
-    clientsFile: nonEmpty(env.CDS_CLIENTS_FILE),
+    clientsFile,
+    clients,
     publicUrl: parsePublicUrl(env.CDS_PUBLIC_URL, port),
     targetsFile,
     targets,
@@ -94,6 +102,31 @@ function parseAuth(value: string | undefined, production: boolean): AuthMode {
 }
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
+
+/**
+ * Issue 4: NODE_ENV=production means CDS_AUTH=required and refuses to start without a valid
+ * clients file; CDS_AUTH=required without any trusted client could never answer anyone.
+ */
+function parseClientsSetting(
+  clientsFile: string | undefined,
+  auth: AuthMode,
+  production: boolean,
+  loaders: ConfigLoaders,
+): readonly ClientRegistration[] {
+  if (clientsFile === undefined) {
+    if (auth === 'required') {
+      throw new ConfigError(
+        `CDS_AUTH=required${production ? ' (NODE_ENV=production)' : ''} needs CDS_CLIENTS_FILE listing the trusted CDS clients`,
+      );
+    }
+    return Object.freeze([]);
+  }
+  const clients = loaders.loadClients ? loaders.loadClients(clientsFile, { production }) : Object.freeze([]);
+  if (auth === 'required' && loaders.loadClients && clients.length === 0) {
+    throw new ConfigError(`CDS_CLIENTS_FILE (${clientsFile}) lists no CDS client; CDS_AUTH=required would refuse everyone`);
+  }
+  return clients;
+}
 
 function parseLogLevel(value: string | undefined): string {
   const level = nonEmpty(value)?.toLowerCase() ?? 'info';

@@ -1,0 +1,64 @@
+import type { AuthMode } from '../config';
+import type { ClientRegistration } from './clients-file';
+import type { AuthenticatedClient } from './jwt-verifier';
+import { isLoopbackHost } from './loopback';
+
+/**
+ * Which `fhirServer`s the service may contact, and so hand a `fhirAuthorization` token to.
+ * CDS Hooks 2.0 lets the CDS client name any FHIR server; a service that followed blindly could be
+ * pointed at internal hosts (SSRF) or made to leak data requests, so we only talk to servers
+ * registered for the authenticated client (CDS_CLIENTS_FILE `fhirServers`). A disallowed server is
+ * never contacted; the caller answers 412.
+ */
+export interface FhirServerPolicyConfig {
+  readonly auth: AuthMode;
+  readonly production: boolean;
+  readonly clients: readonly ClientRegistration[];
+}
+
+export function isFhirServerAllowed(
+  fhirServer: string,
+  client: AuthenticatedClient | undefined,
+  config: FhirServerPolicyConfig,
+): boolean {
+  const candidate = parseServerUrl(fhirServer);
+  if (candidate === undefined) return false;
+  if (client !== undefined) return client.fhirServers.some((prefix) => matchesPrefix(candidate, prefix));
+  // Without an authenticated client: development only, loopback and registered servers.
+  if (config.auth === 'required' || config.production) return false;
+  if (isLoopbackHost(candidate.hostname)) return true;
+  return config.clients.some((registration) => registration.fhirServers.some((prefix) => matchesPrefix(candidate, prefix)));
+}
+
+/**
+ * An http(s) base URL with nothing that could make two spellings disagree about where the request
+ * goes: no user:password@ (`https://ehr.example.com@evil.com`), no query or fragment, and no
+ * percent-encoded `/`, `\` or `.` in the path (the FHIR server might decode `%2e%2e%2f` into `../`
+ * after our prefix check).
+ */
+function parseServerUrl(value: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.username !== '' || url.password !== '') return undefined;
+  if (url.search !== '' || url.hash !== '') return undefined;
+  if (/%(2f|5c|2e)/i.test(url.pathname)) return undefined;
+  return url;
+}
+
+/**
+ * Same origin (scheme, host, port — so `https://ehr.example.com.evil.com` is not
+ * `https://ehr.example.com`) and a path equal to the prefix's or below it on a segment boundary
+ * (`/fhir` covers `/fhir/r4` but not `/fhir-admin`).
+ */
+function matchesPrefix(candidate: URL, prefix: string): boolean {
+  const allowed = parseServerUrl(prefix);
+  if (allowed === undefined || allowed.origin !== candidate.origin) return false;
+  const base = allowed.pathname.replace(/\/+$/, '');
+  const path = candidate.pathname.replace(/\/+$/, '');
+  return path === base || path.startsWith(`${base}/`);
+}
