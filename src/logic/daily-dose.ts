@@ -163,7 +163,7 @@ function readDosePerAdministration(dosage: fhir4.Dosage, options: DailyDoseOptio
     return {
       ok: true,
       mg: value * strength,
-      how: `${formatNumber(value)} × ${formatNumber(strength)} mg ${bare}`,
+      how: `${formatNumber(value)} × ${formatNumber(strength)} mg ${displayUnit(quantity.unit, bare)}`,
     };
   }
   if (VOLUME_UNITS.has(bare)) {
@@ -185,6 +185,15 @@ function readUnit(quantity: fhir4.Quantity): string | undefined {
   if (code && quantity.system === UCUM) return code;
   if (unit) return unit;
   return code || undefined;
+}
+
+/** The printable unit when it is one of the count words ("tablet"), else the code ("tbl"). */
+function displayUnit(printable: string | undefined, bare: string): string {
+  const word = printable
+    ?.trim()
+    .toLowerCase()
+    .replace(/^\{(.*)\}$/, '$1');
+  return word !== undefined && COUNT_UNITS.has(word) ? word : bare;
 }
 
 type PerDay = { ok: true; count: number; how: string } | { ok: false; reason: string };

@@ -1,0 +1,242 @@
+/**
+ * Draft orders of the order hooks, read into R4 MedicationRequests (clinical-rules.md §2 "Draft
+ * orders ... in DSTU2 (`MedicationOrder`) and STU3 shape must be read as well as R4").
+ *
+ * Accepts order-select / order-sign `draftOrders` (a Bundle, possibly without `type`, as the CDS
+ * Hooks Sandbox sends it) and medication-prescribe `medications` (a Bundle or an array of
+ * resources or of entries). Pure: no I/O. Resources other than medication orders (ServiceRequest,
+ * NutritionOrder, …) are ignored; Medications that travel with the orders are returned so that a
+ * `medicationReference` can be resolved.
+ *
+ * Version mapping (https://hl7.org/fhir/R4/medicationrequest.html, "R3 ↔ R4" and DSTU2
+ * MedicationOrder): STU3 `context` → `encounter`, `requester.agent` → `requester`, dose[x]/rate[x]
+ * → `doseAndRate`; DSTU2 `patient` → `subject`, `dateWritten` → `authoredOn`, `prescriber` →
+ * `requester`, `reasonCodeableConcept` → `reasonCode`, `note` string → Annotation. DSTU2
+ * `dateEnded` has no R4 element and is not carried over (a stopped draft ends its drug now anyway).
+ */
+import {
+  asArray,
+  compact,
+  isObject,
+  readAnnotation,
+  readBoolean,
+  readCodeableConcept,
+  readDosage,
+  readList,
+  readNumber,
+  readPeriod,
+  readQuantity,
+  readRatio,
+  readReference,
+  readString,
+  type Json,
+} from './r4-elements';
+
+export interface DraftOrders {
+  readonly orders: fhir4.MedicationRequest[];
+  /** Medication resources sent alongside the orders (for `medicationReference`). */
+  readonly medications: fhir4.Medication[];
+  /** Why something was not read — for the debug log, never PHI. */
+  readonly notes: string[];
+}
+
+type Status = fhir4.MedicationRequest['status'];
+type Intent = fhir4.MedicationRequest['intent'];
+
+/** R4 statuses; STU3 MedicationRequest and DSTU2 MedicationOrder use a subset of the same codes. */
+const STATUSES: ReadonlySet<string> = new Set([
+  'active',
+  'on-hold',
+  'cancelled',
+  'completed',
+  'entered-in-error',
+  'stopped',
+  'draft',
+  'unknown',
+]);
+const INTENTS: ReadonlySet<string> = new Set([
+  'proposal',
+  'plan',
+  'order',
+  'original-order',
+  'reflex-order',
+  'filler-order',
+  'instance-order',
+  'option',
+]);
+
+/** R4 MedicationRequest elements that are arrays (a single object is wrapped). */
+const PASSED_THROUGH_ARRAYS = [
+  'identifier',
+  'instantiatesCanonical',
+  'instantiatesUri',
+  'basedOn',
+  'supportingInformation',
+  'insurance',
+  'detectedIssue',
+  'eventHistory',
+] as const;
+
+export function normaliseDraftOrders(input: unknown): DraftOrders {
+  const result: DraftOrders = { orders: [], medications: [], notes: [] };
+  collectResources(input, result.notes).forEach((resource, index) => {
+    if (!isObject(resource)) {
+      result.notes.push(`draft entry ${index}: not a resource`);
+      return;
+    }
+    switch (resource.resourceType) {
+      case 'MedicationRequest':
+        result.orders.push(readMedicationRequest(resource, index, result.notes));
+        return;
+      case 'MedicationOrder':
+        result.orders.push(readMedicationOrder(resource, index, result.notes));
+        return;
+      case 'Medication':
+        result.medications.push(readMedication(resource));
+        return;
+      case undefined:
+        result.notes.push(`draft entry ${index}: no resourceType`);
+        return;
+      default:
+        return; // not a medication order: no rule reads it
+    }
+  });
+  return result;
+}
+
+function collectResources(input: unknown, notes: string[]): unknown[] {
+  if (input === undefined || input === null) return [];
+  const items: unknown[] | undefined = Array.isArray(input)
+    ? (input as unknown[])
+    : isObject(input)
+      ? [input]
+      : undefined;
+  if (items === undefined) {
+    notes.push('draft orders: neither a Bundle nor an array');
+    return [];
+  }
+  return items.flatMap((item) => {
+    if (isObject(item) && item.resourceType === 'Bundle') {
+      return (asArray(item.entry) ?? []).map((entry) => (isObject(entry) ? entry.resource : entry));
+    }
+    // An array of Bundle entries rather than of resources.
+    if (isObject(item) && item.resourceType === undefined && isObject(item.resource)) return [item.resource];
+    return [item];
+  });
+}
+
+function readStatus(value: unknown, index: number, notes: string[]): Status {
+  const status = readString(value)?.trim().toLowerCase();
+  if (status === undefined) return 'draft'; // it is a draft order of this hook
+  if (STATUSES.has(status)) return status as Status;
+  notes.push(`draft entry ${index}: status not recognised, read as unknown`);
+  return 'unknown';
+}
+
+function readIntent(value: unknown): Intent {
+  const intent = readString(value)?.trim().toLowerCase();
+  return intent !== undefined && INTENTS.has(intent) ? (intent as Intent) : 'order';
+}
+
+/** R4 as is, STU3 mapped; single objects where R4 has arrays are wrapped. */
+function readMedicationRequest(raw: Json, index: number, notes: string[]): fhir4.MedicationRequest {
+  const rest: Record<string, unknown> = { ...raw };
+  for (const key of ['context', 'definition', 'contained']) delete rest[key];
+  for (const key of PASSED_THROUGH_ARRAYS) if (rest[key] !== undefined) rest[key] = asArray(rest[key]);
+  const requester =
+    isObject(raw.requester) && isObject(raw.requester.agent) ? raw.requester.agent : raw.requester;
+  return {
+    ...rest,
+    ...compact<fhir4.MedicationRequest>({
+      resourceType: 'MedicationRequest',
+      id: readString(raw.id),
+      status: readStatus(raw.status, index, notes),
+      intent: readIntent(raw.intent),
+      category: readList(raw.category, readCodeableConcept),
+      subject: readReference(raw.subject) ?? {},
+      encounter: readReference(raw.encounter ?? raw.context),
+      requester: readReference(requester),
+      authoredOn: readString(raw.authoredOn),
+      reasonCode: readList(raw.reasonCode, readCodeableConcept),
+      reasonReference: readList(raw.reasonReference, readReference),
+      note: readList(raw.note, readAnnotation),
+      dosageInstruction: readList(raw.dosageInstruction, readDosage),
+      dispenseRequest: readDispenseRequest(raw.dispenseRequest),
+      ...readMedicationChoice(raw),
+    }),
+  };
+}
+
+/** DSTU2 MedicationOrder → R4 MedicationRequest, element by element (no DSTU2 leftovers). */
+function readMedicationOrder(raw: Json, index: number, notes: string[]): fhir4.MedicationRequest {
+  return compact<fhir4.MedicationRequest>({
+    resourceType: 'MedicationRequest',
+    id: readString(raw.id),
+    status: readStatus(raw.status, index, notes),
+    intent: 'order',
+    subject: readReference(raw.patient ?? raw.subject) ?? {},
+    encounter: readReference(raw.encounter),
+    requester: readReference(raw.prescriber),
+    authoredOn: readString(raw.dateWritten),
+    reasonCode: readList(raw.reasonCodeableConcept, readCodeableConcept),
+    reasonReference: readList(raw.reasonReference, readReference),
+    note: readList(raw.note, readAnnotation),
+    dosageInstruction: readList(raw.dosageInstruction, readDosage),
+    dispenseRequest: readDispenseRequest(raw.dispenseRequest),
+    priorPrescription: readReference(raw.priorPrescription),
+    ...readMedicationChoice(raw),
+  });
+}
+
+function readMedicationChoice(
+  raw: Json,
+): Pick<fhir4.MedicationRequest, 'medicationCodeableConcept' | 'medicationReference' | 'contained'> {
+  const contained = readList(raw.contained, (item) =>
+    isObject(item) && item.resourceType === 'Medication' ? readMedication(item) : undefined,
+  );
+  return compact({
+    medicationCodeableConcept: readCodeableConcept(raw.medicationCodeableConcept),
+    medicationReference: readReference(raw.medicationReference),
+    contained,
+  });
+}
+
+/** `validityPeriod` is only how long the prescription may be filled (§4); kept for the update. */
+function readDispenseRequest(value: unknown): fhir4.MedicationRequestDispenseRequest | undefined {
+  if (!isObject(value)) return undefined;
+  const rest: Record<string, unknown> = { ...value };
+  for (const key of ['medicationCodeableConcept', 'medicationReference']) delete rest[key]; // DSTU2
+  return {
+    ...rest,
+    ...compact<fhir4.MedicationRequestDispenseRequest>({
+      validityPeriod: readPeriod(value.validityPeriod),
+      numberOfRepeatsAllowed: readNumber(value.numberOfRepeatsAllowed),
+      quantity: readQuantity(value.quantity),
+      expectedSupplyDuration: readQuantity(value.expectedSupplyDuration),
+    }),
+  };
+}
+
+/**
+ * Medication of any version: R4 `ingredient[].strength`, STU3 `ingredient[].amount`, DSTU2
+ * `product.form` / `product.ingredient[].item` + `amount`.
+ */
+function readMedication(raw: Json): fhir4.Medication {
+  const product = isObject(raw.product) ? raw.product : undefined;
+  return compact<fhir4.Medication>({
+    resourceType: 'Medication',
+    id: readString(raw.id),
+    code: readCodeableConcept(raw.code),
+    form: readCodeableConcept(raw.form ?? product?.form),
+    ingredient: readList(raw.ingredient ?? product?.ingredient, (item) =>
+      isObject(item)
+        ? compact<fhir4.MedicationIngredient>({
+            itemCodeableConcept: readCodeableConcept(item.itemCodeableConcept),
+            itemReference: readReference(item.itemReference ?? item.item),
+            isActive: readBoolean(item.isActive),
+            strength: readRatio(item.strength ?? item.amount),
+          })
+        : undefined,
+    ),
+  });
+}

@@ -1,0 +1,218 @@
+/**
+ * Tolerant readers that turn FHIR data types of any version (DSTU2, STU3, R4) received as JSON
+ * into well-typed R4 elements, so the pure rules never meet a string where they expect an array.
+ * A value of the wrong JSON type is dropped (and the rule that needed it stays silent); a single
+ * object where R4 has an array is wrapped (the CDS Hooks Sandbox sends `category` and
+ * `reasonCode` as single objects).
+ */
+
+export type Json = Readonly<Record<string, unknown>>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** undefined stays undefined, an array stays, anything else becomes a one-item array. */
+export function asArray(value: unknown): readonly unknown[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  return Array.isArray(value) ? (value as unknown[]) : [value];
+}
+
+export function readString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+export function readNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function readBoolean(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/** Maps an array-or-single value through a reader, dropping unreadable items; undefined if none. */
+export function readList<T>(value: unknown, read: (item: unknown) => T | undefined): T[] | undefined {
+  const items = asArray(value)
+    ?.map(read)
+    .filter((item): item is T => item !== undefined);
+  return items && items.length > 0 ? items : undefined;
+}
+
+/** Copies the defined entries only (exactOptionalPropertyTypes-friendly, no `undefined` keys). */
+export function compact<T extends object>(value: { [K in keyof T]: T[K] | undefined }): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = item;
+  return out as T;
+}
+
+export function readCoding(value: unknown): fhir4.Coding | undefined {
+  if (!isObject(value)) return undefined;
+  const coding = compact<fhir4.Coding>({
+    system: readString(value.system),
+    version: readString(value.version),
+    code: readString(value.code),
+    display: readString(value.display),
+    userSelected: readBoolean(value.userSelected),
+  });
+  return coding.code !== undefined || coding.display !== undefined ? coding : undefined;
+}
+
+export function readCodeableConcept(value: unknown): fhir4.CodeableConcept | undefined {
+  if (!isObject(value)) return undefined;
+  const concept = compact<fhir4.CodeableConcept>({
+    coding: readList(value.coding, readCoding),
+    text: readString(value.text),
+  });
+  return concept.coding !== undefined || concept.text !== undefined ? concept : undefined;
+}
+
+const COMPARATORS: ReadonlySet<string> = new Set(['<', '<=', '>=', '>']);
+
+export function readQuantity(value: unknown): fhir4.Quantity | undefined {
+  if (!isObject(value)) return undefined;
+  const comparator = readString(value.comparator);
+  const known = comparator === undefined || COMPARATORS.has(comparator);
+  return compact<fhir4.Quantity>({
+    // A value behind an unknown comparator cannot be read with certainty: drop it.
+    value: known ? readNumber(value.value) : undefined,
+    comparator: known ? (comparator as fhir4.Quantity['comparator']) : undefined,
+    unit: readString(value.unit),
+    system: readString(value.system),
+    code: readString(value.code),
+  });
+}
+
+export function readRange(value: unknown): fhir4.Range | undefined {
+  if (!isObject(value)) return undefined;
+  return compact<fhir4.Range>({ low: readQuantity(value.low), high: readQuantity(value.high) });
+}
+
+export function readRatio(value: unknown): fhir4.Ratio | undefined {
+  if (!isObject(value)) return undefined;
+  return compact<fhir4.Ratio>({
+    numerator: readQuantity(value.numerator),
+    denominator: readQuantity(value.denominator),
+  });
+}
+
+export function readPeriod(value: unknown): fhir4.Period | undefined {
+  if (!isObject(value)) return undefined;
+  const period = compact<fhir4.Period>({ start: readString(value.start), end: readString(value.end) });
+  return period.start !== undefined || period.end !== undefined ? period : undefined;
+}
+
+export function readReference(value: unknown): fhir4.Reference | undefined {
+  if (!isObject(value)) return undefined;
+  const reference = compact<fhir4.Reference>({
+    reference: readString(value.reference),
+    type: readString(value.type),
+    display: readString(value.display),
+  });
+  return reference.reference !== undefined || reference.display !== undefined ? reference : undefined;
+}
+
+export function readAnnotation(value: unknown): fhir4.Annotation | undefined {
+  if (typeof value === 'string') return { text: value }; // DSTU2 `note` is a string
+  if (!isObject(value)) return undefined;
+  const text = readString(value.text);
+  return text === undefined ? undefined : compact<fhir4.Annotation>({ text, time: readString(value.time) });
+}
+
+type PeriodUnit = NonNullable<fhir4.TimingRepeat['periodUnit']>;
+const UNITS_OF_TIME: ReadonlySet<string> = new Set(['s', 'min', 'h', 'd', 'wk', 'mo', 'a']);
+
+function readUnitOfTime(value: unknown): PeriodUnit | undefined {
+  const unit = readString(value);
+  return unit !== undefined && UNITS_OF_TIME.has(unit) ? (unit as PeriodUnit) : undefined;
+}
+
+/**
+ * Timing of any version. DSTU2 spells `periodUnits` / `durationUnits`, names a bounds duration
+ * `boundsQuantity` and has a single `when`.
+ */
+export function readTiming(value: unknown): fhir4.Timing | undefined {
+  if (!isObject(value)) return undefined;
+  const raw = isObject(value.repeat) ? value.repeat : undefined;
+  const repeat =
+    raw &&
+    compact<fhir4.TimingRepeat>({
+      boundsPeriod: readPeriod(raw.boundsPeriod),
+      boundsDuration: readQuantity(raw.boundsDuration ?? raw.boundsQuantity),
+      boundsRange: readRange(raw.boundsRange),
+      count: readNumber(raw.count),
+      countMax: readNumber(raw.countMax),
+      duration: readNumber(raw.duration),
+      durationMax: readNumber(raw.durationMax),
+      durationUnit: readUnitOfTime(raw.durationUnit ?? raw.durationUnits),
+      frequency: readNumber(raw.frequency),
+      frequencyMax: readNumber(raw.frequencyMax),
+      period: readNumber(raw.period),
+      periodMax: readNumber(raw.periodMax),
+      // An unrecognised unit is kept out: the dose reader then reports "period unit not recognised".
+      periodUnit: readUnitOfTime(raw.periodUnit ?? raw.periodUnits),
+      dayOfWeek: readList(raw.dayOfWeek, readString) as fhir4.TimingRepeat['dayOfWeek'],
+      timeOfDay: readList(raw.timeOfDay, readString),
+      when: readList(raw.when, readString) as fhir4.TimingRepeat['when'],
+      offset: readNumber(raw.offset),
+    });
+  return compact<fhir4.Timing>({
+    event: readList(value.event, readString),
+    repeat,
+    code: readCodeableConcept(value.code),
+  });
+}
+
+const DOSE_AND_RATE_KEYS = [
+  'doseQuantity',
+  'doseSimpleQuantity',
+  'doseRange',
+  'rateQuantity',
+  'rateRatio',
+  'rateRange',
+];
+
+function readDoseAndRate(value: unknown): fhir4.DosageDoseAndRate | undefined {
+  if (!isObject(value)) return undefined;
+  const entry = compact<fhir4.DosageDoseAndRate>({
+    type: readCodeableConcept(value.type),
+    doseQuantity: readQuantity(value.doseQuantity ?? value.doseSimpleQuantity),
+    doseRange: readRange(value.doseRange),
+    rateQuantity: readQuantity(value.rateQuantity),
+    rateRatio: readRatio(value.rateRatio),
+    rateRange: readRange(value.rateRange),
+  });
+  return Object.keys(entry).length > 0 ? entry : undefined;
+}
+
+/**
+ * Dosage of any version into R4: STU3 and DSTU2 carry dose[x] / rate[x] on the Dosage itself,
+ * R4 moved them into `doseAndRate[]`. DSTU2 `additionalInstructions` is one CodeableConcept.
+ */
+export function readDosage(value: unknown): fhir4.Dosage | undefined {
+  if (!isObject(value)) return undefined;
+  const hasTopLevelDose = DOSE_AND_RATE_KEYS.some((key) => value[key] !== undefined);
+  const doseAndRate =
+    value.doseAndRate !== undefined
+      ? readList(value.doseAndRate, readDoseAndRate)
+      : hasTopLevelDose
+        ? readList(value, readDoseAndRate)
+        : undefined;
+  return compact<fhir4.Dosage>({
+    sequence: readNumber(value.sequence),
+    text: readString(value.text),
+    additionalInstruction: readList(
+      value.additionalInstruction ?? value.additionalInstructions,
+      readCodeableConcept,
+    ),
+    patientInstruction: readString(value.patientInstruction),
+    timing: readTiming(value.timing),
+    asNeededBoolean: readBoolean(value.asNeededBoolean),
+    asNeededCodeableConcept: readCodeableConcept(value.asNeededCodeableConcept),
+    site: readCodeableConcept(value.site ?? value.siteCodeableConcept),
+    route: readCodeableConcept(value.route),
+    method: readCodeableConcept(value.method),
+    doseAndRate,
+    maxDosePerPeriod: readRatio(value.maxDosePerPeriod),
+    maxDosePerAdministration: readQuantity(value.maxDosePerAdministration),
+  });
+}
