@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { redactSecrets } from './logging/redact';
 
 /**
  * Structured JSON logs. Never PHI, tokens or JWTs: callers log opaque ids, codes and timings only,
@@ -10,12 +11,13 @@ export interface LoggerOptions {
   readonly level: string;
   /** Extra transports (tests capture output this way). Defaults to stdout. */
   readonly transports?: winston.transport[];
+  /** Defaults to `redactSecrets()` (src/logging/redact.ts): always on unless a test swaps it. */
   readonly redact?: winston.Logform.Format;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const formats = [winston.format.timestamp(), winston.format.errors({ stack: false })];
-  if (options.redact) formats.push(options.redact);
+  formats.push(options.redact ?? redactSecrets());
   formats.push(winston.format.json());
   return winston.createLogger({
     level: options.level,
