@@ -1,0 +1,52 @@
+/**
+ * The schema, as an append-only list of plain SQL migrations run by both PGlite and PostgreSQL.
+ * Never edit an applied migration: add a new one. Applied versions are tracked in
+ * schema_migrations (see migrate.ts).
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'issued cards, feedback, jwt replay cache',
+    sql: `
+      CREATE TABLE issued_cards (
+        uuid          text PRIMARY KEY,
+        service_id    text NOT NULL,
+        rule_code     text NOT NULL,
+        hook_instance text NOT NULL,
+        issued_at     timestamptz NOT NULL
+      );
+      CREATE INDEX issued_cards_rule_code_idx ON issued_cards (rule_code);
+
+      -- One row per distinct feedback item; the unique key makes a re-sent item a no-op
+      -- (CDS Hooks 2.0 §Feedback: a service "may receive feedback for the same card instance
+      -- multiple times"). card_uuid is deliberately not a foreign key: feedback may name a card
+      -- recorded later (issued-card writes are batched) or never issued by this service.
+      CREATE TABLE feedback (
+        id                      bigserial PRIMARY KEY,
+        service_id              text NOT NULL,
+        card_uuid               text NOT NULL,
+        outcome                 text NOT NULL CHECK (outcome IN ('accepted', 'overridden')),
+        outcome_at              timestamptz NOT NULL,
+        accepted_suggestions    jsonb NOT NULL DEFAULT '[]'::jsonb,
+        override_reason_system  text,
+        override_reason_code    text,
+        override_reason_display text,
+        has_user_comment        boolean NOT NULL DEFAULT false,
+        received_at             timestamptz NOT NULL,
+        CONSTRAINT feedback_once UNIQUE (card_uuid, outcome, outcome_at)
+      );
+
+      CREATE TABLE jwt_replay (
+        key        text PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX jwt_replay_expires_at_idx ON jwt_replay (expires_at);
+    `,
+  },
+];

@@ -1,0 +1,169 @@
+import { applyMigrations } from './migrate';
+import { MIGRATIONS } from './migrations';
+import { buildFeedbackReport } from './feedback-report';
+import type { FeedbackOutcomeRow, IssuedCountRow, OverrideReasonRow } from './feedback-report';
+import type { SqlClient } from './sql-client';
+import type { FeedbackRecord, IssuedCard, RecordFeedbackResult, Store } from './store';
+
+/** Expired jti rows are purged at most this often (they are never consulted once expired). */
+const REPLAY_PURGE_INTERVAL_MS = 60_000;
+
+/** Rows per INSERT when recording issued cards: 5 parameters each, far below PostgreSQL's 65535. */
+const ISSUED_CARDS_PER_INSERT = 500;
+
+interface IssuedCardRow {
+  uuid: string;
+  service_id: string;
+  rule_code: string;
+  hook_instance: string;
+  issued_at: Date;
+}
+
+function insertIssuedCardsSql(rowCount: number): string {
+  const values = Array.from({ length: rowCount }, (_, row) => {
+    const base = row * 5;
+    return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::timestamptz)`;
+  });
+  return (
+    'INSERT INTO issued_cards (uuid, service_id, rule_code, hook_instance, issued_at) VALUES ' +
+    `${values.join(', ')} ON CONFLICT (uuid) DO NOTHING`
+  );
+}
+
+const INSERT_FEEDBACK_SQL = `
+  INSERT INTO feedback (service_id, card_uuid, outcome, outcome_at, accepted_suggestions,
+                        override_reason_system, override_reason_code, override_reason_display,
+                        has_user_comment, received_at)
+  VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb, $6, $7, $8, $9, $10::timestamptz)
+  ON CONFLICT ON CONSTRAINT feedback_once DO NOTHING
+  RETURNING id`;
+
+const ISSUED_COUNTS_SQL = `
+  SELECT rule_code, count(*)::int AS issued FROM issued_cards GROUP BY rule_code`;
+
+// Attribution happens when reading: a card recorded after its feedback is still attributed.
+const OUTCOME_COUNTS_SQL = `
+  SELECT ic.rule_code, f.outcome, count(DISTINCT f.card_uuid)::int AS cards
+  FROM feedback f LEFT JOIN issued_cards ic ON ic.uuid = f.card_uuid
+  GROUP BY ic.rule_code, f.outcome`;
+
+const OVERRIDE_REASON_COUNTS_SQL = `
+  SELECT ic.rule_code, f.override_reason_system, f.override_reason_code,
+         max(f.override_reason_display) AS override_reason_display,
+         count(DISTINCT f.card_uuid)::int AS cards
+  FROM feedback f LEFT JOIN issued_cards ic ON ic.uuid = f.card_uuid
+  WHERE f.outcome = 'overridden'
+  GROUP BY ic.rule_code, f.override_reason_system, f.override_reason_code`;
+
+// A row is (re)claimed only when absent or expired: exactly one of several racing replicas gets
+// a row back, so exactly one accepts the token.
+const REMEMBER_JTI_SQL = `
+  INSERT INTO jwt_replay (key, expires_at) VALUES ($1, $2::timestamptz)
+  ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at
+    WHERE jwt_replay.expires_at <= $3::timestamptz
+  RETURNING key`;
+
+export interface SqlStoreOptions {
+  /** Injected clock (receipt times, jti expiry); never read directly. */
+  readonly now: () => Date;
+}
+
+/** The one Store implementation, over PGlite or PostgreSQL alike. */
+export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Store {
+  let lastReplayPurge = Number.NEGATIVE_INFINITY;
+
+  async function purgeExpiredJtis(now: Date): Promise<void> {
+    if (now.getTime() - lastReplayPurge < REPLAY_PURGE_INTERVAL_MS) return;
+    lastReplayPurge = now.getTime();
+    await client.query('DELETE FROM jwt_replay WHERE expires_at <= $1::timestamptz', [
+      now.toISOString(),
+    ]);
+  }
+
+  return {
+    description: client.description,
+
+    async migrate(): Promise<void> {
+      await applyMigrations(client, MIGRATIONS, options.now());
+    },
+
+    async recordIssuedCards(cards: readonly IssuedCard[]): Promise<void> {
+      for (let start = 0; start < cards.length; start += ISSUED_CARDS_PER_INSERT) {
+        const chunk = cards.slice(start, start + ISSUED_CARDS_PER_INSERT);
+        const params = chunk.flatMap((card) => [
+          card.uuid,
+          card.serviceId,
+          card.ruleCode,
+          card.hookInstance,
+          card.issuedAt.toISOString(),
+        ]);
+        await client.query(insertIssuedCardsSql(chunk.length), params);
+      }
+    },
+
+    async recordFeedback(records: readonly FeedbackRecord[]): Promise<RecordFeedbackResult> {
+      const receivedAt = options.now().toISOString();
+      return client.transaction(async (tx) => {
+        let stored = 0;
+        for (const record of records) {
+          const inserted = await tx.query<{ id: unknown }>(INSERT_FEEDBACK_SQL, [
+            record.serviceId,
+            record.cardUuid,
+            record.outcome,
+            record.outcomeTimestamp.toISOString(),
+            JSON.stringify(record.acceptedSuggestionIds),
+            record.overrideReason?.system ?? null,
+            record.overrideReason?.code ?? null,
+            record.overrideReason?.display ?? null,
+            record.hasUserComment,
+            receivedAt,
+          ]);
+          stored += inserted.length;
+        }
+        return { stored, duplicates: records.length - stored };
+      });
+    },
+
+    async findIssuedCard(uuid: string): Promise<IssuedCard | undefined> {
+      const rows = await client.query<IssuedCardRow>(
+        'SELECT uuid, service_id, rule_code, hook_instance, issued_at FROM issued_cards WHERE uuid = $1',
+        [uuid],
+      );
+      const row = rows[0];
+      if (row === undefined) return undefined;
+      return {
+        uuid: row.uuid,
+        serviceId: row.service_id,
+        ruleCode: row.rule_code,
+        hookInstance: row.hook_instance,
+        issuedAt: new Date(row.issued_at),
+      };
+    },
+
+    async feedbackReport() {
+      const [issued, outcomes, reasons] = await Promise.all([
+        client.query<IssuedCountRow>(ISSUED_COUNTS_SQL),
+        client.query<FeedbackOutcomeRow>(OUTCOME_COUNTS_SQL),
+        client.query<OverrideReasonRow>(OVERRIDE_REASON_COUNTS_SQL),
+      ]);
+      return buildFeedbackReport({ issued, outcomes, reasons }, options.now());
+    },
+
+    async checkAndRememberJti(key: string, expiresAt: Date): Promise<boolean> {
+      const now = options.now();
+      await purgeExpiredJtis(now);
+      const rows = await client.query(REMEMBER_JTI_SQL, [
+        key,
+        expiresAt.toISOString(),
+        now.toISOString(),
+      ]);
+      return rows.length === 1;
+    },
+
+    async ping(): Promise<void> {
+      await client.query('SELECT 1 AS ok');
+    },
+
+    close: () => client.close(),
+  };
+}

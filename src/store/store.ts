@@ -1,0 +1,96 @@
+/**
+ * The durable store: cards the service issued, the feedback CDS clients sent about them and the
+ * JWT replay cache. It holds no PHI: card and suggestion uuids, rule codes, hookInstance, times and
+ * coded override reasons only — never patient ids, resources or free-text comments (a clinician's
+ * `overrideReason.userComment` may name the patient, so only its presence is kept).
+ */
+
+/** A card the service returned (CDS Hooks 2.0 §Card `uuid`, attributed to the rule that fired). */
+export interface IssuedCard {
+  readonly uuid: string;
+  readonly serviceId: string;
+  readonly ruleCode: string;
+  readonly hookInstance: string;
+  readonly issuedAt: Date;
+}
+
+/** CDS Hooks 2.0 §Feedback `outcome`. */
+export type FeedbackOutcome = 'accepted' | 'overridden';
+
+/** CDS Hooks 2.0 §Coding, as sent in `overrideReason.reason`. */
+export interface OverrideReasonCoding {
+  readonly system: string;
+  readonly code: string;
+  readonly display?: string;
+}
+
+/** One CDS Hooks 2.0 Feedback item, reduced to what may be stored. */
+export interface FeedbackRecord {
+  /** The service id of the feedback URL the client posted to. */
+  readonly serviceId: string;
+  readonly cardUuid: string;
+  readonly outcome: FeedbackOutcome;
+  readonly outcomeTimestamp: Date;
+  readonly acceptedSuggestionIds: readonly string[];
+  readonly overrideReason?: OverrideReasonCoding;
+  readonly hasUserComment: boolean;
+}
+
+export interface RecordFeedbackResult {
+  /** Items newly stored. */
+  readonly stored: number;
+  /** Items already stored (same card, outcome and outcomeTimestamp): kept once. */
+  readonly duplicates: number;
+}
+
+export interface OverrideReasonCount {
+  /** null when the card was overridden without a coded reason. */
+  readonly system: string | null;
+  readonly code: string | null;
+  readonly display: string | null;
+  /** Distinct cards overridden with this reason. */
+  readonly cards: number;
+}
+
+export interface RuleFeedbackSummary {
+  /** null: feedback naming cards this service has no record of issuing (unattributed). */
+  readonly ruleCode: string | null;
+  readonly issued: number;
+  /** Distinct cards with at least one `accepted` feedback. */
+  readonly accepted: number;
+  /** Distinct cards with at least one `overridden` feedback. */
+  readonly overridden: number;
+  readonly overrideReasons: readonly OverrideReasonCount[];
+}
+
+export interface FeedbackReport {
+  readonly generatedAt: string;
+  readonly rules: readonly RuleFeedbackSummary[];
+}
+
+/** Which database backs the store, for the start-up banner and /readyz (never a password). */
+export interface StoreDescription {
+  readonly kind: 'pglite' | 'postgresql';
+  /** Data directory, `memory`, or `host:port/database`. */
+  readonly location: string;
+}
+
+export interface Store {
+  readonly description: StoreDescription;
+  /** Applies pending migrations (idempotent; safe when several replicas start together). */
+  migrate(): Promise<void>;
+  /** Remembers issued cards; a uuid already recorded is left as it is. */
+  recordIssuedCards(cards: readonly IssuedCard[]): Promise<void>;
+  /** Stores feedback; an item already stored (card + outcome + outcomeTimestamp) is kept once. */
+  recordFeedback(records: readonly FeedbackRecord[]): Promise<RecordFeedbackResult>;
+  findIssuedCard(uuid: string): Promise<IssuedCard | undefined>;
+  feedbackReport(): Promise<FeedbackReport>;
+  /**
+   * JWT replay cache (RFC 7519 §4.1.7 `jti`): true when `key` is new (now remembered until
+   * `expiresAt`), false when it was already seen and has not expired — a replay.
+   */
+  checkAndRememberJti(key: string, expiresAt: Date): Promise<boolean>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,255 @@
+import { BACKENDS, describeBackend, openTestStore } from './store-backends';
+import type { TestStore } from './store-backends';
+import { openStore } from '../../src/store/open-store';
+import { PGLITE_IN_MEMORY } from '../../src/store/pglite-client';
+import type { FeedbackRecord, IssuedCard } from '../../src/store/store';
+
+// Clock fixed in the window of the recorded Sandbox traffic (see shared/sandbox-requests).
+const NOW = new Date('2026-11-22T02:08:00Z');
+
+const troughLowCard: IssuedCard = {
+  uuid: '6f3b1c2e-0d1a-4c5e-9f7a-1b2c3d4e5f60',
+  serviceId: 'ln-patient-view',
+  ruleCode: 'tacrolimus-trough-low',
+  hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea',
+  issuedAt: new Date('2026-11-22T02:06:44.701Z'),
+};
+
+const mmfDoseHighCard: IssuedCard = {
+  uuid: '0a9e2b8c-7f61-4d3a-8c2b-5e4f3a2b1c0d',
+  serviceId: 'ln-order-sign',
+  ruleCode: 'mycophenolate-dose-high',
+  hookInstance: '2b7c9e1f-3a4d-4e5f-8a9b-0c1d2e3f4a5b',
+  issuedAt: new Date('2026-11-22T02:07:01Z'),
+};
+
+const suggestionAccepted: FeedbackRecord = {
+  serviceId: 'ln-patient-view',
+  cardUuid: troughLowCard.uuid,
+  outcome: 'accepted',
+  outcomeTimestamp: new Date('2026-11-22T02:06:46.281Z'),
+  acceptedSuggestionIds: ['sugg-1'],
+  hasUserComment: false,
+};
+
+const overriddenForNephrologyTarget: FeedbackRecord = {
+  serviceId: 'ln-order-sign',
+  cardUuid: mmfDoseHighCard.uuid,
+  outcome: 'overridden',
+  outcomeTimestamp: new Date('2026-11-22T02:07:30Z'),
+  acceptedSuggestionIds: [],
+  overrideReason: {
+    system: 'urn:ln-cds-hooks:override-reason',
+    code: 'nephrology-target',
+    display: 'Patient-specific target set by nephrology',
+  },
+  hasUserComment: true,
+};
+
+for (const backend of BACKENDS) {
+  describeBackend(backend, 'store', () => {
+    let now = NOW;
+    let testStore: TestStore;
+    const clock = (): Date => now;
+
+    beforeAll(async () => {
+      testStore = await openTestStore(backend, clock);
+    });
+    afterAll(async () => {
+      await testStore?.dispose();
+    });
+    beforeEach(async () => {
+      now = NOW;
+      await testStore.reset();
+    });
+
+    it('applies its migrations once: migrating an up-to-date database changes nothing', async () => {
+      await testStore.store.migrate();
+      await testStore.store.recordIssuedCards([troughLowCard]);
+      await testStore.store.migrate();
+      await expect(testStore.store.findIssuedCard(troughLowCard.uuid)).resolves.toEqual(troughLowCard);
+    });
+
+    it('answers a ping while open', async () => {
+      await expect(testStore.store.ping()).resolves.toBeUndefined();
+    });
+
+    it('remembers which rule issued a tacrolimus-trough-low card, without PHI', async () => {
+      await testStore.store.recordIssuedCards([troughLowCard, mmfDoseHighCard]);
+      await expect(testStore.store.findIssuedCard(troughLowCard.uuid)).resolves.toEqual(troughLowCard);
+      await expect(testStore.store.findIssuedCard('never-issued')).resolves.toBeUndefined();
+    });
+
+    it('keeps the first record when the same card uuid is recorded twice', async () => {
+      await testStore.store.recordIssuedCards([troughLowCard]);
+      await testStore.store.recordIssuedCards([{ ...troughLowCard, ruleCode: 'other-rule' }]);
+      await expect(testStore.store.findIssuedCard(troughLowCard.uuid)).resolves.toEqual(troughLowCard);
+    });
+
+    it('records a batch larger than one INSERT', async () => {
+      const cards = Array.from({ length: 1203 }, (_, index) => ({
+        ...troughLowCard,
+        uuid: `card-${index}`,
+      }));
+      await testStore.store.recordIssuedCards(cards);
+      const report = await testStore.store.feedbackReport();
+      expect(report.rules).toEqual([
+        { ruleCode: 'tacrolimus-trough-low', issued: 1203, accepted: 0, overridden: 0, overrideReasons: [] },
+      ]);
+    });
+
+    it('stores the same feedback sent twice only once', async () => {
+      await testStore.store.recordIssuedCards([troughLowCard]);
+      await expect(testStore.store.recordFeedback([suggestionAccepted])).resolves.toEqual({
+        stored: 1,
+        duplicates: 0,
+      });
+      await expect(testStore.store.recordFeedback([suggestionAccepted])).resolves.toEqual({
+        stored: 0,
+        duplicates: 1,
+      });
+      // The same instant written with another offset is the same feedback.
+      await expect(
+        testStore.store.recordFeedback([
+          { ...suggestionAccepted, outcomeTimestamp: new Date('2026-11-22T03:06:46.281+01:00') },
+        ]),
+      ).resolves.toEqual({ stored: 0, duplicates: 1 });
+    });
+
+    it('stores feedback for the same card at another time, but counts the card once', async () => {
+      await testStore.store.recordIssuedCards([troughLowCard]);
+      await testStore.store.recordFeedback([
+        suggestionAccepted,
+        { ...suggestionAccepted, outcomeTimestamp: new Date('2026-11-22T02:07:00Z') },
+      ]);
+      const report = await testStore.store.feedbackReport();
+      expect(report.rules).toEqual([
+        { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 1, overridden: 0, overrideReasons: [] },
+      ]);
+    });
+
+    it('reports per rule the cards issued, accepted and overridden with override reasons', async () => {
+      const secondMmfCard = { ...mmfDoseHighCard, uuid: 'mmf-2' };
+      const thirdMmfCard = { ...mmfDoseHighCard, uuid: 'mmf-3' };
+      await testStore.store.recordIssuedCards([troughLowCard, mmfDoseHighCard, secondMmfCard, thirdMmfCard]);
+      await testStore.store.recordFeedback([
+        suggestionAccepted,
+        overriddenForNephrologyTarget,
+        { ...overriddenForNephrologyTarget, cardUuid: secondMmfCard.uuid },
+        {
+          ...overriddenForNephrologyTarget,
+          cardUuid: thirdMmfCard.uuid,
+          overrideReason: undefined,
+          hasUserComment: false,
+        },
+      ]);
+      await expect(testStore.store.feedbackReport()).resolves.toEqual({
+        generatedAt: NOW.toISOString(),
+        rules: [
+          {
+            ruleCode: 'mycophenolate-dose-high',
+            issued: 3,
+            accepted: 0,
+            overridden: 3,
+            overrideReasons: [
+              {
+                system: 'urn:ln-cds-hooks:override-reason',
+                code: 'nephrology-target',
+                display: 'Patient-specific target set by nephrology',
+                cards: 2,
+              },
+              { system: null, code: null, display: null, cards: 1 },
+            ],
+          },
+          { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 1, overridden: 0, overrideReasons: [] },
+        ],
+      });
+    });
+
+    it('reports feedback about a card it never issued as unattributed', async () => {
+      // The recorded Sandbox feedback names the stub's card, not one of ours.
+      await testStore.store.recordFeedback([
+        { ...suggestionAccepted, cardUuid: 'card-ln-patient-view-1795313204701' },
+      ]);
+      const report = await testStore.store.feedbackReport();
+      expect(report.rules).toEqual([
+        { ruleCode: null, issued: 0, accepted: 1, overridden: 0, overrideReasons: [] },
+      ]);
+    });
+
+    it('attributes feedback to its rule even when the card is recorded after the feedback', async () => {
+      await testStore.store.recordFeedback([suggestionAccepted]);
+      await testStore.store.recordIssuedCards([troughLowCard]);
+      const report = await testStore.store.feedbackReport();
+      expect(report.rules).toEqual([
+        { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 1, overridden: 0, overrideReasons: [] },
+      ]);
+    });
+
+    it('refuses a replayed JWT id until it expires', async () => {
+      const expiresAt = new Date('2026-11-22T02:11:54Z');
+      const key = 'https://sandbox.cds-hooks.org|20f88927-961e-4ce1-a4e3-ed30ab6b1c4e';
+      await expect(testStore.store.checkAndRememberJti(key, expiresAt)).resolves.toBe(true);
+      await expect(testStore.store.checkAndRememberJti(key, expiresAt)).resolves.toBe(false);
+      now = new Date('2026-11-22T02:11:55Z');
+      await expect(testStore.store.checkAndRememberJti(key, new Date('2026-11-22T02:16:55Z'))).resolves.toBe(
+        true,
+      );
+      await expect(testStore.store.checkAndRememberJti(key, new Date('2026-11-22T02:16:55Z'))).resolves.toBe(
+        false,
+      );
+    });
+
+    it('accepts exactly one of several simultaneous uses of the same JWT id', async () => {
+      const expiresAt = new Date('2026-11-22T02:11:54Z');
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => testStore.store.checkAndRememberJti('iss|same-jti', expiresAt)),
+      );
+      expect(answers.filter((fresh) => fresh)).toHaveLength(1);
+    });
+  });
+}
+
+describeBackend('postgresql', 'store shared by two replicas', () => {
+  let first: TestStore;
+  let second: TestStore['store'];
+  const clock = (): Date => NOW;
+
+  beforeAll(async () => {
+    first = await openTestStore('postgresql', clock);
+    second = await openStore({
+      databaseUrl: first.databaseUrl,
+      pgliteDataDir: PGLITE_IN_MEMORY,
+      now: clock,
+      onBackgroundError: (error) => {
+        throw error;
+      },
+    });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.dispose();
+  });
+
+  it('refuses on one replica a JWT id first used on the other', async () => {
+    const expiresAt = new Date('2026-11-22T02:11:54Z');
+    await expect(first.store.checkAndRememberJti('iss|jti-on-a', expiresAt)).resolves.toBe(true);
+    await expect(second.checkAndRememberJti('iss|jti-on-a', expiresAt)).resolves.toBe(false);
+  });
+
+  it('attributes feedback received by one replica to a card issued by the other', async () => {
+    await first.store.recordIssuedCards([troughLowCard]);
+    await second.recordFeedback([suggestionAccepted]);
+    const report = await first.store.feedbackReport();
+    expect(report.rules).toEqual([
+      { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 1, overridden: 0, overrideReasons: [] },
+    ]);
+  });
+
+  it('lets replicas starting together migrate the same database', async () => {
+    await expect(Promise.all([first.store.migrate(), second.migrate()])).resolves.toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+});
