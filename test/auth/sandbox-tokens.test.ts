@@ -1,0 +1,116 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseClients } from '../../src/auth/clients-file';
+import { createJwtVerifier, type JwtVerifier } from '../../src/auth/jwt-verifier';
+import { createMemoryReplayCache } from '../../src/auth/replay-cache';
+
+// Real ES384 tokens the CDS Hooks Sandbox sent (shared/sandbox-requests/README.md). Its private
+// key is public in its repository, so this trust belongs in test configuration only. Every token
+// was valid from 2026-11-22T02:06:54Z to 02:11:44Z; the clock is fixed inside that window.
+const SANDBOX_DIR = '/work/shared/sandbox-requests';
+const INSIDE_WINDOW = new Date('2026-11-22T02:09:00Z');
+const AFTER_EXPIRY = new Date('2026-11-22T02:13:00Z');
+
+const SANDBOX_JWK = {
+  kty: 'EC',
+  crv: 'P-384',
+  use: 'sig',
+  alg: 'ES384',
+  kid: '44823f3d-0b01-4a6c-a80e-b9d3e8a7226f',
+  x: 'dw_JGR8nB2I6XveNxUOl2qk699ZPLM2nYI5STSdiEl9avAkrm3CkfYMbrrjr8laB',
+  y: 'Sm3mLE-n1zYNla_aiE3cb3nZsL51RbC7ysw3q8aJLxGm-hx79RPMYpITDjp7kgzy',
+};
+
+interface RecordedRequest {
+  readonly file: string;
+  readonly method: string;
+  readonly path: string;
+  readonly token: string;
+}
+
+function readRecordedRequests(): RecordedRequest[] {
+  return readdirSync(SANDBOX_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .flatMap((file) => {
+      const recorded = JSON.parse(readFileSync(join(SANDBOX_DIR, file), 'utf8')) as {
+        method: string;
+        path: string;
+        headers: Record<string, string>;
+      };
+      const authorization = recorded.headers.authorization;
+      if (authorization === undefined) return [];
+      return [{ file, method: recorded.method, path: recorded.path, token: authorization.replace(/^Bearer /, '') }];
+    });
+}
+
+function sandboxVerifier(now: Date): JwtVerifier {
+  return createJwtVerifier({
+    clients: parseClients(
+      [{ iss: 'https://sandbox.cds-hooks.org', jwks: { keys: [SANDBOX_JWK] }, fhirServers: ['http://127.0.0.1:8090'] }],
+      { production: false },
+    ),
+    // The Sandbox called the service at http://127.0.0.1:3001.
+    publicUrl: 'http://127.0.0.1:3001',
+    replayCache: createMemoryReplayCache({ now: () => now }),
+    now: () => now,
+    // The tokens' jku names the hosted Sandbox: it must never be fetched.
+    fetch: () => Promise.reject(new Error('the Sandbox jku must never be fetched')),
+  });
+}
+
+const available = existsSync(SANDBOX_DIR);
+if (!available) {
+  if (process.env.CI === 'true') throw new Error(`${SANDBOX_DIR} is missing; CI must run the Sandbox token tests`);
+  // eslint-disable-next-line no-console
+  console.warn(`Skipping the real Sandbox token tests: ${SANDBOX_DIR} is not present`);
+}
+const describeIfAvailable = available ? describe : describe.skip;
+
+describeIfAvailable('real CDS Hooks Sandbox tokens', () => {
+  const requests = available ? readRecordedRequests() : [];
+
+  it('cover discovery, three hooks and feedback', () => {
+    expect(requests.map((request) => request.path).sort()).toEqual([
+      '/cds-services',
+      '/cds-services/ln-order-select',
+      '/cds-services/ln-order-sign',
+      '/cds-services/ln-patient-view',
+      '/cds-services/ln-patient-view/feedback',
+      '/cds-services/ln-patient-view/feedback',
+    ]);
+  });
+
+  it('are each accepted for the path they were sent to, with the Sandbox’s published key', async () => {
+    const verifier = sandboxVerifier(INSIDE_WINDOW);
+    for (const request of requests) {
+      await expect(verifier.verify(request.token, request.path)).resolves.toEqual({
+        iss: 'https://sandbox.cds-hooks.org',
+        fhirServers: ['http://127.0.0.1:8090'],
+      });
+    }
+  });
+
+  it('are refused on another path (the patient-view token sent to order-sign)', async () => {
+    const patientView = requests.find((request) => request.path === '/cds-services/ln-patient-view');
+    expect(patientView).toBeDefined();
+    await expect(sandboxVerifier(INSIDE_WINDOW).verify(patientView?.token ?? '', '/cds-services/ln-order-sign')).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+  });
+
+  it('are refused once expired', async () => {
+    const verifier = sandboxVerifier(AFTER_EXPIRY);
+    for (const request of requests) {
+      await expect(verifier.verify(request.token, request.path)).rejects.toMatchObject({ code: 'unauthorized' });
+    }
+  });
+
+  it('are refused when replayed within their lifetime', async () => {
+    const verifier = sandboxVerifier(INSIDE_WINDOW);
+    const [first] = requests;
+    expect(first).toBeDefined();
+    if (first === undefined) return;
+    await verifier.verify(first.token, first.path);
+    await expect(verifier.verify(first.token, first.path)).rejects.toMatchObject({ message: expect.stringContaining('jti replayed') });
+  });
+});
