@@ -23,7 +23,7 @@ export function createRequestLog(logger: Logger, now: () => number): RequestHand
         durationMs: Math.round((now() - started) * 10) / 10,
         ...(typeof res.locals.serviceId === 'string' ? { serviceId: res.locals.serviceId } : {}),
         ...(typeof res.locals.hookInstance === 'string' ? { hookInstance: res.locals.hookInstance } : {}),
-        ...(res.locals.fhirQueries ? { fhirQueries: res.locals.fhirQueries } : {}),
+        ...(Array.isArray(res.locals.fhirQueries) ? { fhirQueries: res.locals.fhirQueries as unknown[] } : {}),
         ...(typeof res.locals.cardCount === 'number' ? { cards: res.locals.cardCount } : {}),
         ...(typeof res.locals.errorCode === 'string' ? { errorCode: res.locals.errorCode } : {}),
       });

@@ -29,7 +29,7 @@ function codesOf(body: { cards: { source: { topic?: { code: string } } }[] }): s
 function fillTokens(template: string, context: Record<string, unknown>): string {
   const userId = typeof context.userId === 'string' ? context.userId : '';
   return template
-    .replace(/\{\{context\.(\w+)\}\}/g, (_m, field: string) => encodeURIComponent(String(context[field] ?? '')))
+    .replace(/\{\{context\.(\w+)\}\}/g, (_m, field: string) => encodeURIComponent(typeof context[field] === 'string' ? context[field] : ''))
     .replaceAll('{{userPractitionerId}}', encodeURIComponent(userId.replace(/^Practitioner\//, '')));
 }
 

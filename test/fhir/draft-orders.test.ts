@@ -34,7 +34,7 @@ describe('normaliseDraftOrders', () => {
 
     it.each(['r4', 'stu3', 'dstu2'] as const)('computes 2000 mg/day from the %s draft', (version) => {
       const [order] = normaliseDraftOrders(bundle(mmfDraft(version))).orders;
-      const dose = computeDailyDose(order?.dosageInstruction, { now, mgPerUnit: 500 });
+      const dose = computeDailyDose(order?.dosageInstruction, { now, strength: { mg: 500, per: 'unit' } });
       expect(dose).toEqual({
         ok: true,
         mgPerDay: 2000,
@@ -62,7 +62,7 @@ describe('normaliseDraftOrders', () => {
         system: 'http://unitsofmeasure.org',
         code: '{pill}',
       });
-      const dose = computeDailyDose(order?.dosageInstruction, { now, mgPerUnit: 500 });
+      const dose = computeDailyDose(order?.dosageInstruction, { now, strength: { mg: 500, per: 'unit' } });
       expect(dose.ok && dose.mgPerDay).toBe(1000);
     });
 

@@ -34,7 +34,7 @@ function replay(app: ReturnType<typeof buildTestApp>['app'], r: RecordedRequest)
   const agent = request(app);
   const call = r.method === 'GET' ? agent.get(r.path) : r.method === 'POST' ? agent.post(r.path) : agent.options(r.path);
   for (const [name, value] of Object.entries(r.headers)) call.set(name, value);
-  return r.body === null ? call : call.send(r.body as object);
+  return r.body === null ? call : call.send(r.body);
 }
 
 const codes = (body: { cards: { source: { topic?: { code: string } } }[] }): string[] =>

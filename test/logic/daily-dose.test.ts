@@ -54,7 +54,10 @@ describe('computeDailyDose', () => {
     });
 
     it('multiplies the Sandbox {pill} count by the product strength (2 × 500 mg once daily)', () => {
-      const result = computeDailyDose([withFrequency(1, 1, 'd', 2, '{pill}')], { now, mgPerUnit: 500 });
+      const result = computeDailyDose([withFrequency(1, 1, 'd', 2, '{pill}')], {
+        now,
+        strength: { mg: 500, per: 'unit' },
+      });
       expect(result).toEqual({
         ok: true,
         mgPerDay: 1000,
@@ -66,9 +69,11 @@ describe('computeDailyDose', () => {
     it.each(['{tbl}', '{capsule}', '{tablet}', 'TAB', 'CAP', 'tablet', 'capsules'])(
       'treats %s as a count of the 250 mg product',
       (unit) => {
-        expect(expectMgPerDay(computeDailyDose([withCode('BID', 1, unit)], { now, mgPerUnit: 250 }))).toBe(
-          500,
-        );
+        expect(
+          expectMgPerDay(
+            computeDailyDose([withCode('BID', 1, unit)], { now, strength: { mg: 250, per: 'unit' } }),
+          ),
+        ).toBe(500);
       },
     );
 
@@ -79,7 +84,9 @@ describe('computeDailyDose', () => {
           { doseQuantity: { value: 1, unit: 'tablet', system: 'http://snomed.info/sct', code: '732936001' } },
         ],
       };
-      expect(expectMgPerDay(computeDailyDose([dosage], { now, mgPerUnit: 500 }))).toBe(1000);
+      expect(expectMgPerDay(computeDailyDose([dosage], { now, strength: { mg: 500, per: 'unit' } }))).toBe(
+        1000,
+      );
     });
 
     it('stays silent when a tablet count has no known product strength', () => {
@@ -90,7 +97,11 @@ describe('computeDailyDose', () => {
     });
 
     it('reads 5 mL of 200 mg/mL suspension twice daily as 2000 mg/day', () => {
-      expect(expectMgPerDay(computeDailyDose([withCode('BID', 5, 'mL')], { now, mgPerMl: 200 }))).toBe(2000);
+      expect(
+        expectMgPerDay(
+          computeDailyDose([withCode('BID', 5, 'mL')], { now, strength: { mg: 200, per: 'mL' } }),
+        ),
+      ).toBe(2000);
     });
 
     it('uses the doseAndRate entry typed "ordered" over the first one', () => {
@@ -170,7 +181,9 @@ describe('computeDailyDose', () => {
         },
         doseAndRate: dose(4, '{tbl}'),
       };
-      expect(expectMgPerDay(computeDailyDose([dosage], { now, mgPerUnit: 500 }))).toBe(4000);
+      expect(expectMgPerDay(computeDailyDose([dosage], { now, strength: { mg: 500, per: 'unit' } }))).toBe(
+        4000,
+      );
     });
 
     it('prefers repeat.frequency over the timing code', () => {

@@ -19,7 +19,6 @@ export function sharedDirOrSkip(sub: string): string | undefined {
   const dir = path.join(SHARED_DIR, sub);
   if (existsSync(dir)) return dir;
   if (process.env.CI === 'true') throw new Error(`${dir} is missing: with CI=true the shared ${sub} are required`);
-  // eslint-disable-next-line no-console
   console.warn(`${dir} is missing: skipping the ${sub} tests`);
   return undefined;
 }
