@@ -6,6 +6,7 @@
  * over concurrent instructions. Whatever cannot be read with certainty gives no dose and a reason
  * (no PHI: only structural facts, never values tied to a patient name or id).
  */
+import type { ProductStrength } from './medication-groups';
 
 export type DailyDose =
   | { readonly ok: true; readonly mgPerDay: number; readonly prn: boolean; readonly how: string }
@@ -14,10 +15,11 @@ export type DailyDose =
 export interface DailyDoseOptions {
   /** Taper steps (different `sequence` values) are chosen by whose boundsPeriod contains now. */
   readonly now: Date;
-  /** Product strength in mg per countable unit (tablet, capsule, `{pill}` …), from the classifier. */
-  readonly mgPerUnit?: number | undefined;
-  /** Strength in mg per mL for liquids (MMF suspension 200 mg/mL), when the product is one. */
-  readonly mgPerMl?: number | undefined;
+  /**
+   * Product strength from the classifier: mg per countable unit (tablet, capsule, `{pill}` …) or
+   * mg per mL for liquids (MMF suspension 200 mg/mL). Undefined when the product is not known.
+   */
+  readonly strength?: ProductStrength | undefined;
 }
 
 /** §7: h = 1/24 d, wk = 7 d, mo = 30.4375 d, a = 365.25 d (UCUM-style `periodUnit` codes). */
@@ -130,9 +132,14 @@ function boundsContain(period: fhir4.Period | undefined, now: Date): boolean {
   return end !== undefined && now.getTime() <= end.getTime();
 }
 
-type PerAdministration = { ok: true; mg: number; how: string } | { ok: false; reason: string };
+/** One administration: mg, and whether the order wrote it as a mass, a count or a volume. */
+export type PerAdministration =
+  { ok: true; mg: number; kind: 'mass' | 'count' | 'volume'; how: string } | { ok: false; reason: string };
 
-function readDosePerAdministration(dosage: fhir4.Dosage, options: DailyDoseOptions): PerAdministration {
+export function readDosePerAdministration(
+  dosage: fhir4.Dosage,
+  options: DailyDoseOptions,
+): PerAdministration {
   const entries = dosage.doseAndRate ?? [];
   const entry =
     entries.find((e) =>
@@ -151,27 +158,29 @@ function readDosePerAdministration(dosage: fhir4.Dosage, options: DailyDoseOptio
   const unit = readUnit(quantity);
   if (unit === undefined) return fail('dose without a unit');
   const mg = convertMassToMg(value, unit);
-  if (mg !== undefined) return { ok: true, mg, how: `${formatNumber(value)} ${unit}` };
+  if (mg !== undefined) return { ok: true, mg, kind: 'mass', how: `${formatNumber(value)} ${unit}` };
 
   const bare = unit
     .toLowerCase()
     .replace(/^\{(.*)\}$/, '$1')
     .trim();
   if (COUNT_UNITS.has(bare)) {
-    const strength = options.mgPerUnit;
+    const strength = options.strength?.per === 'unit' ? options.strength.mg : undefined;
     if (strength === undefined || !(strength > 0)) return fail('count dose without a product strength');
     return {
       ok: true,
       mg: value * strength,
+      kind: 'count',
       how: `${formatNumber(value)} × ${formatNumber(strength)} mg ${displayUnit(quantity.unit, bare)}`,
     };
   }
   if (VOLUME_UNITS.has(bare)) {
-    const strength = options.mgPerMl;
+    const strength = options.strength?.per === 'mL' ? options.strength.mg : undefined;
     if (strength === undefined || !(strength > 0)) return fail('volume dose without a mg/mL strength');
     return {
       ok: true,
       mg: value * strength,
+      kind: 'volume',
       how: `${formatNumber(value)} mL × ${formatNumber(strength)} mg/mL`,
     };
   }
@@ -196,14 +205,14 @@ function displayUnit(printable: string | undefined, bare: string): string {
   return word !== undefined && COUNT_UNITS.has(word) ? word : bare;
 }
 
-type PerDay = { ok: true; count: number; how: string } | { ok: false; reason: string };
+export type PerDay = { ok: true; count: number; how: string } | { ok: false; reason: string };
 
 /**
  * §2: `repeat.frequency` ÷ `period` when frequency is present, else `timing.code`. frequencyMax and
  * periodMax are ignored (the stated regular schedule is the prescription); dayOfWeek changes the
  * count in ways the frequency alone does not express, so it gives no dose.
  */
-function readAdministrationsPerDay(timing: fhir4.Timing | undefined): PerDay {
+export function readAdministrationsPerDay(timing: fhir4.Timing | undefined): PerDay {
   if (timing === undefined) return fail('no timing');
   const repeat = timing.repeat;
   if (repeat?.frequency !== undefined) {
