@@ -99,7 +99,7 @@ function matchByName(texts: readonly string[]): ProductEntry[] {
 function massInMg(quantity: fhir4.Quantity | undefined): number | undefined {
   if (quantity?.value === undefined) return undefined;
   const unit = (quantity.code ?? quantity.unit ?? '').trim();
-  const factor: Record<string, number> = { mg: 1, g: 1000, ug: 0.001, mcg: 0.001, 'µg': 0.001 };
+  const factor: Record<string, number> = { mg: 1, g: 1000, ug: 0.001, mcg: 0.001, µg: 0.001 };
   const f = factor[unit];
   return f === undefined ? undefined : quantity.value * f;
 }
@@ -155,7 +155,7 @@ export function classifyMedication(
   const codes = concepts.flatMap(rxnormCodes);
   const names = concepts.flatMap(textsOf);
   const routeAndForm = [
-    ...request.dosageInstruction?.flatMap((d) => textsOf(d.route)) ?? [],
+    ...(request.dosageInstruction?.flatMap((d) => textsOf(d.route)) ?? []),
     ...textsOf(medication?.form),
   ];
   const nonSystemic = codes.some((code) => NON_SYSTEMIC_RXNORM_PRODUCTS.has(code))

@@ -1,7 +1,14 @@
+import { buildCards, type CdsCard } from './cards';
 import type { PatientRecord } from './patient-record';
 import type { Finding, Rule } from './rule';
 import type { RuleCode } from './rule-codes';
+import { buildRuleContext } from './rule-context';
+import { tacrolimusTroughHigh } from './rules/tacrolimus-trough-high';
+import { tacrolimusTroughLow } from './rules/tacrolimus-trough-low';
+import { evaluateScopeGate } from './scope-gate';
 import type { Targets } from './targets';
+
+export type { CdsCard } from './cards';
 
 /**
  * The entry point the HTTP layer calls once per hook: pure, no I/O, no clock (`now` is given),
@@ -15,18 +22,6 @@ export interface DecideInput {
   readonly targets: Targets;
 }
 
-export interface CdsCard {
-  uuid: string;
-  summary: string;
-  detail?: string;
-  indicator: 'info' | 'warning' | 'critical';
-  source: { label: string; url?: string; topic?: { system: string; code: string; display?: string } };
-  suggestions?: unknown[];
-  selectionBehavior?: 'at-most-one' | 'any';
-  overrideReasons?: { system?: string; code: string; display?: string }[];
-  links?: { label: string; url: string; type: 'absolute' | 'smart'; appContext?: string }[];
-}
-
 export interface Decision {
   readonly cards: CdsCard[];
   /** The plain findings the cards were built from (for tests and the debug log). */
@@ -36,11 +31,34 @@ export interface Decision {
 }
 
 /** The registered rule modules, in card order. */
-export const RULES: readonly Rule[] = [];
-
-export function decide(_input: DecideInput): Decision {
-  return { cards: [], findings: [], notes: [] };
-}
+export const RULES: readonly Rule[] = [tacrolimusTroughLow, tacrolimusTroughHigh];
 
 /** Rule codes the engine implements (the acceptance runner marks other cases pending). */
 export const IMPLEMENTED_RULE_CODES: readonly RuleCode[] = RULES.map((rule) => rule.code);
+
+export function decide(input: DecideInput): Decision {
+  const notes = new Set<string>();
+  const note = (reason: string): void => {
+    notes.add(reason);
+  };
+  const scope = evaluateScopeGate(input.record.conditions);
+  if (!scope.inScope) {
+    note(
+      scope.reason === 'transplant'
+        ? 'transplant recorded: no LN cards'
+        : 'no lupus nephritis condition: no cards',
+    );
+    return { cards: [], findings: [], notes: [...notes] };
+  }
+  const context = buildRuleContext(input.record, input.now, input.targets, scope, note);
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    try {
+      findings.push(...rule.evaluate(context));
+    } catch (error) {
+      // Never block prescribing: a rule that fails on unexpected data is silent, and says so.
+      note(`${rule.code}: rule failed (${error instanceof Error ? error.name : 'unknown error'})`);
+    }
+  }
+  return { cards: buildCards(findings, input.newId), findings, notes: [...notes] };
+}

@@ -200,9 +200,7 @@ export const DRUG_NAMES: readonly (readonly [string, ProductEntry])[] = [
   ...['prednisone', 'deltasone', 'rayos'].map((name) => [name, PRED] as const),
   ...['methylprednisolone', 'medrol'].map((name) => [name, METHYLPRED] as const),
   ...['prednisolone', 'orapred', 'millipred'].map((name) => [name, PREDNISOLONE] as const),
-  ...['cyclosporine', 'ciclosporin', 'neoral', 'sandimmune', 'gengraf'].map(
-    (name) => [name, CSA] as const,
-  ),
+  ...['cyclosporine', 'ciclosporin', 'neoral', 'sandimmune', 'gengraf'].map((name) => [name, CSA] as const),
   ...['voclosporin', 'lupkynis'].map((name) => [name, VCS] as const),
   ['cyclophosphamide', CYC],
   ...['belimumab', 'benlysta'].map((name) => [name, BEL] as const),

@@ -56,9 +56,7 @@ export type Phase = 'induction' | 'maintenance';
 
 /** When LN immunosuppression as a whole ends, after the drafts are applied (§5). */
 export type PlannedEnd =
-  | { readonly kind: 'never' }
-  | { readonly kind: 'at'; readonly at: Date }
-  | { readonly kind: 'no-therapy' };
+  { readonly kind: 'never' } | { readonly kind: 'at'; readonly at: Date } | { readonly kind: 'no-therapy' };
 
 export interface Timeline {
   /** §4: earliest start of any LN immunosuppressant order, drafts included. */

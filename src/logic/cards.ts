@@ -1,0 +1,180 @@
+import { CARD_TEXTS, formatMeasurement, formatNumber, formatTarget } from './card-text';
+import type { Evidence, Finding } from './rule';
+import { RULE_CODE_SYSTEM, displayOfRuleCode } from './rule-codes';
+
+/**
+ * The one module turning findings into CDS Hooks 2.0 cards (https://cds-hooks.hl7.org/2.0/#card-attributes;
+ * clinical-rules.md §6). Optional fields are omitted, never null or empty.
+ */
+export interface CdsAction {
+  uuid: string;
+  type: 'create' | 'update' | 'delete';
+  description: string;
+  resource?: fhir4.Resource;
+  resourceId?: string;
+}
+
+export interface CdsSuggestion {
+  label: string;
+  uuid: string;
+  isRecommended?: boolean;
+  actions?: CdsAction[];
+}
+
+export interface CdsCoding {
+  system: string;
+  code: string;
+  display?: string;
+}
+
+export interface CdsLink {
+  label: string;
+  url: string;
+  type: 'absolute' | 'smart';
+  appContext?: string;
+}
+
+export interface CdsCard {
+  uuid: string;
+  summary: string;
+  detail?: string;
+  indicator: 'info' | 'warning' | 'critical';
+  source: { label: string; url?: string; topic?: CdsCoding };
+  suggestions?: CdsSuggestion[];
+  selectionBehavior?: 'at-most-one' | 'any';
+  overrideReasons?: CdsCoding[];
+  links?: CdsLink[];
+}
+
+export const SOURCE_LABEL = 'LN maintenance immunosuppression (ln-cds-hooks)';
+export const OVERRIDE_REASON_SYSTEM = 'urn:ln-cds-hooks:override-reason';
+
+const OVERRIDE_REASONS: readonly CdsCoding[] = [
+  {
+    system: OVERRIDE_REASON_SYSTEM,
+    code: 'patient-specific-target',
+    display: 'patient-specific target set by nephrology',
+  },
+  {
+    system: OVERRIDE_REASON_SYSTEM,
+    code: 'induction-or-recent-change',
+    display: 'induction phase / recent change',
+  },
+  { system: OVERRIDE_REASON_SYSTEM, code: 'already-addressed', display: 'already addressed' },
+];
+const NOT_A_TROUGH: CdsCoding = {
+  system: OVERRIDE_REASON_SYSTEM,
+  code: 'not-a-trough-sample',
+  display: 'sample was not a trough',
+};
+
+const MAX_SUMMARY = 139;
+
+function clip(text: string): string {
+  return text.length <= MAX_SUMMARY ? text : `${text.slice(0, MAX_SUMMARY - 1)}…`;
+}
+
+/** Markdown-escapes free text from the record (it may contain *, _, [ …). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>#|])/g, '\\$1');
+}
+
+function evidenceLine(item: Evidence): string {
+  const value = item.value ? `: ${escapeMarkdown(item.value)}` : '';
+  const date = item.date ? ` (${item.date})` : '';
+  return `- ${escapeMarkdown(item.label)}${value}${date}`;
+}
+
+export function buildDetail(finding: Finding): string {
+  const text = CARD_TEXTS[finding.code];
+  const lines: string[] = [];
+  if (finding.measured) {
+    const m = finding.measured;
+    const reported = m.reported
+      ? ` (reported as ${formatNumber(m.reported.value)} ${escapeMarkdown(m.reported.unit)})`
+      : '';
+    lines.push(
+      `**${escapeMarkdown(m.label)}:** ${formatMeasurement(m)}${reported}${m.date ? ` on ${m.date}` : ''}`,
+      '',
+    );
+  }
+  if (finding.dose) {
+    const perKg =
+      finding.dose.mgPerKgPerDay === undefined
+        ? ''
+        : ` (${formatNumber(finding.dose.mgPerKgPerDay)} mg/kg/day)`;
+    lines.push(
+      `**Daily dose:** ${formatNumber(finding.dose.mgPerDay)} mg/day${perKg} — ${escapeMarkdown(finding.dose.how)}`,
+      '',
+    );
+  }
+  if (finding.target) {
+    lines.push(
+      `**Target:** ${escapeMarkdown(finding.target.label)} ${formatTarget(finding.target)} (${escapeMarkdown(finding.target.source)}).`,
+      '',
+    );
+  }
+  lines.push(text.why, '');
+  if (finding.evidence.length > 0) lines.push('**Evidence used**', ...finding.evidence.map(evidenceLine), '');
+  lines.push('**Pitfalls**', ...text.pitfalls.map((p) => `- ${p}`));
+  return lines.join('\n');
+}
+
+function buildSuggestions(finding: Finding, newId: () => string): CdsSuggestion[] {
+  const suggestions: CdsSuggestion[] = [];
+  if (finding.proposedDraft) {
+    const target = finding.target ? ` (${formatTarget(finding.target)})` : '';
+    suggestions.push({
+      label: clip(`Change the draft order to a dose inside the target${target}`),
+      uuid: newId(),
+      actions: [
+        {
+          uuid: newId(),
+          type: 'update',
+          description: 'Rewrite the draft order to an in-range daily dose',
+          resource: finding.proposedDraft,
+        },
+      ],
+    });
+  }
+  if (finding.proposedCreate) {
+    suggestions.push({
+      label: 'Order a tacrolimus trough level',
+      uuid: newId(),
+      actions: [
+        {
+          uuid: newId(),
+          type: 'create',
+          description: 'Tacrolimus trough (LOINC 77348-1)',
+          resource: finding.proposedCreate,
+        },
+      ],
+    });
+  }
+  return suggestions;
+}
+
+export function buildCard(finding: Finding, newId: () => string): CdsCard {
+  const text = CARD_TEXTS[finding.code];
+  const uuid = newId();
+  const suggestions = buildSuggestions(finding, newId);
+  const overrideReasons =
+    finding.code === 'tacrolimus-trough-high' ? [...OVERRIDE_REASONS, NOT_A_TROUGH] : [...OVERRIDE_REASONS];
+  return {
+    uuid,
+    summary: clip(text.summary(finding)),
+    detail: buildDetail(finding),
+    indicator: finding.indicator,
+    source: {
+      label: SOURCE_LABEL,
+      topic: { system: RULE_CODE_SYSTEM, code: finding.code, display: displayOfRuleCode(finding.code) },
+    },
+    ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
+    overrideReasons,
+    links: text.links.map((link) => ({ label: link.label, url: link.url, type: 'absolute' as const })),
+  };
+}
+
+export function buildCards(findings: readonly Finding[], newId: () => string): CdsCard[] {
+  return findings.map((finding) => buildCard(finding, newId));
+}

@@ -1,0 +1,147 @@
+import { parseFhirDateTime } from './fhir-time';
+import {
+  LOINC_SYSTEM,
+  OBSERVATION_GROUPS,
+  OBSERVATION_GROUP_KEYS,
+  type ObservationGroup,
+  type ObservationGroupKey,
+} from './observation-groups';
+import type { LatestResult, Reading } from './rule';
+import { UCUM_SYSTEM, convertUnit, roundTo2 } from './units';
+
+/**
+ * Selection of results per clinical-rules.md §3 and §7: allowed status, the latest by
+ * effectiveDateTime → effectivePeriod.start → issued, results after `now` ignored. The latest
+ * decides even when it cannot be read — rules never fall back to an older value.
+ */
+const GROUP_BY_LOINC: ReadonlyMap<string, ObservationGroupKey> = new Map(
+  OBSERVATION_GROUP_KEYS.flatMap((key) => OBSERVATION_GROUPS[key].loinc.map((code) => [code, key] as const)),
+);
+
+function groupOf(observation: fhir4.Observation): ObservationGroupKey | undefined {
+  for (const coding of observation.code.coding ?? []) {
+    if (coding.system !== LOINC_SYSTEM || !coding.code) continue;
+    const key = GROUP_BY_LOINC.get(coding.code.trim());
+    if (key) return key;
+  }
+  return undefined;
+}
+
+/** §3: effectiveDateTime, else effectivePeriod.start, else issued. */
+export function timeOfResult(observation: fhir4.Observation): Date | undefined {
+  const text =
+    observation.effectiveDateTime ??
+    observation.effectiveInstant ??
+    observation.effectivePeriod?.start ??
+    observation.issued;
+  return parseFhirDateTime(text);
+}
+
+const COMPARATORS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
+
+/** Reads the value in the group's canonical unit (§7 unit rules), or says why it cannot. */
+export function readResult(observation: fhir4.Observation, group: ObservationGroup): Reading {
+  const quantity = observation.valueQuantity;
+  if (quantity?.value === undefined || !Number.isFinite(quantity.value)) {
+    return { ok: false, reason: 'result has no numeric valueQuantity' };
+  }
+  const comparator = quantity.comparator;
+  if (comparator !== undefined && !COMPARATORS.has(comparator)) {
+    return { ok: false, reason: `comparator ${comparator} cannot be interpreted` };
+  }
+  const unit = (quantity.system === UCUM_SYSTEM && quantity.code ? quantity.code : quantity.unit) ?? '';
+  const converted = convertUnit(quantity.value, unit, group.canonicalUnit, group.molecularWeight);
+  if (!converted.ok) return { ok: false, reason: converted.reason };
+  return {
+    ok: true,
+    value: roundTo2(converted.value),
+    unit: group.canonicalUnit,
+    ...(comparator === undefined ? {} : { comparator }),
+    reported: { value: quantity.value, unit },
+  };
+}
+
+function sameReading(a: Reading, b: Reading): boolean {
+  return a.ok && b.ok && a.value === b.value && a.comparator === b.comparator;
+}
+
+interface Candidate {
+  readonly observation: fhir4.Observation;
+  readonly at: Date;
+  readonly issued: number;
+}
+
+/**
+ * The latest result of each analyte group. Ties at the same instant are broken by the later
+ * `issued`; results still tied must agree, otherwise the latest is unreadable.
+ */
+export function selectLatestResults(
+  observations: readonly fhir4.Observation[],
+  now: Date,
+  note: (reason: string) => void,
+): Partial<Record<ObservationGroupKey, LatestResult>> {
+  const best = new Map<ObservationGroupKey, Candidate[]>();
+  for (const observation of observations) {
+    const key = groupOf(observation);
+    if (!key) continue;
+    if (!OBSERVATION_GROUPS[key].statuses.includes(observation.status)) continue;
+    const at = timeOfResult(observation);
+    if (!at) {
+      note(`${key} result without a readable date ignored`);
+      continue;
+    }
+    if (at.getTime() > now.getTime()) {
+      note(`${key} result dated after now ignored`);
+      continue;
+    }
+    const issued = parseFhirDateTime(observation.issued)?.getTime() ?? -Infinity;
+    const current = best.get(key);
+    const head = current?.[0];
+    if (!current || !head || at.getTime() > head.at.getTime()) {
+      best.set(key, [{ observation, at, issued }]);
+    } else if (at.getTime() === head.at.getTime()) {
+      if (issued > head.issued) best.set(key, [{ observation, at, issued }]);
+      else if (issued === head.issued) current.push({ observation, at, issued });
+    }
+  }
+  const latest: Partial<Record<ObservationGroupKey, LatestResult>> = {};
+  for (const [key, candidates] of best) {
+    const [first, ...rest] = candidates;
+    if (!first) continue;
+    const group = OBSERVATION_GROUPS[key];
+    let reading = readResult(first.observation, group);
+    if (rest.some((other) => !sameReading(reading, readResult(other.observation, group)))) {
+      reading = { ok: false, reason: 'several results at the same time disagree' };
+    }
+    latest[key] = { observation: first.observation, at: first.at, reading };
+  }
+  return latest;
+}
+
+export type Certainty = 'yes' | 'no' | 'unknown';
+
+/**
+ * §7: is the reading below (or above) the threshold? A comparator settles it only when certain:
+ * `< 2.0` is below 4.0, `> 9` is above 6.0, `< 5` says nothing about 4.0.
+ */
+export function isBeyond(reading: Reading, threshold: number, side: 'below' | 'above'): Certainty {
+  if (!reading.ok) return 'unknown';
+  const v = reading.value;
+  const beyond = side === 'below' ? v < threshold : v > threshold;
+  switch (reading.comparator) {
+    case undefined:
+      return beyond ? 'yes' : 'no';
+    case '<':
+      if (side === 'below') return v <= threshold ? 'yes' : 'unknown';
+      return v <= threshold ? 'no' : 'unknown';
+    case '<=':
+      if (side === 'below') return v < threshold ? 'yes' : 'unknown';
+      return v <= threshold ? 'no' : 'unknown';
+    case '>':
+      if (side === 'above') return v >= threshold ? 'yes' : 'unknown';
+      return v >= threshold ? 'no' : 'unknown';
+    case '>=':
+      if (side === 'above') return v > threshold ? 'yes' : 'unknown';
+      return v >= threshold ? 'no' : 'unknown';
+  }
+}

@@ -1,0 +1,41 @@
+import { buildOrders } from './medication-orders';
+import { selectLatestResults } from './observations';
+import type { PatientRecord } from './patient-record';
+import type { RuleContext, ScopeGate } from './rule';
+import type { Targets } from './targets';
+import { buildTimeline } from './timeline';
+
+/**
+ * Everything the rules read, computed once per decision: classified orders, timeline, latest
+ * results. Rules never rescan the record.
+ */
+export function buildRuleContext(
+  record: PatientRecord,
+  now: Date,
+  targets: Targets,
+  scope: ScopeGate,
+  note: (reason: string) => void,
+): RuleContext {
+  const isOrderHook = record.hook !== 'patient-view';
+  const { orders, drafts, currentOrders } = buildOrders({
+    medicationRequests: record.medicationRequests,
+    draftOrders: isOrderHook ? record.draftOrders : [],
+    medications: record.medications,
+    now,
+    note,
+  });
+  return {
+    now,
+    hook: record.hook,
+    isOrderHook,
+    targets,
+    scope,
+    orders,
+    currentOrders,
+    currentGroups: new Set(currentOrders.map((order) => order.group)),
+    drafts,
+    timeline: buildTimeline(orders, now, targets, isOrderHook),
+    latest: selectLatestResults(record.observations, now, note),
+    note,
+  };
+}

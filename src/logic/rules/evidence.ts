@@ -1,0 +1,79 @@
+import { formatDate } from '../fhir-time';
+import type { Evidence, LatestResult, Measurement, MedicationOrder, RuleContext } from '../rule';
+
+/** Evidence items shared by the rules: how an order, a result and the timeline are shown. */
+export function nameOfOrder(order: MedicationOrder): string {
+  const concept = order.request.medicationCodeableConcept ?? order.medication?.code;
+  return concept?.text ?? concept?.coding?.find((c) => c.display)?.display ?? order.product.ingredient;
+}
+
+export function describeOrder(order: MedicationOrder): Evidence {
+  const dosage = (order.request.dosageInstruction ?? [])
+    .map((d) => d.text)
+    .filter((text): text is string => typeof text === 'string' && text.length > 0)
+    .join('; ');
+  const state = order.isDraft
+    ? order.discontinuesGroup
+      ? `draft order (${order.request.status}: discontinues)`
+      : 'draft order'
+    : `order (${order.request.status})`;
+  return {
+    label: `${nameOfOrder(order)} — ${state}`,
+    ...(dosage ? { value: dosage } : {}),
+    ...(order.start ? { date: formatDate(order.start) } : {}),
+    ...(order.reference ? { reference: order.reference } : {}),
+  };
+}
+
+export function describeResult(label: string, result: LatestResult): Evidence {
+  const quantity = result.observation.valueQuantity;
+  const value =
+    quantity?.value === undefined
+      ? undefined
+      : `${quantity.comparator ?? ''}${quantity.value} ${quantity.unit ?? quantity.code ?? ''}`.trim();
+  return {
+    label,
+    ...(value ? { value } : {}),
+    date: formatDate(result.at),
+    ...(result.observation.id ? { reference: `Observation/${result.observation.id}` } : {}),
+  };
+}
+
+/** The measurement of a readable latest result, in the canonical unit, with what was reported. */
+export function measurementOf(label: string, result: LatestResult): Measurement | undefined {
+  const reading = result.reading;
+  if (!reading.ok) return undefined;
+  const converted = reading.reported.unit !== reading.unit;
+  return {
+    label,
+    value: reading.value,
+    unit: reading.unit,
+    ...(reading.comparator ? { comparator: reading.comparator } : {}),
+    date: formatDate(result.at),
+    ...(converted ? { reported: reading.reported } : {}),
+  };
+}
+
+export function describeTherapyStart(context: RuleContext): Evidence[] {
+  const { therapyStart, phase } = context.timeline;
+  if (!therapyStart) return [];
+  return [
+    {
+      label: 'LN immunosuppression started',
+      ...(phase ? { value: `${phase} phase` } : {}),
+      date: formatDate(therapyStart),
+    },
+  ];
+}
+
+/** The current orders of a group, for evidence, drafts first. */
+export function currentOrdersOf(context: RuleContext, group: MedicationOrder['group']): MedicationOrder[] {
+  return context.currentOrders
+    .filter((order) => order.group === group)
+    .sort((a, b) => Number(b.isDraft) - Number(a.isDraft));
+}
+
+/** The id of the first draft of the group, for `draftOrderId`. */
+export function draftIdOf(orders: readonly MedicationOrder[]): string | undefined {
+  return orders.find((order) => order.isDraft)?.request.id;
+}

@@ -1,0 +1,68 @@
+import { isWithinLastDays } from '../fhir-time';
+import { isBeyond } from '../observations';
+import type { Finding, RuleContext } from '../rule';
+import type { RuleCode } from '../rule-codes';
+import {
+  currentOrdersOf,
+  describeOrder,
+  describeResult,
+  describeTherapyStart,
+  draftIdOf,
+  measurementOf,
+} from './evidence';
+
+/**
+ * clinical-rules.md §5 tacrolimus-trough-low / -high: in maintenance, on tacrolimus (active or
+ * draft), the latest tacrolimus level of the last 90 days outside 4–6 ng/mL (inclusive in range).
+ * Source: KDIGO 2024 LN guideline and the tacrolimus trough summary (LN maintenance trough 4–6).
+ */
+export function evaluateTacrolimusLevel(
+  context: RuleContext,
+  code: RuleCode,
+  side: 'below' | 'above',
+): Finding[] {
+  const { targets, timeline, latest, now } = context;
+  if (timeline.phase !== 'maintenance') return [];
+  const tacrolimusOrders = currentOrdersOf(context, 'tacrolimus');
+  if (tacrolimusOrders.length === 0) return [];
+  const level = latest.tacrolimus;
+  if (!level || !isWithinLastDays(level.at, now, targets.tacrolimus.levelWindowDays)) return [];
+  if (!level.reading.ok) {
+    context.note(`${code}: latest tacrolimus level unreadable (${level.reading.reason})`);
+    return [];
+  }
+  const range = targets.tacrolimus.troughNgPerMl;
+  const threshold = side === 'below' ? range.min : range.max;
+  const certainty = isBeyond(level.reading, threshold, side);
+  if (certainty === 'unknown') {
+    context.note(`${code}: comparator of the latest tacrolimus level does not settle the question`);
+  }
+  if (certainty !== 'yes') return [];
+  const measured = measurementOf('Tacrolimus trough', level);
+  if (!measured) return [];
+  const draftOrderId = draftIdOf(tacrolimusOrders);
+  return [
+    {
+      code,
+      indicator: 'warning',
+      measured,
+      target: {
+        label: 'LN maintenance target',
+        min: range.min,
+        max: range.max,
+        unit: 'ng/mL',
+        source: 'KDIGO 2024 LN guideline; tacrolimus trough target for LN maintenance',
+      },
+      direction: side,
+      evidence: [
+        describeResult('Latest tacrolimus level', level),
+        ...tacrolimusOrders.map(describeOrder),
+        ...describeTherapyStart(context),
+      ],
+      ...(draftOrderId ? { draftOrderId } : {}),
+      facts: {
+        onceDailyExtendedRelease: tacrolimusOrders.some((o) => o.product.onceDailyExtendedRelease === true),
+      },
+    },
+  ];
+}

@@ -1,0 +1,67 @@
+import { addMonths } from './fhir-time';
+import { LN_IMMUNOSUPPRESSANT_GROUPS, type DrugGroup } from './medication-groups';
+import type { MedicationOrder, PlannedEnd, Timeline } from './rule';
+import type { Targets } from './targets';
+
+/** The therapy timeline of clinical-rules.md §4 and the planned end of §5. */
+export function buildTimeline(
+  orders: readonly MedicationOrder[],
+  now: Date,
+  targets: Targets,
+  isOrderHook: boolean,
+): Timeline {
+  const firstStartByGroup = new Map<DrugGroup, Date>();
+  let therapyStart: Date | undefined;
+  for (const order of orders) {
+    if (!order.start) continue;
+    const first = firstStartByGroup.get(order.group);
+    if (!first || order.start.getTime() < first.getTime()) firstStartByGroup.set(order.group, order.start);
+    if (LN_IMMUNOSUPPRESSANT_GROUPS.has(order.group)) {
+      if (!therapyStart || order.start.getTime() < therapyStart.getTime()) therapyStart = order.start;
+    }
+  }
+  const phase =
+    therapyStart === undefined
+      ? undefined
+      : now.getTime() < addMonths(therapyStart, targets.inductionMonths).getTime()
+        ? 'induction'
+        : 'maintenance';
+  const lnDrafts = orders.filter((o) => o.isDraft && LN_IMMUNOSUPPRESSANT_GROUPS.has(o.group));
+  return {
+    ...(therapyStart ? { therapyStart } : {}),
+    ...(phase ? { phase } : {}),
+    firstStartByGroup,
+    plannedEnd: planEnd(orders),
+    // §7: only a stop or a draft with an end changes the plan; an unrelated draft never does.
+    draftChangesLnPlan: isOrderHook && lnDrafts.some((d) => d.discontinuesGroup || d.end !== undefined),
+  };
+}
+
+/**
+ * §5: the latest end over all LN immunosuppressant orders after the drafts are applied. A group
+ * with drafts ends when its drafts end (a discontinuing draft: now; a draft without an end: never);
+ * otherwise when its orders end (an active order without an end: never).
+ */
+function planEnd(orders: readonly MedicationOrder[]): PlannedEnd {
+  const byGroup = new Map<DrugGroup, MedicationOrder[]>();
+  for (const order of orders) {
+    if (!LN_IMMUNOSUPPRESSANT_GROUPS.has(order.group)) continue;
+    const list = byGroup.get(order.group) ?? [];
+    list.push(order);
+    byGroup.set(order.group, list);
+  }
+  if (byGroup.size === 0) return { kind: 'no-therapy' };
+  let latest: Date | undefined;
+  for (const groupOrders of byGroup.values()) {
+    const drafts = groupOrders.filter((order) => order.isDraft);
+    const deciding = drafts.length > 0 ? drafts : groupOrders;
+    for (const order of deciding) {
+      if (order.end === undefined) {
+        if (order.isActive) return { kind: 'never' };
+        continue; // no start and no end: nothing known (noted when built)
+      }
+      if (!latest || order.end.getTime() > latest.getTime()) latest = order.end;
+    }
+  }
+  return latest ? { kind: 'at', at: latest } : { kind: 'no-therapy' };
+}
