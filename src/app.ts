@@ -3,12 +3,16 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config';
 import { createFhirKitRequester, type FhirRequesterFactory } from './fhir/fhir-client';
 import { BOUND_DATA_KEYS } from './fhir/data-keys';
+import type { FetchLike } from './auth/remote-key-set';
+import type { ReplayCache } from './auth/replay-cache';
 import { createAjv } from './hooks/ajv';
+import { createClientTrust } from './hooks/client-trust';
 import { createCors } from './hooks/cors';
 import { createErrorMiddleware, notFound } from './hooks/error-middleware';
 import { createHookHandler, type IssuedCardsEvent } from './hooks/hook-handler';
 import { createHookRequestParser } from './hooks/hook-request';
 import { createRequestLog } from './hooks/request-log';
+import { createSecurityHeaders } from './hooks/security-headers';
 import { loadServiceDefinitions, type ServiceDefinition } from './hooks/service-definitions';
 import type { Logger } from './logger';
 
@@ -23,8 +27,12 @@ export interface AppDeps {
   readonly newId?: () => string;
   readonly requesterFactory?: FhirRequesterFactory;
   readonly services?: readonly ServiceDefinition[];
-  /** CDS client authentication (CDS_AUTH=required); absent: every caller is let in. */
+  /** CDS client authentication; absent: built from config (CDS_AUTH=required → JWT check, off → none). */
   readonly authenticate?: RequestHandler;
+  /** For the built-in authentication: fetches registered jwksUrls (default: global fetch). */
+  readonly jwksFetch?: FetchLike;
+  /** For the built-in authentication: jti replay store (default: in-memory, one replica). */
+  readonly replayCache?: ReplayCache;
   /** Which fhirServer values this request may make the service contact. */
   readonly isFhirServerAllowed?: (fhirServer: string, locals: Record<string, unknown>) => boolean;
   readonly onCardsIssued?: (event: IssuedCardsEvent) => void;
@@ -36,12 +44,21 @@ export function createApp(deps: AppDeps): Express {
   const services = deps.services ?? loadServiceDefinitions(ajv, BOUND_DATA_KEYS);
   const discovery = JSON.stringify({ services });
   const elapsed = (): number => performance.now();
-  const authenticate: RequestHandler = deps.authenticate ?? ((_req, _res, next) => next());
+  // Secure by default: with CDS_AUTH=required the app authenticates even if no middleware is passed.
+  const trust = createClientTrust({
+    config,
+    logger,
+    now: deps.clock ?? (() => new Date()),
+    ...(deps.jwksFetch ? { fetch: deps.jwksFetch } : {}),
+    ...(deps.replayCache ? { replayCache: deps.replayCache } : {}),
+  });
+  const authenticate: RequestHandler = deps.authenticate ?? trust.authenticate ?? ((_req, _res, next) => next());
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(createRequestLog(logger, elapsed));
+  app.use(createSecurityHeaders());
   app.use(createCors(config.corsOrigins));
 
   app.get('/cds-services', authenticate, (_req, res) => {
@@ -56,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
       services: new Map(services.map((service) => [service.id, service])),
       parse: createHookRequestParser(ajv),
       requesterFactory: deps.requesterFactory ?? createFhirKitRequester,
-      isFhirServerAllowed: deps.isFhirServerAllowed ?? isLoopbackServer,
+      isFhirServerAllowed: deps.isFhirServerAllowed ?? trust.isFhirServerAllowed,
       clock: deps.clock ?? (() => new Date()),
       newId: deps.newId ?? randomUUID,
       elapsed,

@@ -1,4 +1,5 @@
 import { createApp } from './app';
+import { loadClientsFile } from './auth/clients-file';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 
@@ -6,7 +7,7 @@ import { createLogger } from './logger';
 function main(): void {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, { loadClients: loadClientsFile });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`ln-cds-hooks: configuration error: ${error.message}\n`);
