@@ -1,13 +1,14 @@
 import { createApp } from './app';
 import { loadClientsFile } from './auth/clients-file';
 import { ConfigError, loadConfig } from './config';
+import { loadTargetsFile } from './config/targets-file';
 import { createLogger } from './logger';
 
 /** The shipped entry point: real clock, real ids, listens, stops cleanly on SIGTERM. */
 function main(): void {
   let config;
   try {
-    config = loadConfig(process.env, { loadClients: loadClientsFile });
+    config = loadConfig(process.env, { loadClients: loadClientsFile, loadTargets: loadTargetsFile });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`ln-cds-hooks: configuration error: ${error.message}\n`);
