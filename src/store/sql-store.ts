@@ -104,7 +104,7 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
     async recordFeedback(records: readonly FeedbackRecord[]): Promise<RecordFeedbackResult> {
       const receivedAt = options.now().toISOString();
       return client.transaction(async (tx) => {
-        let stored = 0;
+        const storedItems: boolean[] = [];
         for (const record of records) {
           const inserted = await tx.query<{ id: unknown }>(INSERT_FEEDBACK_SQL, [
             record.serviceId,
@@ -118,9 +118,10 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
             record.hasUserComment,
             receivedAt,
           ]);
-          stored += inserted.length;
+          storedItems.push(inserted.length === 1);
         }
-        return { stored, duplicates: records.length - stored };
+        const stored = storedItems.filter(Boolean).length;
+        return { stored, duplicates: records.length - stored, storedItems };
       });
     },
 

@@ -41,6 +41,8 @@ export interface RecordFeedbackResult {
   readonly stored: number;
   /** Items already stored (same card, outcome and outcomeTimestamp): kept once. */
   readonly duplicates: number;
+  /** Per item, in order: true when it was newly stored, false when it was a duplicate. */
+  readonly storedItems: readonly boolean[];
 }
 
 export interface OverrideReasonCount {

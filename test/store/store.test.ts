@@ -103,17 +103,19 @@ for (const backend of BACKENDS) {
       await expect(testStore.store.recordFeedback([suggestionAccepted])).resolves.toEqual({
         stored: 1,
         duplicates: 0,
+        storedItems: [true],
       });
-      await expect(testStore.store.recordFeedback([suggestionAccepted])).resolves.toEqual({
-        stored: 0,
+      await expect(testStore.store.recordFeedback([suggestionAccepted, overriddenForNephrologyTarget])).resolves.toEqual({
+        stored: 1,
         duplicates: 1,
+        storedItems: [false, true],
       });
       // The same instant written with another offset is the same feedback.
       await expect(
         testStore.store.recordFeedback([
           { ...suggestionAccepted, outcomeTimestamp: new Date('2026-11-22T03:06:46.281+01:00') },
         ]),
-      ).resolves.toEqual({ stored: 0, duplicates: 1 });
+      ).resolves.toEqual({ stored: 0, duplicates: 1, storedItems: [false] });
     });
 
     it('stores feedback for the same card at another time, but counts the card once', async () => {

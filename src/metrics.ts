@@ -1,0 +1,116 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { FeedbackOutcome } from './store/store';
+
+/**
+ * Prometheus metrics (prom-client), one registry per app rather than prom-client's global
+ * default, so tests can build many apps. Labels take values from small fixed sets only (route
+ * kind, known service ids, rule codes, prefetch keys): never a raw path, patient or token.
+ */
+export type RouteKind = 'hook' | 'feedback' | 'discovery' | 'health' | 'metrics' | 'admin' | 'other';
+
+/** Store writes that happen off the request path; their failures are counted, not thrown. */
+export type StoreOperation = 'issued-cards' | 'feedback' | 'jti';
+
+/** Feedback naming a card this service has no record of issuing. */
+export const UNATTRIBUTED_RULE = 'unattributed';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly contentType: string;
+  /** One HTTP request: by route kind, service id (`none` outside a service) and status. */
+  observeRequest(route: RouteKind, serviceId: string, status: number, seconds: number): void;
+  /** A hook call answered by `serviceId` (shorthand for observeRequest('hook', …)). */
+  observeHook(serviceId: string, status: number, seconds: number): void;
+  cardsIssued(ruleCode: string, count?: number): void;
+  /** One FHIR search for a prefetch key (`conditions`, `tacrolimus`…); `failure` when not ok. */
+  observeFhirQuery(query: string, seconds: number, ok: boolean, failure?: string): void;
+  feedbackReceived(ruleCode: string, outcome: FeedbackOutcome): void;
+  storeWriteFailed(operation: StoreOperation): void;
+  issuedCardsDropped(count: number): void;
+  render(): Promise<string>;
+}
+
+export interface MetricsOptions {
+  /** Process metrics (CPU, memory, event loop): on in the server, off in tests. */
+  readonly collectDefaults?: boolean;
+}
+
+// Hook calls must stay well under the EHR's patience (CDS_HOOK_DEADLINE_MS, 2 s by default).
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5];
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.collectDefaults === true) collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({
+    name: 'cds_http_requests_total',
+    help: 'HTTP requests answered, by route kind, CDS service id and status',
+    labelNames: ['route', 'service', 'status'] as const,
+    registers: [registry],
+  });
+  const requestDuration = new Histogram({
+    name: 'cds_http_request_duration_seconds',
+    help: 'HTTP request latency, by route kind, CDS service id and status',
+    labelNames: ['route', 'service', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const cards = new Counter({
+    name: 'cds_cards_issued_total',
+    help: 'Cards returned, by rule code',
+    labelNames: ['rule'] as const,
+    registers: [registry],
+  });
+  const fhirDuration = new Histogram({
+    name: 'cds_fhir_query_duration_seconds',
+    help: 'FHIR queries the service ran itself (data not prefetched), by prefetch key and outcome',
+    labelNames: ['query', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const fhirFailures = new Counter({
+    name: 'cds_fhir_query_failures_total',
+    help: 'FHIR queries that failed, by prefetch key and reason',
+    labelNames: ['query', 'reason'] as const,
+    registers: [registry],
+  });
+  const feedback = new Counter({
+    name: 'cds_feedback_total',
+    help: `Feedback items stored, by rule code of the card (${UNATTRIBUTED_RULE}: a card not issued here) and outcome`,
+    labelNames: ['rule', 'outcome'] as const,
+    registers: [registry],
+  });
+  const storeFailures = new Counter({
+    name: 'cds_store_write_failures_total',
+    help: 'Store writes that failed (logged), by operation',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+  });
+  const dropped = new Counter({
+    name: 'cds_issued_cards_dropped_total',
+    help: 'Issued-card records dropped because the store could not keep up (feedback on them is unattributed)',
+    registers: [registry],
+  });
+
+  const observeRequest = (route: RouteKind, serviceId: string, status: number, seconds: number): void => {
+    const labels = { route, service: serviceId, status: String(status) };
+    requests.inc(labels);
+    requestDuration.observe(labels, seconds);
+  };
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    observeRequest,
+    observeHook: (serviceId, status, seconds) => observeRequest('hook', serviceId, status, seconds),
+    cardsIssued: (ruleCode, count = 1) => cards.inc({ rule: ruleCode }, count),
+    observeFhirQuery(query, seconds, ok, failure) {
+      fhirDuration.observe({ query, outcome: ok ? 'ok' : 'failed' }, seconds);
+      if (!ok) fhirFailures.inc({ query, reason: failure ?? 'unknown' });
+    },
+    feedbackReceived: (ruleCode, outcome) => feedback.inc({ rule: ruleCode, outcome }),
+    storeWriteFailed: (operation) => storeFailures.inc({ operation }),
+    issuedCardsDropped: (count) => dropped.inc(count),
+    render: () => registry.metrics(),
+  };
+}
