@@ -1,0 +1,136 @@
+import type { MycophenolateKind } from '../medication-groups';
+import type { Finding, MedicationOrder, Phase, Rule, RuleContext } from '../rule';
+import { displayOfRuleCode, type RuleCode } from '../rule-codes';
+import type { Targets } from '../targets';
+import { currentOrdersOf, describeOrder, describeTherapyStart, draftIdOf } from './evidence';
+import { readGroupDose, singleDraftOf } from './group-dose';
+import { proposeDraftDose } from './propose-dose';
+
+/**
+ * clinical-rules.md §5 mycophenolate-dose-low / -high (KDIGO 2024): MMF maintenance 1500–2000,
+ * induction 2000–3000 mg/day; MPA maintenance 1080–1440, induction 1440–2160 mg/day. With
+ * tacrolimus also current (multitarget): maintenance MMF 500–750 / MPA 360–540 mg/day; in
+ * induction only the induction upper bound applies. Boundaries are in range. MMF and MPA are one
+ * group but each compares in its own range, so orders mixing both (or naming neither) are silent.
+ */
+export interface MycophenolateRange {
+  readonly kind: MycophenolateKind;
+  readonly label: string;
+  readonly min?: number;
+  readonly max: number;
+}
+
+const KIND_LABEL: Readonly<Record<MycophenolateKind, string>> = { mmf: 'MMF', mpa: 'MPA' };
+export const DOSE_LABEL: Readonly<Record<MycophenolateKind, string>> = {
+  mmf: 'Mycophenolate mofetil daily dose',
+  mpa: 'Mycophenolic acid daily dose',
+};
+
+export function selectMycophenolateRange(
+  targets: Targets,
+  kind: MycophenolateKind,
+  phase: Phase,
+  multitarget: boolean,
+): MycophenolateRange {
+  const t = targets.mycophenolate;
+  const name = KIND_LABEL[kind];
+  if (phase === 'maintenance') {
+    const range = multitarget
+      ? kind === 'mmf'
+        ? t.mmfMultitargetMaintenanceMgPerDay
+        : t.mpaMultitargetMaintenanceMgPerDay
+      : kind === 'mmf'
+        ? t.mmfMaintenanceMgPerDay
+        : t.mpaMaintenanceMgPerDay;
+    const label = `${name} ${multitarget ? 'multitarget ' : ''}maintenance range`;
+    return { kind, label, min: range.min, max: range.max };
+  }
+  const induction = kind === 'mmf' ? t.mmfInductionMgPerDay : t.mpaInductionMgPerDay;
+  // Multitarget induction regimens vary: only the induction maximum applies.
+  if (multitarget) return { kind, label: `${name} multitarget induction maximum`, max: induction.max };
+  return { kind, label: `${name} induction range`, min: induction.min, max: induction.max };
+}
+
+/** The one mycophenolate kind of the current orders, or undefined (with a note) when unclear. */
+export function kindOfOrders(
+  context: RuleContext,
+  code: RuleCode,
+  orders: readonly MedicationOrder[],
+): MycophenolateKind | undefined {
+  const kinds = new Set(orders.map((order) => order.product.mycophenolateKind));
+  const [kind] = kinds;
+  if (kinds.size === 1 && kind !== undefined) return kind;
+  context.note(
+    `${code}: ${kinds.size > 1 ? 'MMF and MPA ordered together' : 'mycophenolate product (MMF or MPA) unknown'}`,
+  );
+  return undefined;
+}
+
+function evaluateMycophenolateDose(context: RuleContext, side: 'below' | 'above'): Finding[] {
+  const code: RuleCode = side === 'below' ? 'mycophenolate-dose-low' : 'mycophenolate-dose-high';
+  const orders = currentOrdersOf(context, 'mycophenolate');
+  if (orders.length === 0) return [];
+  const phase = context.timeline.phase;
+  if (phase === undefined) {
+    context.note(`${code}: no therapy start, phase unknown`);
+    return [];
+  }
+  const kind = kindOfOrders(context, code, orders);
+  if (kind === undefined) return [];
+  const dose = readGroupDose(context, code, orders);
+  if (dose === undefined) return [];
+  // §2: an as-needed dose never produces a "dose low" card.
+  if (side === 'below' && dose.prn) return [];
+
+  const tacrolimusOrders = currentOrdersOf(context, 'tacrolimus');
+  const multitarget = tacrolimusOrders.length > 0;
+  const range = selectMycophenolateRange(context.targets, kind, phase, multitarget);
+  const crossed =
+    side === 'below' ? range.min !== undefined && dose.mgPerDay < range.min : dose.mgPerDay > range.max;
+  if (!crossed) return [];
+
+  const draft = context.isOrderHook ? singleDraftOf(orders) : undefined;
+  const proposal = draft && proposeDraftDose(draft, range, side, context.now);
+  const draftOrderId = draftIdOf(orders);
+  return [
+    {
+      code,
+      indicator: 'warning',
+      measured: { label: DOSE_LABEL[kind], value: dose.mgPerDay, unit: 'mg/day' },
+      target: {
+        label: range.label,
+        ...(range.min === undefined ? {} : { min: range.min }),
+        max: range.max,
+        unit: 'mg/day',
+        source: 'KDIGO 2024 LN guideline',
+      },
+      direction: side,
+      evidence: [
+        ...orders.map(describeOrder),
+        ...(multitarget ? tacrolimusOrders.map(describeOrder) : []),
+        ...describeTherapyStart(context),
+      ],
+      dose: { mgPerDay: dose.mgPerDay, how: dose.how },
+      ...(draftOrderId ? { draftOrderId } : {}),
+      ...(proposal ? { proposedDraft: proposal.draft } : {}),
+      facts: {
+        phase,
+        multitarget,
+        asNeeded: dose.prn,
+        ...(proposal ? { proposedDose: proposal.text } : {}),
+      },
+    },
+  ];
+}
+
+export const mycophenolateDoseLow: Rule = {
+  code: 'mycophenolate-dose-low',
+  display: displayOfRuleCode('mycophenolate-dose-low'),
+  evaluate: (context) => evaluateMycophenolateDose(context, 'below'),
+};
+
+export const mycophenolateDoseHigh: Rule = {
+  code: 'mycophenolate-dose-high',
+  display: displayOfRuleCode('mycophenolate-dose-high'),
+  evaluate: (context) => evaluateMycophenolateDose(context, 'above'),
+};
