@@ -1,0 +1,141 @@
+import request from 'supertest';
+import type { Env } from '../../src/config';
+import { buildTestApp } from '../support/test-app';
+import { answerEmptyRecord, searchset, sendJson, startFaultFhirServer, type FaultFhirServer } from './fault-fhir-server';
+
+/**
+ * Issue 4 §3: a hanging, failing or garbage-answering FHIR server yields a 412 in time, never a
+ * card computed from half the data; outstanding requests are aborted at the deadline; `next` links
+ * are bounded and never leave the server's origin, so another host never sees the token.
+ * Real loopback servers (port 0), so that "aborted" means a socket really closed.
+ */
+const TOKEN = 'ehr-access-token-faults-41c9';
+const NOW = '2026-06-01T09:00:00Z';
+
+const servers: FaultFhirServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function fhirServer(handler: Parameters<typeof startFaultFhirServer>[0]): Promise<FaultFhirServer> {
+  const server = await startFaultFhirServer(handler);
+  servers.push(server);
+  return server;
+}
+
+function appWith(env: Env = {}) {
+  return buildTestApp({ now: NOW, env: { CDS_HOOK_DEADLINE_MS: '400', CDS_FHIR_TIMEOUT_MS: '5000', CDS_FHIR_MAX_PAGES: '3', ...env } });
+}
+
+const patientView = (base: string, patientId = 'p77') => ({
+  hook: 'patient-view',
+  hookInstance: '0c9d3a52-6f0e-4b8e-9b7a-3d2c1b0a9f8e',
+  fhirServer: base,
+  fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'ln-cds-hooks' },
+  context: { userId: 'Practitioner/prac-1', patientId },
+});
+
+const isTroughSearch = (path: string): boolean => path.startsWith('/Observation') && path.includes('77348-1');
+
+describe('a FHIR server that misbehaves', () => {
+  it('answering 503 for the tacrolimus trough search yields 412, not a card about a missing trough', async () => {
+    const server = await fhirServer((_req, res, path) => {
+      if (isTroughSearch(path)) sendJson(res, 503, { resourceType: 'OperationOutcome', issue: [] });
+      else answerEmptyRecord(res, path);
+    });
+    const response = await request(appWith().app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(412);
+    expect(response.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ details: { text: 'Could not read tacrolimus from the FHIR server (http-status)' } }] });
+    expect(JSON.stringify(response.body)).not.toContain('cards');
+  });
+
+  it('answering 500 for every search yields 412', async () => {
+    const server = await fhirServer((_req, res) => sendJson(res, 500, { error: 'boom' }));
+    const response = await request(appWith().app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(412);
+    expect(response.body.resourceType).toBe('OperationOutcome');
+  });
+
+  it('answering truncated JSON yields 412', async () => {
+    const server = await fhirServer((_req, res, path) => {
+      if (path.startsWith('/Condition')) {
+        res.writeHead(200, { 'content-type': 'application/fhir+json' });
+        res.end('{"resourceType":"Bundle","type":"searchset","entry":[{"resource":');
+      } else answerEmptyRecord(res, path);
+    });
+    const response = await request(appWith().app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(412);
+    expect(response.body.issue[0].details.text).toMatch(/^Could not read conditions from the FHIR server/);
+  });
+
+  it('never answering yields 412 at the hook deadline, and the hanging request is aborted', async () => {
+    const server = await fhirServer((_req, res, path) => {
+      if (isTroughSearch(path)) return; // hangs: headers never come
+      answerEmptyRecord(res, path);
+    });
+    const response = await request(appWith().app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(412);
+    expect(response.body.issue[0].details.text).toBe('The FHIR server did not answer in time (tacrolimus)');
+    // The service closed the socket instead of leaving the query running.
+    await server.abandonedCount(1);
+    expect(server.abandoned.map((seen) => isTroughSearch(seen.path.replace(/^\/fhir/, '')))).toEqual([true]);
+  });
+
+  it('stalling half-way through a body is cut off by the per-query timeout: 412, request aborted', async () => {
+    const server = await fhirServer((_req, res, path) => {
+      if (path.startsWith('/MedicationRequest')) {
+        res.writeHead(200, { 'content-type': 'application/fhir+json' });
+        res.write('{"resourceType":"Bundle","type":"searchset","entry":['); // …and nothing more
+        return;
+      }
+      answerEmptyRecord(res, path);
+    });
+    const { app } = appWith({ CDS_HOOK_DEADLINE_MS: '5000', CDS_FHIR_TIMEOUT_MS: '300' });
+    const response = await request(app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(412);
+    expect(response.body.issue[0].details.text).toBe('Could not read medications from the FHIR server (timeout)');
+    await server.abandonedCount(1);
+    expect(server.abandoned[0]?.path).toMatch(/^\/fhir\/MedicationRequest/);
+  });
+
+  it('paging forever is stopped after CDS_FHIR_MAX_PAGES pages: 412', async () => {
+    let page = 0;
+    const server = await fhirServer((_req, res, path) => {
+      if (path.startsWith('/Condition')) {
+        page += 1;
+        sendJson(res, 200, searchset([], `${server.base}/Condition?patient=p77&page=${page + 1}`));
+      } else answerEmptyRecord(res, path);
+    });
+    const response = await request(appWith().app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(412);
+    expect(server.requests.filter((seen) => seen.path.startsWith('/fhir/Condition'))).toHaveLength(3);
+  });
+
+  it('a next link to another host is not followed: that host never receives the token', async () => {
+    const collector = await fhirServer((_req, res) => sendJson(res, 200, searchset([])));
+    const server = await fhirServer((_req, res, path) => {
+      if (path.startsWith('/Condition')) sendJson(res, 200, searchset([], `${collector.base}/Condition?page=2`));
+      else answerEmptyRecord(res, path);
+    });
+    const response = await request(appWith().app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(412);
+    expect(collector.requests).toEqual([]);
+    // The EHR's own server did receive the token, on every query.
+    expect(new Set(server.requests.map((seen) => seen.authorization))).toEqual(new Set([`Bearer ${TOKEN}`]));
+  });
+
+  it('a hanging request does not hold up another request to a healthy server', async () => {
+    const hanging = await fhirServer((_req, res, path) => {
+      if (!isTroughSearch(path)) answerEmptyRecord(res, path);
+    });
+    const healthy = await fhirServer((_req, res, path) => answerEmptyRecord(res, path));
+    const { app } = appWith({ CDS_HOOK_DEADLINE_MS: '1500' });
+    const [slow, fast] = await Promise.all([
+      request(app).post('/cds-services/ln-patient-view').send(patientView(hanging.base)),
+      request(app).post('/cds-services/ln-patient-view').send(patientView(healthy.base, 'p78')),
+    ]);
+    expect(slow.status).toBe(412);
+    expect(fast.status).toBe(200);
+    expect(fast.body).toEqual({ cards: [] });
+  });
+});
