@@ -12,6 +12,8 @@ export interface CardLink {
 
 export interface CardText {
   summary(finding: Finding): string;
+  /** Finding-specific sentences for the detail (which drugs, how many months …). */
+  explain?(finding: Finding): readonly string[];
   readonly why: string;
   readonly pitfalls: readonly string[];
   readonly links: readonly CardLink[];
@@ -46,6 +48,13 @@ export function formatMeasurement(m: Measurement): string {
   return `${m.comparator ? `${m.comparator} ` : ''}${formatNumber(m.value)} ${m.unit}`;
 }
 
+/** The number as the patient's result reported it, with the converted value when converted. */
+function formatReportedMeasurement(m: Measurement): string {
+  if (!m.reported) return formatMeasurement(m);
+  const comparator = m.comparator ? `${m.comparator} ` : '';
+  return `${comparator}${formatNumber(m.reported.value)} ${m.reported.unit} (= ${formatMeasurement(m)})`;
+}
+
 export function formatTarget(t: TargetUsed): string {
   if (t.min !== undefined && t.max !== undefined) {
     return `${formatNumber(t.min)}–${formatNumber(t.max)} ${t.unit}`;
@@ -60,7 +69,7 @@ export function compareSummary(finding: Finding): string {
   const { measured, target, direction } = finding;
   if (!measured || !target) return finding.code;
   const where = direction === 'outside' ? 'outside' : direction === 'above' ? 'above' : 'below';
-  return `${measured.label} ${formatMeasurement(measured)} is ${where} the ${target.label} of ${formatTarget(target)}`;
+  return `${measured.label} ${formatReportedMeasurement(measured)} is ${where} the ${target.label} of ${formatTarget(target)}`;
 }
 
 function listFact(finding: Finding, key: string): string {
@@ -91,8 +100,12 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
     links: [KDIGO_2024, PROGRAF_LABEL],
   },
   'tacrolimus-trough-overdue': {
-    summary: (f) =>
-      `No tacrolimus level in the last ${numberFact(f, 'windowDays') ?? 90} days: order a trough`,
+    summary: (f) => {
+      const since = numberFact(f, 'daysSinceLastLevel');
+      const last = since === undefined ? 'none on record' : `last ${since} days ago`;
+      return `No tacrolimus level in the last ${numberFact(f, 'windowDays') ?? 90} days (${last}): order a trough`;
+    },
+    explain: (f) => [listFact(f, 'drawInstruction')],
     why: 'Tacrolimus has a narrow therapeutic range; in LN maintenance the trough should be checked at least every 3 months.',
     pitfalls: [TROUGH_TIMING, CYP3A4, CNI_NEPHROTOXICITY],
     links: [KDIGO_2024, PROGRAF_LABEL],
@@ -103,6 +116,9 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
         0,
         139,
       ),
+    explain: (f) => [
+      `Interacting drug(s): ${listFact(f, 'interactingDrugs')} — CYP3A4 ${listFact(f, 'effect')}.`,
+    ],
     why: 'Strong CYP3A4 inhibitors can multiply tacrolimus exposure (toxicity); inducers can lower it below the target (flare). Recheck the trough within days of starting or stopping the interacting drug.',
     pitfalls: [CYP3A4, TROUGH_TIMING, CNI_NEPHROTOXICITY],
     links: [PROGRAF_LABEL, KDIGO_2024],
@@ -160,6 +176,7 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
   },
   overimmunosuppression: {
     summary: (f) => `Overlapping immunosuppression: ${listFact(f, 'groups')}`.slice(0, 139),
+    explain: (f) => [`Current together: ${listFact(f, 'groups')} — ${listFact(f, 'reasons')}.`],
     why: 'Tacrolimus with two or more other LN immunosuppressants, two calcineurin inhibitors, or two antimetabolites (mycophenolate + azathioprine) add infection and toxicity risk without proven benefit.',
     pitfalls: [CNI_NEPHROTOXICITY, 'If this is a planned switch, make sure the previous drug is stopped.'],
     links: [KDIGO_2024],
@@ -167,6 +184,9 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
   'immunosuppression-stopped-early': {
     summary: (f) =>
       `LN immunosuppression ends after ${numberFact(f, 'monthsCompleted') ?? '?'} months; ≥ ${numberFact(f, 'recommendedMonths') ?? 36} months are recommended`,
+    explain: (f) => [
+      `Immunosuppression started ${listFact(f, 'therapyStart')} and ends ${listFact(f, 'plannedEnd')}: ${numberFact(f, 'monthsCompleted') ?? '?'} months completed of the recommended ≥ ${numberFact(f, 'recommendedMonths') ?? 36}.`,
+    ],
     why: 'KDIGO 2024: a total duration of immunosuppression of at least 36 months is recommended for proliferative LN; stopping MMF before 2 years was linked to more flares. A repeat kidney biopsy can inform withdrawal.',
     pitfalls: ['Taper rather than stop abruptly; keep hydroxychloroquine.'],
     links: [KDIGO_2024],

@@ -114,6 +114,8 @@ export function buildDetail(finding: Finding): string {
       '',
     );
   }
+  const explanation = text.explain?.(finding) ?? [];
+  if (explanation.length > 0) lines.push(...explanation.map(escapeMarkdown), '');
   lines.push(text.why, '');
   if (finding.evidence.length > 0) lines.push('**Evidence used**', ...finding.evidence.map(evidenceLine), '');
   lines.push('**Pitfalls**', ...text.pitfalls.map((p) => `- ${p}`));

@@ -3,8 +3,12 @@ import type { PatientRecord } from './patient-record';
 import type { Finding, Rule } from './rule';
 import type { RuleCode } from './rule-codes';
 import { buildRuleContext } from './rule-context';
+import { immunosuppressionStoppedEarly } from './rules/immunosuppression-stopped-early';
+import { overimmunosuppression } from './rules/overimmunosuppression';
+import { tacrolimusCyp3a4Interaction } from './rules/tacrolimus-cyp3a4-interaction';
 import { tacrolimusTroughHigh } from './rules/tacrolimus-trough-high';
 import { tacrolimusTroughLow } from './rules/tacrolimus-trough-low';
+import { tacrolimusTroughOverdue } from './rules/tacrolimus-trough-overdue';
 import { evaluateScopeGate } from './scope-gate';
 import type { Targets } from './targets';
 
@@ -31,7 +35,14 @@ export interface Decision {
 }
 
 /** The registered rule modules, in card order. */
-export const RULES: readonly Rule[] = [tacrolimusTroughLow, tacrolimusTroughHigh];
+export const RULES: readonly Rule[] = [
+  tacrolimusTroughLow,
+  tacrolimusTroughHigh,
+  tacrolimusTroughOverdue,
+  tacrolimusCyp3a4Interaction,
+  overimmunosuppression,
+  immunosuppressionStoppedEarly,
+];
 
 /** Rule codes the engine implements (the acceptance runner marks other cases pending). */
 export const IMPLEMENTED_RULE_CODES: readonly RuleCode[] = RULES.map((rule) => rule.code);

@@ -27,6 +27,7 @@ export function buildRuleContext(
   return {
     now,
     hook: record.hook,
+    patientId: record.patientId,
     isOrderHook,
     targets,
     scope,

@@ -95,6 +95,8 @@ export interface LatestResult {
 export interface RuleContext {
   readonly now: Date;
   readonly hook: HookName;
+  /** The patient's logical id (for proposed resources' `subject`). */
+  readonly patientId: string;
   /** order-select, order-sign, medication-prescribe. */
   readonly isOrderHook: boolean;
   readonly targets: Targets;

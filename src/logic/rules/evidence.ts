@@ -16,7 +16,9 @@ export function describeOrder(order: MedicationOrder): Evidence {
     ? order.discontinuesGroup
       ? `draft order (${order.request.status}: discontinues)`
       : 'draft order'
-    : `order (${order.request.status})`;
+    : order.isActive && !order.isCurrent
+      ? `order (${order.request.status}, superseded by the draft)`
+      : `order (${order.request.status})`;
   return {
     label: `${nameOfOrder(order)} — ${state}`,
     ...(dosage ? { value: dosage } : {}),

@@ -1,0 +1,54 @@
+import { addMonths, formatDate, isWithinLastMonths, monthsBetween } from '../fhir-time';
+import { LN_IMMUNOSUPPRESSANT_GROUPS } from '../medication-groups';
+import type { Finding, Rule, RuleContext } from '../rule';
+import { displayOfRuleCode } from '../rule-codes';
+import { describeOrder, draftIdOf } from './evidence';
+
+/**
+ * §5 premature discontinuation and §7 last bullet. The planned end of LN immunosuppression (after
+ * the drafts) is before therapy start + 36 months (strict):
+ * - order hooks: only when a draft stops an LN immunosuppressant or gives it an end;
+ * - patient-view: only when nothing is current any more and the stop lies within the last
+ *   12 months (an unknown end counts as now).
+ * Source: KDIGO 2024 (≥ 36 months total for proliferative LN; MMF stopped < 2 years → more flares).
+ */
+function evaluate(context: RuleContext): Finding[] {
+  const { timeline, targets, now } = context;
+  const start = timeline.therapyStart;
+  if (!start || timeline.plannedEnd.kind !== 'at') return [];
+  const end = timeline.plannedEnd.at;
+  const { minimumTherapyMonths, recentStopMonths } = targets.discontinuation;
+  if (end.getTime() >= addMonths(start, minimumTherapyMonths).getTime()) return [];
+  const lnOrders = context.orders.filter((o) => LN_IMMUNOSUPPRESSANT_GROUPS.has(o.group));
+  if (context.isOrderHook) {
+    if (!timeline.draftChangesLnPlan) return [];
+  } else {
+    if (context.currentOrders.some((o) => LN_IMMUNOSUPPRESSANT_GROUPS.has(o.group))) return [];
+    if (!isWithinLastMonths(end, now, recentStopMonths)) return [];
+  }
+  const draftOrderId = draftIdOf(lnOrders.filter((o) => o.discontinuesGroup || o.end !== undefined));
+  return [
+    {
+      code: 'immunosuppression-stopped-early',
+      indicator: 'warning',
+      evidence: [
+        { label: 'LN immunosuppression started', date: formatDate(start) },
+        { label: 'LN immunosuppression ends', date: formatDate(end) },
+        ...lnOrders.map(describeOrder),
+      ],
+      ...(draftOrderId ? { draftOrderId } : {}),
+      facts: {
+        monthsCompleted: monthsBetween(start, end),
+        recommendedMonths: minimumTherapyMonths,
+        plannedEnd: formatDate(end),
+        therapyStart: formatDate(start),
+      },
+    },
+  ];
+}
+
+export const immunosuppressionStoppedEarly: Rule = {
+  code: 'immunosuppression-stopped-early',
+  display: displayOfRuleCode('immunosuppression-stopped-early'),
+  evaluate,
+};
