@@ -9,12 +9,19 @@ import { createAjv } from './hooks/ajv';
 import { createClientTrust } from './hooks/client-trust';
 import { createCors } from './hooks/cors';
 import { createErrorMiddleware, notFound } from './hooks/error-middleware';
+import { createFeedbackReportEndpoint } from './hooks/admin';
+import { createFeedbackHandler } from './hooks/feedback';
+import { createFeedbackRequestParser } from './hooks/feedback-request';
+import { createMetricsEndpoint, createReadyz, healthz } from './hooks/health';
+import { createHttpMetrics } from './hooks/http-metrics';
 import { createHookHandler, type IssuedCardsEvent } from './hooks/hook-handler';
 import { createHookRequestParser } from './hooks/hook-request';
 import { createRequestLog } from './hooks/request-log';
 import { createSecurityHeaders } from './hooks/security-headers';
 import { loadServiceDefinitions, type ServiceDefinition } from './hooks/service-definitions';
 import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import type { Store } from './store/store';
 
 /**
  * Everything the app needs is passed in (STYLE.md "Config"): the shipped server passes the real
@@ -36,6 +43,13 @@ export interface AppDeps {
   /** Which fhirServer values this request may make the service contact. */
   readonly isFhirServerAllowed?: (fhirServer: string, locals: Record<string, unknown>) => boolean;
   readonly onCardsIssued?: (event: IssuedCardsEvent) => void;
+  /**
+   * Durable store (src/store): feedback, the feedback report, readiness. Absent (unit tests of
+   * other layers): no feedback or admin routes, and /readyz reports `store: "none"`.
+   */
+  readonly store?: Store;
+  /** Prometheus metrics; default: a fresh registry for this app. */
+  readonly metrics?: Metrics;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -54,12 +68,25 @@ export function createApp(deps: AppDeps): Express {
   });
   const authenticate: RequestHandler = deps.authenticate ?? trust.authenticate ?? ((_req, _res, next) => next());
 
+  const metrics = deps.metrics ?? createMetrics();
+  const onCardsIssued = (event: IssuedCardsEvent): void => {
+    for (const card of event.cards) metrics.cardsIssued(card.ruleCode);
+    deps.onCardsIssued?.(event);
+  };
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(createRequestLog(logger, elapsed));
+  app.use(createHttpMetrics(metrics, elapsed));
   app.use(createSecurityHeaders());
   app.use(createCors(config.corsOrigins));
+
+  // Probes and scrapes carry no JWT (docs/deploy.md); admin routes answer loopback callers only.
+  app.get('/healthz', healthz);
+  app.get('/readyz', createReadyz({ logger, ...(deps.store ? { store: deps.store } : {}) }));
+  app.get('/metrics', createMetricsEndpoint(metrics));
+  if (deps.store) app.get('/admin/feedback-report', createFeedbackReportEndpoint({ store: deps.store }));
 
   app.get('/cds-services', authenticate, (_req, res) => {
     res.type('application/json').send(discovery);
@@ -77,9 +104,23 @@ export function createApp(deps: AppDeps): Express {
       clock: deps.clock ?? (() => new Date()),
       newId: deps.newId ?? randomUUID,
       elapsed,
-      ...(deps.onCardsIssued ? { onCardsIssued: deps.onCardsIssued } : {}),
+      onCardsIssued,
     }),
   );
+  if (deps.store) {
+    app.post(
+      '/cds-services/:id/feedback',
+      authenticate,
+      express.json({ limit: config.maxBodyBytes, type: () => true }),
+      createFeedbackHandler({
+        serviceIds: new Set(services.map((service) => service.id)),
+        parse: createFeedbackRequestParser(ajv),
+        store: deps.store,
+        metrics,
+        logger,
+      }),
+    );
+  }
 
   app.use(notFound);
   app.use(createErrorMiddleware(logger));

@@ -3,9 +3,14 @@ import { loadClientsFile } from './auth/clients-file';
 import { ConfigError, loadConfig } from './config';
 import { loadTargetsFile } from './config/targets-file';
 import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import { createIssuedCardRecorder } from './store/issued-card-recorder';
+import { openStore } from './store/open-store';
+import { createReplayCacheFor } from './store/store-replay-cache';
+import type { Store } from './store/store';
 
 /** The shipped entry point: real clock, real ids, listens, stops cleanly on SIGTERM. */
-function main(): void {
+async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig(process.env, { loadClients: loadClientsFile, loadTargets: loadTargetsFile });
@@ -20,7 +25,24 @@ function main(): void {
   if (config.auth === 'off') {
     logger.warn('CDS_AUTH=off: any caller is accepted. For development only; production requires CDS client JWTs.');
   }
-  const app = createApp({ config, logger });
+  const now = (): Date => new Date();
+  let store: Store;
+  try {
+    // Migrations run here, before the first request (docs/deploy.md).
+    store = await openStore({
+      ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
+      pgliteDataDir: config.dataDir,
+      now,
+      onBackgroundError: (error) => logger.error('database connection error', { errorName: error.name, errorMessage: error.message }),
+    });
+  } catch (error) {
+    process.stderr.write(`ln-cds-hooks: cannot open the store: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const metrics = createMetrics({ collectDefaults: true });
+  const recorder = createIssuedCardRecorder({ store, logger, metrics });
+  const replayCache = createReplayCacheFor({ store, now, logger, metrics });
+  const app = createApp({ config, logger, store, metrics, replayCache, onCardsIssued: (event) => recorder.record(event) });
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -29,14 +51,27 @@ function main(): void {
       discovery: `http://${shown}:${port}/cds-services`,
       auth: config.auth,
       publicUrl: config.publicUrl,
+      store: `${store.description.kind} (${store.description.location})`,
     });
   });
   server.keepAliveTimeout = 65_000;
 
   const stop = (signal: string): void => {
     logger.info('stopping', { signal });
-    // Stop accepting, let in-flight requests finish, then exit; give up after 10 s.
-    server.close(() => process.exit(0));
+    // Stop accepting, let in-flight requests finish, write queued issued cards, close the store,
+    // then exit; give up after 10 s.
+    server.close(() => {
+      void recorder
+        .close()
+        .then(() => store.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error('store not closed cleanly', { errorName: error instanceof Error ? error.name : typeof error });
+            process.exit(1);
+          },
+        );
+    });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();
   };
@@ -47,4 +82,7 @@ function main(): void {
   });
 }
 
-main();
+main().catch((error: unknown) => {
+  process.stderr.write(`ln-cds-hooks: start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

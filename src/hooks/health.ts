@@ -25,12 +25,16 @@ function withTimeout(work: Promise<void>, ms: number): Promise<void> {
  * config was validated) and the store answers. 503 otherwise, so a load balancer stops sending
  * hooks to a replica that lost its database.
  */
-export function createReadyz(deps: { readonly store: Pick<Store, 'ping' | 'description'>; readonly logger: Logger }): RequestHandler {
+export function createReadyz(deps: {
+  /** Absent when the app runs without a store (tests of other layers): nothing to reach. */
+  readonly store?: Pick<Store, 'ping' | 'description'>;
+  readonly logger: Logger;
+}): RequestHandler {
   return async (_req, res) => {
-    const store = deps.store.description.kind;
+    const store = deps.store?.description.kind ?? 'none';
     res.set('Cache-Control', 'no-store');
     try {
-      await withTimeout(deps.store.ping(), READY_TIMEOUT_MS);
+      if (deps.store) await withTimeout(deps.store.ping(), READY_TIMEOUT_MS);
       res.json({ status: 'ready', config: 'loaded', store });
     } catch (error) {
       const log = (res.locals.logger as Logger | undefined) ?? deps.logger;

@@ -106,7 +106,6 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
             hookInstance: event.hookInstance,
             issuedAt: event.issuedAt,
           });
-          options.metrics?.cardsIssued(card.ruleCode);
         }
         trimToBound();
         if (pending.length >= maxBatch) void flush();
