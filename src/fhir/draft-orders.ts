@@ -125,9 +125,9 @@ function collectResources(input: unknown, notes: string[]): unknown[] {
   });
 }
 
-function readStatus(value: unknown, index: number, notes: string[]): Status {
+function readStatus(value: unknown, index: number, notes: string[], missing: Status = 'draft'): Status {
   const status = readString(value)?.trim().toLowerCase();
-  if (status === undefined) return 'draft'; // it is a draft order of this hook
+  if (status === undefined) return missing; // a draft order of this hook, unless read from the record
   if (STATUSES.has(status)) return status as Status;
   notes.push(`draft entry ${index}: status not recognised, read as unknown`);
   return 'unknown';
@@ -138,8 +138,16 @@ function readIntent(value: unknown): Intent {
   return intent !== undefined && INTENTS.has(intent) ? (intent as Intent) : 'order';
 }
 
-/** R4 as is, STU3 mapped; single objects where R4 has arrays are wrapped. */
-function readMedicationRequest(raw: Json, index: number, notes: string[]): fhir4.MedicationRequest {
+/**
+ * R4 as is, STU3 mapped; single objects where R4 has arrays are wrapped. Also reads the record's
+ * own (non-draft) orders, where a missing status is `unknown` rather than `draft`.
+ */
+export function readMedicationRequest(
+  raw: Json,
+  index: number,
+  notes: string[],
+  missingStatus: Status = 'draft',
+): fhir4.MedicationRequest {
   const rest: Record<string, unknown> = { ...raw };
   for (const key of ['context', 'definition', 'contained']) delete rest[key];
   for (const key of PASSED_THROUGH_ARRAYS) if (rest[key] !== undefined) rest[key] = asArray(rest[key]);
@@ -150,7 +158,7 @@ function readMedicationRequest(raw: Json, index: number, notes: string[]): fhir4
     ...compact<fhir4.MedicationRequest>({
       resourceType: 'MedicationRequest',
       id: readString(raw.id),
-      status: readStatus(raw.status, index, notes),
+      status: readStatus(raw.status, index, notes, missingStatus),
       intent: readIntent(raw.intent),
       category: readList(raw.category, readCodeableConcept),
       subject: readReference(raw.subject) ?? {},
@@ -221,7 +229,7 @@ function readDispenseRequest(value: unknown): fhir4.MedicationRequestDispenseReq
  * Medication of any version: R4 `ingredient[].strength`, STU3 `ingredient[].amount`, DSTU2
  * `product.form` / `product.ingredient[].item` + `amount`.
  */
-function readMedication(raw: Json): fhir4.Medication {
+export function readMedication(raw: Json): fhir4.Medication {
   const product = isObject(raw.product) ? raw.product : undefined;
   return compact<fhir4.Medication>({
     resourceType: 'Medication',
