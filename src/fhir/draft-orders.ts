@@ -77,6 +77,22 @@ const PASSED_THROUGH_ARRAYS = [
   'eventHistory',
 ] as const;
 
+/** Elements of MedicationRequest that readMedicationRequest reads into typed R4. */
+const READ_ELEMENTS = [
+  'category',
+  'subject',
+  'encounter',
+  'requester',
+  'authoredOn',
+  'reasonCode',
+  'reasonReference',
+  'note',
+  'dosageInstruction',
+  'dispenseRequest',
+  'medicationCodeableConcept',
+  'medicationReference',
+] as const;
+
 export function normaliseDraftOrders(input: unknown): DraftOrders {
   const result: DraftOrders = { orders: [], medications: [], notes: [] };
   collectResources(input, result.notes).forEach((resource, index) => {
@@ -153,6 +169,9 @@ export function readMedicationRequest(
   for (const key of PASSED_THROUGH_ARRAYS) if (rest[key] !== undefined) rest[key] = asArray(rest[key]);
   const requester =
     isObject(raw.requester) && isObject(raw.requester.agent) ? raw.requester.agent : raw.requester;
+  // Elements read below replace their raw value even when unreadable: a malformed element must
+  // not survive untyped for the rules to trip over.
+  for (const key of READ_ELEMENTS) delete rest[key];
   return {
     ...rest,
     ...compact<fhir4.MedicationRequest>({
