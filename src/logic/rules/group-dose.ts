@@ -23,6 +23,8 @@ export function readGroupDose(
   orders: readonly MedicationOrder[],
   /** Converts an order's mg/day (e.g. to prednisone-equivalent); undefined = cannot. */
   convert: (order: MedicationOrder, mgPerDay: number) => number | undefined = (_order, mg) => mg,
+  /** Names the converted amount in the derivation ("prednisone-equivalent"). */
+  convertedLabel = 'converted',
 ): GroupDose | undefined {
   if (orders.length === 0) return undefined;
   let mgPerDay = 0;
@@ -44,9 +46,15 @@ export function readGroupDose(
     }
     mgPerDay += converted;
     prn ||= dose.prn;
-    parts.push(orders.length === 1 ? dose.how : `${order.product.ingredient}: ${dose.how}`);
+    const how =
+      converted === dose.mgPerDay ? dose.how : `${dose.how} → ${round(converted)} mg/day ${convertedLabel}`;
+    parts.push(orders.length === 1 ? how : `${order.product.ingredient}: ${how}`);
   }
-  return { mgPerDay: Math.round(mgPerDay * 1e6) / 1e6, prn, how: parts.join('; '), orders };
+  return { mgPerDay: round(mgPerDay), prn, how: parts.join('; '), orders };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
 }
 
 /** The one draft whose dose a proposal may rewrite: only when it alone makes the group's dose. */

@@ -1,0 +1,63 @@
+import { isWithinLastDays } from '../fhir-time';
+import { isBeyond } from '../observations';
+import type { Finding, Rule, RuleContext } from '../rule';
+import { displayOfRuleCode } from '../rule-codes';
+import {
+  currentOrdersOf,
+  describeOrder,
+  describeResult,
+  describeTherapyStart,
+  measurementOf,
+} from './evidence';
+
+/**
+ * clinical-rules.md §5 mpa-trough-low (info): in maintenance, on mycophenolate (active or draft),
+ * the latest MPA trough of the last 90 days < 2.0 mg/L — remission was seen at about 2 mg/L
+ * (6.2 µmol/L). µmol/L is converted by UCUM with MW 320.34 g/mol (÷ 3.1217); 2.0 is in range.
+ */
+const CODE = 'mpa-trough-low';
+
+function evaluateMpaTrough(context: RuleContext): Finding[] {
+  const { targets, timeline, latest, now } = context;
+  if (timeline.phase !== 'maintenance') return [];
+  const orders = currentOrdersOf(context, 'mycophenolate');
+  if (orders.length === 0) return [];
+  const trough = latest.mpaTrough;
+  if (!trough || !isWithinLastDays(trough.at, now, targets.mycophenolate.mpaTroughWindowDays)) return [];
+  if (!trough.reading.ok) {
+    context.note(`${CODE}: latest MPA trough unreadable (${trough.reading.reason})`);
+    return [];
+  }
+  const min = targets.mycophenolate.mpaTroughMinMgPerL;
+  const low = isBeyond(trough.reading, min, 'below');
+  if (low === 'unknown')
+    context.note(`${CODE}: comparator of the latest MPA trough does not settle the question`);
+  if (low !== 'yes') return [];
+  const measured = measurementOf('MPA trough', trough);
+  if (!measured) return [];
+  return [
+    {
+      code: CODE,
+      indicator: 'info',
+      measured,
+      target: {
+        label: 'level linked to remission',
+        min,
+        unit: 'mg/L',
+        source: 'LN cohort data: remission at about 2 mg/L (6.2 µmol/L)',
+      },
+      direction: 'below',
+      evidence: [
+        describeResult('Latest MPA trough', trough),
+        ...orders.map(describeOrder),
+        ...describeTherapyStart(context),
+      ],
+    },
+  ];
+}
+
+export const mpaTroughLow: Rule = {
+  code: CODE,
+  display: displayOfRuleCode(CODE),
+  evaluate: evaluateMpaTrough,
+};

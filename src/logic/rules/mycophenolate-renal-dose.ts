@@ -1,0 +1,73 @@
+import { formatNumber } from '../card-text';
+import { isWithinLastDays } from '../fhir-time';
+import { isBeyond } from '../observations';
+import type { Finding, Rule, RuleContext } from '../rule';
+import { displayOfRuleCode } from '../rule-codes';
+import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from './evidence';
+import { readGroupDose, singleDraftOf } from './group-dose';
+import { DOSE_LABEL, kindOfOrders } from './mycophenolate-dose';
+import { proposeDraftDose } from './propose-dose';
+
+/**
+ * clinical-rules.md §5 mycophenolate-renal-dose: the latest eGFR (≤ 90 days old) < 25 mL/min/1.73 m²
+ * and MMF > 2000 mg/day or MPA > 1440 mg/day. Source: CellCept label, "in patients with severe
+ * chronic renal impairment (GFR < 25 mL/min/1.73 m²) ... doses greater than 1 g twice a day
+ * should be avoided". Any phase; an as-needed dose counts (the rule is about too much).
+ */
+const CODE = 'mycophenolate-renal-dose';
+
+function evaluateRenalDose(context: RuleContext): Finding[] {
+  const orders = currentOrdersOf(context, 'mycophenolate');
+  if (orders.length === 0) return [];
+  const renal = context.targets.mycophenolate.renal;
+  const egfr = context.latest.egfr;
+  if (!egfr || !isWithinLastDays(egfr.at, context.now, renal.egfrWindowDays)) return [];
+  if (!egfr.reading.ok) {
+    context.note(`${CODE}: latest eGFR unreadable (${egfr.reading.reason})`);
+    return [];
+  }
+  const severe = isBeyond(egfr.reading, renal.egfrBelow, 'below');
+  if (severe === 'unknown')
+    context.note(`${CODE}: comparator of the latest eGFR does not settle the question`);
+  if (severe !== 'yes') return [];
+
+  const kind = kindOfOrders(context, CODE, orders);
+  if (kind === undefined) return [];
+  const dose = readGroupDose(context, CODE, orders);
+  if (dose === undefined) return [];
+  const max = kind === 'mmf' ? renal.mmfMaxMgPerDay : renal.mpaMaxMgPerDay;
+  if (dose.mgPerDay <= max) return [];
+
+  const draft = context.isOrderHook ? singleDraftOf(orders) : undefined;
+  const proposal = draft && proposeDraftDose(draft, { max }, 'above', context.now);
+  const draftOrderId = draftIdOf(orders);
+  const egfrText = `${egfr.reading.comparator ?? ''}${formatNumber(egfr.reading.value)}`;
+  return [
+    {
+      code: CODE,
+      indicator: 'warning',
+      measured: { label: DOSE_LABEL[kind], value: dose.mgPerDay, unit: 'mg/day' },
+      target: {
+        label: `maximum at eGFR ${egfrText} (< ${formatNumber(renal.egfrBelow)})`,
+        max,
+        unit: 'mg/day',
+        source: 'CellCept label (severe chronic renal impairment)',
+      },
+      direction: 'above',
+      evidence: [describeResult('Latest eGFR', egfr), ...orders.map(describeOrder)],
+      dose: { mgPerDay: dose.mgPerDay, how: dose.how },
+      ...(draftOrderId ? { draftOrderId } : {}),
+      ...(proposal ? { proposedDraft: proposal.draft } : {}),
+      facts: {
+        egfr: egfr.reading.value,
+        ...(proposal ? { proposedDose: proposal.text } : {}),
+      },
+    },
+  ];
+}
+
+export const mycophenolateRenalDose: Rule = {
+  code: CODE,
+  display: displayOfRuleCode(CODE),
+  evaluate: evaluateRenalDose,
+};
