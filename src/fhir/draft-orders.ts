@@ -232,7 +232,17 @@ function readMedicationChoice(
 function readDispenseRequest(value: unknown): fhir4.MedicationRequestDispenseRequest | undefined {
   if (!isObject(value)) return undefined;
   const rest: Record<string, unknown> = { ...value };
-  for (const key of ['medicationCodeableConcept', 'medicationReference']) delete rest[key]; // DSTU2
+  // DSTU2 names the medication again here; the read elements never survive untyped.
+  for (const key of [
+    'medicationCodeableConcept',
+    'medicationReference',
+    'validityPeriod',
+    'numberOfRepeatsAllowed',
+    'quantity',
+    'expectedSupplyDuration',
+  ]) {
+    delete rest[key];
+  }
   return {
     ...rest,
     ...compact<fhir4.MedicationRequestDispenseRequest>({

@@ -252,6 +252,26 @@ describe('normaliseDraftOrders', () => {
       });
     });
 
+    it('drops malformed elements instead of passing them through (dosageInstruction as text, validityPeriod as text)', () => {
+      const draft = {
+        resourceType: 'MedicationRequest',
+        status: 'draft',
+        intent: 'order',
+        subject: 'Patient/p1',
+        dosageInstruction: 'MMF 1 g BID',
+        dispenseRequest: { validityPeriod: '1 year', numberOfRepeatsAllowed: 3 },
+      };
+      expect(normaliseDraftOrders(bundle(draft)).orders).toEqual([
+        {
+          resourceType: 'MedicationRequest',
+          status: 'draft',
+          intent: 'order',
+          subject: {},
+          dispenseRequest: { numberOfRepeatsAllowed: 3 },
+        },
+      ]);
+    });
+
     it('drops a dose behind an unknown comparator', () => {
       const draft = {
         resourceType: 'MedicationRequest',
