@@ -3,7 +3,13 @@ import type { PatientRecord } from './patient-record';
 import type { Finding, Rule } from './rule';
 import type { RuleCode } from './rule-codes';
 import { buildRuleContext } from './rule-context';
+import { azathioprineDoseHigh, azathioprineDoseLow } from './rules/azathioprine-dose';
+import { glucocorticoidDoseHigh } from './rules/glucocorticoid-dose';
 import { immunosuppressionStoppedEarly } from './rules/immunosuppression-stopped-early';
+import { mpaAucOutOfRange } from './rules/mpa-auc';
+import { mpaTroughLow } from './rules/mpa-trough-low';
+import { mycophenolateDoseHigh, mycophenolateDoseLow } from './rules/mycophenolate-dose';
+import { mycophenolateRenalDose } from './rules/mycophenolate-renal-dose';
 import { overimmunosuppression } from './rules/overimmunosuppression';
 import { tacrolimusCyp3a4Interaction } from './rules/tacrolimus-cyp3a4-interaction';
 import { tacrolimusTroughHigh } from './rules/tacrolimus-trough-high';
@@ -40,6 +46,14 @@ export const RULES: readonly Rule[] = [
   tacrolimusTroughHigh,
   tacrolimusTroughOverdue,
   tacrolimusCyp3a4Interaction,
+  mycophenolateDoseLow,
+  mycophenolateDoseHigh,
+  mycophenolateRenalDose,
+  mpaTroughLow,
+  mpaAucOutOfRange,
+  glucocorticoidDoseHigh,
+  azathioprineDoseHigh,
+  azathioprineDoseLow,
   overimmunosuppression,
   immunosuppressionStoppedEarly,
 ];
