@@ -6,6 +6,7 @@ import { DATA_KEYS, isDataKey, type DataKey } from './data-keys';
 import { fetchDataKey } from './fetch-data-key';
 import { FhirQueryError, type FhirQueryFailure, type FhirRequesterFactory } from './fhir-client';
 import { readPrefetchValue, type FhirResource } from './prefetch';
+import { readCondition, readObservation, readPatient, readRecordMedication, readRecordMedicationRequest } from './read-record';
 
 export interface QueryTiming {
   readonly key: DataKey;
@@ -161,11 +162,13 @@ function assembleRecord(
   return {
     hook,
     patientId,
-    ...(patient ? { patient: patient as unknown as fhir4.Patient } : {}),
-    conditions: ofPatient(all('conditions', 'Condition'), 'conditions') as unknown as fhir4.Condition[],
-    medicationRequests: ofPatient(all('medications', 'MedicationRequest'), 'medications') as unknown as fhir4.MedicationRequest[],
-    medications: all('medications', 'Medication') as unknown as fhir4.Medication[],
-    observations: ofPatient(dedupe(observations), 'observations') as unknown as fhir4.Observation[],
+    ...(patient ? { patient: readPatient(patient) } : {}),
+    conditions: ofPatient(all('conditions', 'Condition'), 'conditions').map(readCondition),
+    medicationRequests: ofPatient(all('medications', 'MedicationRequest'), 'medications').map((raw, index) =>
+      readRecordMedicationRequest(raw, index, notes),
+    ),
+    medications: [...all('medications', 'Medication').map(readRecordMedication), ...drafts.medications],
+    observations: ofPatient(dedupe(observations), 'observations').map(readObservation),
     draftOrders: drafts.orders,
     ...(request.context.selections ? { selections: request.context.selections } : {}),
   };

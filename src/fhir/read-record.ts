@@ -1,0 +1,76 @@
+import { readMedication, readMedicationRequest } from './draft-orders';
+import type { FhirResource } from './prefetch';
+import {
+  compact,
+  readCodeableConcept,
+  readList,
+  readPeriod,
+  readQuantity,
+  readReference,
+  readString,
+} from './r4-elements';
+
+/**
+ * Type guards at the edge (STYLE.md, after panva/jose): the record's resources arrive as JSON of
+ * unknown quality and leave as typed R4 holding only the elements the rules read. An element of
+ * the wrong shape is dropped — the rule that needed it stays silent — so no EHR quirk can turn
+ * into a crash or a guess further down.
+ */
+export function readCondition(raw: FhirResource): fhir4.Condition {
+  return compact<fhir4.Condition>({
+    resourceType: 'Condition',
+    id: readString(raw.id),
+    subject: readReference(raw.subject) ?? {},
+    clinicalStatus: readCodeableConcept(raw.clinicalStatus),
+    verificationStatus: readCodeableConcept(raw.verificationStatus),
+    category: readList(raw.category, readCodeableConcept),
+    code: readCodeableConcept(raw.code),
+    onsetDateTime: readString(raw.onsetDateTime),
+    abatementDateTime: readString(raw.abatementDateTime),
+    recordedDate: readString(raw.recordedDate),
+  });
+}
+
+const OBSERVATION_STATUSES: ReadonlySet<string> = new Set([
+  'registered',
+  'preliminary',
+  'final',
+  'amended',
+  'corrected',
+  'cancelled',
+  'entered-in-error',
+  'unknown',
+]);
+
+export function readObservation(raw: FhirResource): fhir4.Observation {
+  const status = readString(raw.status);
+  return compact<fhir4.Observation>({
+    resourceType: 'Observation',
+    id: readString(raw.id),
+    // An unreadable status is `unknown`, which no rule accepts.
+    status: status !== undefined && OBSERVATION_STATUSES.has(status) ? (status as fhir4.Observation['status']) : 'unknown',
+    subject: readReference(raw.subject),
+    code: readCodeableConcept(raw.code) ?? {},
+    effectiveDateTime: readString(raw.effectiveDateTime),
+    effectivePeriod: readPeriod(raw.effectivePeriod),
+    effectiveInstant: readString(raw.effectiveInstant),
+    issued: readString(raw.issued),
+    valueQuantity: readQuantity(raw.valueQuantity),
+    valueString: readString(raw.valueString),
+    dataAbsentReason: readCodeableConcept(raw.dataAbsentReason),
+  });
+}
+
+export function readRecordMedicationRequest(raw: FhirResource, index: number, notes: string[]): fhir4.MedicationRequest {
+  return readMedicationRequest(raw, index, notes, 'unknown');
+}
+
+export function readRecordMedication(raw: FhirResource): fhir4.Medication {
+  return readMedication(raw);
+}
+
+/** The Patient is not read by any rule: keep only its id, so no demographics travel further. */
+export function readPatient(raw: FhirResource): fhir4.Patient {
+  return compact<fhir4.Patient>({ resourceType: 'Patient', id: readString(raw.id) });
+}
+
