@@ -46,7 +46,7 @@ describe('tacrolimus-trough-overdue (§5, §7)', () => {
 
   it('is silent once tacrolimus is no longer active', () => {
     const ended = tacrolimus({ start: '2023-01-01', end: '2026-05-01' });
-    const mmf = order({ rxnorm: '68149', start: '2023-01-01' });
+    const mmf = order({ rxnorm: '68149', start: '2023-01-01', doseMg: 1000 });
     expect(codes({ medicationRequests: [ended, mmf] })).toEqual([]);
   });
 
@@ -122,7 +122,7 @@ describe('tacrolimus-cyp3a4-interaction (§5)', () => {
   });
 
   it('is silent without tacrolimus, or when the inhibitor course has ended', () => {
-    const mmf = order({ rxnorm: '68149', start: '2024-01-01' });
+    const mmf = order({ rxnorm: '68149', start: '2024-01-01', doseMg: 1000 });
     const voriconazole = order({ rxnorm: '121243', start: '2026-05-01' });
     expect(codes({ medicationRequests: [mmf, voriconazole] })).toEqual([]);
     const past = order({ rxnorm: '121243', start: '2026-04-01', end: '2026-04-15' });

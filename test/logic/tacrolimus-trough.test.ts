@@ -175,7 +175,12 @@ describe('when the trough rules stay silent', () => {
   });
 
   it('counts induction from the earliest LN immunosuppressant, not from tacrolimus', () => {
-    const mmf = order({ rxnorm: '68149', text: 'mycophenolate mofetil', start: '2024-01-01' });
+    const mmf = order({
+      rxnorm: '68149',
+      text: 'mycophenolate mofetil',
+      start: '2024-01-01',
+      doseMg: 250, // 500 mg/day: in the multitarget range
+    });
     const newTacrolimus = tacrolimus({ start: '2026-05-01' });
     expect(codesFor(level(2.5), { medicationRequests: [mmf, newTacrolimus] })).toEqual([
       'tacrolimus-trough-low',
