@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { applyMigrations } from './migrate';
 import { MIGRATIONS } from './migrations';
 import { buildFeedbackReport } from './feedback-report';
@@ -153,8 +154,10 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
     async checkAndRememberJti(key: string, expiresAt: Date): Promise<boolean> {
       const now = options.now();
       await purgeExpiredJtis(now);
+      // Stored as a SHA-256 digest: callers' keys (iss + NUL + jti) may hold bytes PostgreSQL text
+      // refuses (NUL), and a digest bounds the row size whatever the token carried.
       const rows = await client.query(REMEMBER_JTI_SQL, [
-        key,
+        createHash('sha256').update(key, 'utf8').digest('hex'),
         expiresAt.toISOString(),
         now.toISOString(),
       ]);

@@ -190,7 +190,8 @@ for (const backend of BACKENDS) {
 
     it('refuses a replayed JWT id until it expires', async () => {
       const expiresAt = new Date('2026-11-22T02:11:54Z');
-      const key = 'https://sandbox.cds-hooks.org|20f88927-961e-4ce1-a4e3-ed30ab6b1c4e';
+      // The JWT verifier's key: iss, a NUL separator, jti.
+      const key = 'https://sandbox.cds-hooks.org\u000020f88927-961e-4ce1-a4e3-ed30ab6b1c4e';
       await expect(testStore.store.checkAndRememberJti(key, expiresAt)).resolves.toBe(true);
       await expect(testStore.store.checkAndRememberJti(key, expiresAt)).resolves.toBe(false);
       now = new Date('2026-11-22T02:11:55Z');
