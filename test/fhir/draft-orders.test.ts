@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { normaliseDraftOrders } from '../../src/fhir/draft-orders';
 import { computeDailyDose } from '../../src/logic/daily-dose';
+import { decide } from '../../src/logic/decide';
+import type { PatientRecord } from '../../src/logic/patient-record';
+import { DEFAULT_TARGETS } from '../../src/logic/targets';
 
 const fixtures = path.join(__dirname, 'fixtures', 'draft-orders');
 const sandbox = path.join(__dirname, '..', '..', '..', 'shared', 'sandbox-requests');
@@ -41,6 +44,69 @@ describe('normaliseDraftOrders', () => {
         prn: false,
         how: '2 × 500 mg tablet × 2/1 d = 2000 mg/day',
       });
+    });
+  });
+
+  describe('the same MMF draft through decide() with tacrolimus active and its trough on target (multitarget maintenance)', () => {
+    const lupusNephritis: fhir4.Condition = {
+      resourceType: 'Condition',
+      id: 'ln',
+      subject: { reference: 'Patient/p07' },
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '36402006' }] },
+    };
+    const tacrolimus: fhir4.MedicationRequest = {
+      resourceType: 'MedicationRequest',
+      id: 'tac',
+      status: 'active',
+      intent: 'order',
+      subject: { reference: 'Patient/p07' },
+      authoredOn: '2025-01-17',
+      medicationCodeableConcept: {
+        coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '198377' }],
+      },
+      dosageInstruction: [
+        {
+          timing: { code: { text: 'BID' } },
+          doseAndRate: [
+            {
+              doseQuantity: {
+                value: 2,
+                unit: 'capsule',
+                system: 'http://unitsofmeasure.org',
+                code: '{capsule}',
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const trough: fhir4.Observation = {
+      resourceType: 'Observation',
+      id: 'trough',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '77348-1' }] },
+      effectiveDateTime: '2026-05-20T09:00:00Z',
+      valueQuantity: { value: 5, unit: 'ng/mL', system: 'http://unitsofmeasure.org', code: 'ng/mL' },
+    };
+    function cardsFor(version: 'r4' | 'stu3' | 'dstu2'): unknown {
+      const record: PatientRecord = {
+        hook: 'order-sign',
+        patientId: 'p07',
+        conditions: [lupusNephritis],
+        medicationRequests: [tacrolimus],
+        medications: [],
+        observations: [trough],
+        draftOrders: normaliseDraftOrders(bundle(mmfDraft(version))).orders,
+      };
+      let id = 0;
+      return decide({ record, now, newId: () => `id-${++id}`, targets: DEFAULT_TARGETS }).cards;
+    }
+
+    it('gives the same mycophenolate-dose-high card (2000 mg/day above 500–750) for R4, STU3 and DSTU2', () => {
+      const r4Cards = cardsFor('r4') as { source: { topic: { code: string } } }[];
+      expect(r4Cards.map((card) => card.source.topic.code)).toEqual(['mycophenolate-dose-high']);
+      expect(cardsFor('stu3')).toEqual(r4Cards);
+      expect(cardsFor('dstu2')).toEqual(r4Cards);
     });
   });
 
