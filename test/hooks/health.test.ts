@@ -1,0 +1,159 @@
+import express from 'express';
+import request from 'supertest';
+import { createHttpMetrics, routeKindOf } from '../../src/hooks/http-metrics';
+import { isLoopbackAddress } from '../../src/hooks/admin';
+import { createMetrics } from '../../src/metrics';
+import type { Store } from '../../src/store/store';
+import { buildTestApp } from '../support/test-app';
+
+/**
+ * Operations endpoints: /healthz (alive), /readyz (config loaded and store reachable), /metrics
+ * (Prometheus), and the loopback-only /admin/feedback-report.
+ */
+const NOW = '2026-11-22T02:09:00Z';
+
+function storeAnswering(ping: () => Promise<void>): Store {
+  return {
+    description: { kind: 'postgresql', location: 'db.internal:5432/cds' },
+    migrate: () => Promise.resolve(),
+    recordIssuedCards: () => Promise.resolve(),
+    recordFeedback: () => Promise.resolve({ stored: 0, duplicates: 0, storedItems: [] }),
+    findIssuedCard: () => Promise.resolve(undefined),
+    feedbackReport: () =>
+      Promise.resolve({
+        generatedAt: NOW,
+        rules: [{ ruleCode: 'tacrolimus-trough-low', issued: 3, accepted: 1, overridden: 1, overrideReasons: [] }],
+      }),
+    checkAndRememberJti: () => Promise.resolve(true),
+    ping,
+    close: () => Promise.resolve(),
+  };
+}
+
+describe('health checks', () => {
+  test('/healthz says the process is alive', async () => {
+    const { app } = buildTestApp({ now: NOW });
+    const response = await request(app).get('/healthz');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  test('/readyz is ready when the store answers', async () => {
+    const { app } = buildTestApp({ now: NOW, store: storeAnswering(() => Promise.resolve()) });
+    const response = await request(app).get('/readyz');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ready', config: 'loaded', store: 'postgresql' });
+  });
+
+  test('/readyz is 503 when the database is unreachable, so the load balancer stops routing here', async () => {
+    const { app, log } = buildTestApp({ now: NOW, store: storeAnswering(() => Promise.reject(new Error('ECONNREFUSED'))) });
+    const response = await request(app).get('/readyz');
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({ status: 'unavailable', config: 'loaded', store: 'postgresql', reason: 'store unreachable' });
+    expect(log.lines.some((line) => line.message === 'not ready: store unreachable')).toBe(true);
+  });
+
+  test('/readyz without a store (other layers under test) reports none', async () => {
+    const { app } = buildTestApp({ now: NOW });
+    const response = await request(app).get('/readyz');
+    expect(response.body).toEqual({ status: 'ready', config: 'loaded', store: 'none' });
+  });
+});
+
+describe('metrics', () => {
+  test('/metrics exposes request counts by route, service and status in Prometheus text format', async () => {
+    const metrics = createMetrics();
+    const { app } = buildTestApp({ now: NOW, metrics });
+    await request(app).get('/cds-services').expect(200);
+    await request(app).post('/cds-services/ln-kidney-view').send({}).expect(404);
+    const response = await request(app).get('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(response.text).toContain('cds_http_requests_total{route="discovery",service="none",status="200"} 1');
+    // An unknown service id never becomes a label value.
+    expect(response.text).toContain('cds_http_requests_total{route="hook",service="none",status="404"} 1');
+    expect(response.text).not.toContain('ln-kidney-view');
+  });
+
+  test('counts cards issued by rule code, and FHIR queries with their failures', async () => {
+    const metrics = createMetrics();
+    const app = express();
+    app.use(createHttpMetrics(metrics, () => 0));
+    app.get('/cds-services/ln-patient-view', (_req, res) => {
+      res.locals.serviceId = 'ln-patient-view';
+      res.locals.fhirQueries = [
+        { key: 'conditions', ms: 42, pages: 1, outcome: 'ok' },
+        { key: 'tacrolimus', ms: 1500, pages: 0, outcome: 'timeout' },
+      ];
+      res.json({ cards: [] });
+    });
+    await request(app).get('/cds-services/ln-patient-view').expect(200);
+    metrics.cardsIssued('tacrolimus-trough-low');
+    metrics.cardsIssued('tacrolimus-trough-low');
+    const text = await metrics.render();
+    expect(text).toContain('cds_http_requests_total{route="hook",service="ln-patient-view",status="200"} 1');
+    expect(text).toContain('cds_cards_issued_total{rule="tacrolimus-trough-low"} 2');
+    expect(text).toContain('cds_fhir_query_duration_seconds_count{query="conditions",outcome="ok"} 1');
+    expect(text).toContain('cds_fhir_query_failures_total{query="tacrolimus",reason="timeout"} 1');
+  });
+
+  test('each app has its own registry, so many apps can be built in one process', async () => {
+    const first = createMetrics();
+    const second = createMetrics();
+    first.cardsIssued('overimmunosuppression');
+    expect(await second.render()).not.toContain('overimmunosuppression');
+  });
+
+  test.each([
+    ['/cds-services', 'discovery'],
+    ['/cds-services/ln-order-sign', 'hook'],
+    ['/cds-services/ln-order-sign/feedback', 'feedback'],
+    ['/readyz', 'health'],
+    ['/metrics', 'metrics'],
+    ['/admin/feedback-report', 'admin'],
+    ['/wp-login.php', 'other'],
+  ])('labels %s as %s', (path, kind) => {
+    expect(routeKindOf(path)).toBe(kind);
+  });
+});
+
+describe('admin feedback report', () => {
+  test('answers a caller on this machine with the per-rule report', async () => {
+    const { app } = buildTestApp({ now: NOW, store: storeAnswering(() => Promise.resolve()) });
+    const response = await request(app).get('/admin/feedback-report');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      generatedAt: NOW,
+      rules: [{ ruleCode: 'tacrolimus-trough-low', issued: 3, accepted: 1, overridden: 1, overrideReasons: [] }],
+    });
+  });
+
+  test('looks like a missing route to a request relayed by a proxy', async () => {
+    const { app } = buildTestApp({ now: NOW, store: storeAnswering(() => Promise.resolve()) });
+    const response = await request(app).get('/admin/feedback-report').set('X-Forwarded-For', '203.0.113.9');
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({
+      resourceType: 'OperationOutcome',
+      issue: [
+        {
+          severity: 'error',
+          code: 'not-found',
+          details: { coding: [{ system: 'urn:ln-cds-hooks:error', code: 'not-found' }], text: 'No route for GET /admin/feedback-report' },
+        },
+      ],
+    });
+  });
+
+  test.each([
+    ['127.0.0.1', true],
+    ['::ffff:127.0.0.1', true],
+    ['::1', true],
+    ['127.8.9.10', true],
+    ['10.0.0.7', false],
+    ['::ffff:10.0.0.7', false],
+    ['fe80::1', false],
+    [undefined, false],
+  ])('treats peer address %s as loopback: %s', (address, loopback) => {
+    expect(isLoopbackAddress(address)).toBe(loopback);
+  });
+});
