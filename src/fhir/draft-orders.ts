@@ -79,6 +79,9 @@ const PASSED_THROUGH_ARRAYS = [
 
 /** Elements of MedicationRequest that readMedicationRequest reads into typed R4. */
 const READ_ELEMENTS = [
+  'id',
+  'status',
+  'intent',
   'category',
   'subject',
   'encounter',
