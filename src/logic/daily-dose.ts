@@ -6,7 +6,9 @@
  * over concurrent instructions. Whatever cannot be read with certainty gives no dose and a reason
  * (no PHI: only structural facts, never values tied to a patient name or id).
  */
+import { parseFhirDateTime } from './fhir-time';
 import type { ProductStrength } from './medication-groups';
+import { convertUnit } from './units';
 
 export type DailyDose =
   | { readonly ok: true; readonly mgPerDay: number; readonly prn: boolean; readonly how: string }
@@ -49,21 +51,8 @@ const PER_DAY_BY_TIMING_CODE: Readonly<Record<string, number>> = {
  * tablet/TAB/CAP, v3 orderableDrugForm codes, or UCUM annotations such as `{tbl}`). Compared
  * lower-case, braces stripped.
  */
-const COUNT_UNITS: ReadonlySet<string> = new Set([
-  'tablet',
-  'tablets',
-  'tab',
-  'tabs',
-  'tbl',
-  'capsule',
-  'capsules',
-  'cap',
-  'caps',
-  'pill',
-  'pills',
-]);
-
-const VOLUME_UNITS: ReadonlySet<string> = new Set(['ml', 'milliliter', 'millilitre']);
+const COUNT_UNIT = /^(tablets?|tabs?|tbl|capsules?|caps?|pills?)$/;
+const VOLUME_UNIT = /^(ml|millilit(er|re)s?)$/;
 
 const UCUM = 'http://unitsofmeasure.org';
 const DOSE_RATE_TYPE = 'http://terminology.hl7.org/CodeSystem/dose-rate-type';
@@ -125,10 +114,10 @@ function selectApplicableStep(dosages: readonly fhir4.Dosage[], now: Date): Step
 
 /** Inclusive on both ends; a step without a readable start cannot be placed in time. */
 function boundsContain(period: fhir4.Period | undefined, now: Date): boolean {
-  const start = parseFhirInstant(period?.start);
+  const start = parseFhirDateTime(period?.start);
   if (start === undefined || start.getTime() > now.getTime()) return false;
   if (period?.end === undefined) return true;
-  const end = parseFhirInstant(period.end);
+  const end = parseFhirDateTime(period.end);
   return end !== undefined && now.getTime() <= end.getTime();
 }
 
@@ -164,7 +153,7 @@ export function readDosePerAdministration(
     .toLowerCase()
     .replace(/^\{(.*)\}$/, '$1')
     .trim();
-  if (COUNT_UNITS.has(bare)) {
+  if (COUNT_UNIT.test(bare)) {
     const strength = options.strength?.per === 'unit' ? options.strength.mg : undefined;
     if (strength === undefined || !(strength > 0)) return fail('count dose without a product strength');
     return {
@@ -174,7 +163,7 @@ export function readDosePerAdministration(
       how: `${formatNumber(value)} × ${formatNumber(strength)} mg ${displayUnit(quantity.unit, bare)}`,
     };
   }
-  if (VOLUME_UNITS.has(bare)) {
+  if (VOLUME_UNIT.test(bare)) {
     const strength = options.strength?.per === 'mL' ? options.strength.mg : undefined;
     if (strength === undefined || !(strength > 0)) return fail('volume dose without a mg/mL strength');
     return {
@@ -202,7 +191,7 @@ function displayUnit(printable: string | undefined, bare: string): string {
     ?.trim()
     .toLowerCase()
     .replace(/^\{(.*)\}$/, '$1');
-  return word !== undefined && COUNT_UNITS.has(word) ? word : bare;
+  return word !== undefined && COUNT_UNIT.test(word) ? word : bare;
 }
 
 export type PerDay = { ok: true; count: number; how: string } | { ok: false; reason: string };
@@ -252,37 +241,21 @@ function normaliseAbbreviation(raw: string | undefined): string | undefined {
   return key in PER_DAY_BY_TIMING_CODE ? key : undefined;
 }
 
-/** Mass dose units → mg (§2: mg / g / ug, with the mcg and µg spellings EHRs send). */
-const MG_PER_MASS_UNIT: Readonly<Record<string, number>> = {
-  mg: 1,
-  milligram: 1,
-  milligrams: 1,
-  g: 1000,
-  gram: 1000,
-  grams: 1000,
-  ug: 0.001,
-  mcg: 0.001,
-  µg: 0.001, // U+00B5 micro sign
-  μg: 0.001, // U+03BC Greek mu
-  microgram: 0.001,
-  micrograms: 0.001,
-};
+/**
+ * Mass dose spellings → UCUM (§2: mg / g / ug, with the mcg and µg spellings EHRs send; any case,
+ * since UCUM's case-sensitive `MG` would be megagauss). The factor then comes from UCUM.
+ */
+const UCUM_MASS_SPELLINGS: readonly (readonly [RegExp, string])[] = [
+  [/^(mg|milligrams?)$/i, 'mg'],
+  [/^(g|grams?)$/i, 'g'],
+  [/^(ug|mcg|[\u00B5\u03BC]g|micrograms?)$/i, 'ug'], // µ: micro sign and Greek mu
+];
 
 function convertMassToMg(value: number, unit: string): number | undefined {
-  const factor = MG_PER_MASS_UNIT[unit.toLowerCase()];
-  return factor === undefined ? undefined : value * factor;
-}
-
-/** §7: a date without a time is 00:00 UTC that day; a partial date is its first day. */
-function parseFhirInstant(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const partial = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(value);
-  const ms = partial
-    ? Date.UTC(Number(partial[1]), Number(partial[2] ?? '1') - 1, Number(partial[3] ?? '1'))
-    : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
-      ? Date.parse(value)
-      : NaN;
-  return Number.isNaN(ms) ? undefined : new Date(ms);
+  const code = UCUM_MASS_SPELLINGS.find(([spelling]) => spelling.test(unit))?.[1];
+  if (code === undefined) return undefined;
+  const converted = convertUnit(value, code, 'mg');
+  return converted.ok ? converted.value : undefined;
 }
 
 function fail(reason: string): { ok: false; reason: string } {
@@ -291,17 +264,4 @@ function fail(reason: string): { ok: false; reason: string } {
 
 function formatNumber(value: number): string {
   return String(Math.round(value * 1e4) / 1e4);
-}
-
-/** §2 table: prednisone-equivalent mg — prednisone × 1, prednisolone × 1, methylprednisolone × 1.25. */
-export type Glucocorticoid = 'prednisone' | 'prednisolone' | 'methylprednisolone';
-
-export const PREDNISONE_EQUIVALENT_FACTOR: Readonly<Record<Glucocorticoid, number>> = Object.freeze({
-  prednisone: 1,
-  prednisolone: 1,
-  methylprednisolone: 1.25,
-});
-
-export function toPrednisoneEquivalentMg(drug: Glucocorticoid, mgPerDay: number): number {
-  return Math.round(mgPerDay * PREDNISONE_EQUIVALENT_FACTOR[drug] * 1e6) / 1e6;
 }

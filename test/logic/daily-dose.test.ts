@@ -1,4 +1,5 @@
-import { computeDailyDose, toPrednisoneEquivalentMg } from '../../src/logic/daily-dose';
+import { computeDailyDose } from '../../src/logic/daily-dose';
+import { toPrednisoneEquivalentMg } from '../../src/logic/prednisone-equivalent';
 
 const UCUM = 'http://unitsofmeasure.org';
 const GTS = 'http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation';

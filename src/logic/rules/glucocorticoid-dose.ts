@@ -1,4 +1,4 @@
-import { toPrednisoneEquivalentMg, type Glucocorticoid } from '../daily-dose';
+import { isGlucocorticoid, toPrednisoneEquivalentMg } from '../prednisone-equivalent';
 import type { Finding, MedicationOrder, Rule, RuleContext } from '../rule';
 import { displayOfRuleCode } from '../rule-codes';
 import { currentOrdersOf, describeOrder, describeTherapyStart, draftIdOf } from './evidence';
@@ -12,17 +12,9 @@ import { proposeDraftDose } from './propose-dose';
  * both current (the multitarget regimen). 7.5 and 10 are in range.
  */
 const CODE = 'glucocorticoid-dose-high';
-const GLUCOCORTICOIDS: ReadonlySet<string> = new Set<Glucocorticoid>([
-  'prednisone',
-  'prednisolone',
-  'methylprednisolone',
-]);
-
 function prednisoneEquivalent(order: MedicationOrder, mgPerDay: number): number | undefined {
   const ingredient = order.product.ingredient;
-  return GLUCOCORTICOIDS.has(ingredient)
-    ? toPrednisoneEquivalentMg(ingredient as Glucocorticoid, mgPerDay)
-    : undefined;
+  return isGlucocorticoid(ingredient) ? toPrednisoneEquivalentMg(ingredient, mgPerDay) : undefined;
 }
 
 function evaluateGlucocorticoidDose(context: RuleContext): Finding[] {
