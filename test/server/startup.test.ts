@@ -29,7 +29,7 @@ function startServer(env: Record<string, string>): Run {
   return { child, output: () => output, exited };
 }
 
-async function waitFor(run: Run, pattern: RegExp, ms = 15000): Promise<RegExpMatchArray> {
+async function waitFor(run: Run, pattern: RegExp, ms = 60000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + ms;
   for (;;) {
     const match = run.output().match(pattern);
@@ -68,5 +68,5 @@ describe('starting the service', () => {
     } finally {
       run.child.kill('SIGKILL');
     }
-  });
+  }, 90000);
 });
