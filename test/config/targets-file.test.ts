@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../src/config';
 import { loadTargetsFile } from '../../src/config/targets-file';
+import { mycophenolateDoseHigh } from '../../src/logic/rules/mycophenolate-dose';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
+import { codesOf, dosage, order, run } from '../logic/support/dose-scenarios';
 
 let dir: string;
 beforeAll(() => {
@@ -40,6 +42,16 @@ describe('loadTargetsFile', () => {
   it('overrides one end of a range only (MMF maintenance max 2500 mg/day, min stays 1500)', () => {
     const file = writeTargets('mmf-max.json', { mycophenolate: { mmfMaintenanceMgPerDay: { max: 2500 } } });
     expect(loadTargetsFile(file).mycophenolate.mmfMaintenanceMgPerDay).toEqual({ min: 1500, max: 2500 });
+  });
+
+  it('changes the threshold the rule uses: MMF 1200 mg BID is high by default, in range under a 2500 mg/day site maximum', () => {
+    const start = '2025-01-17T09:00:00.000Z';
+    const orders = [
+      order({ id: 'mmf', product: 'mmf500tab', dosage: dosage(1200, 'mg', 'BID', start), start }),
+    ];
+    expect(codesOf(run(mycophenolateDoseHigh, { orders }))).toEqual(['mycophenolate-dose-high']);
+    const file = writeTargets('site-mmf.json', { mycophenolate: { mmfMaintenanceMgPerDay: { max: 2500 } } });
+    expect(codesOf(run(mycophenolateDoseHigh, { orders, targets: loadTargetsFile(file) }))).toEqual([]);
   });
 
   it('accepts an empty override as the defaults', () => {
