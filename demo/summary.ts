@@ -1,0 +1,72 @@
+import type { Config } from '../src/config';
+import type { DemoPatient } from './patients';
+import { buildSandboxUrl } from './sandbox-url';
+
+export interface DemoAddresses {
+  readonly discoveryUrl: string;
+  readonly fhirServer: string;
+  readonly sandbox: string;
+  readonly hookDeadlineMs: number;
+}
+
+/** The store the service opens (src/store/open-store.ts): PostgreSQL or embedded PGlite. */
+export function describeStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
+  if (config.databaseUrl === undefined) return `embedded PGlite in ${config.dataDir} (CDS_DATA_DIR)`;
+  try {
+    // Never print credentials: host and database only.
+    const url = new URL(config.databaseUrl);
+    return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname} (DATABASE_URL)`;
+  } catch {
+    return 'PostgreSQL (DATABASE_URL)';
+  }
+}
+
+export function describeAuth(config: Pick<Config, 'auth' | 'clients'>): string {
+  return config.auth === 'off'
+    ? 'off (CDS_AUTH=off: any caller is accepted, no JWT checked; development only)'
+    : `required (CDS_AUTH=required: CDS client JWTs verified; ${config.clients.length} trusted client(s) from CDS_CLIENTS_FILE)`;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+/** What `npm run demo` prints once both servers answer. */
+export function formatSummary(config: Config, addresses: DemoAddresses, patients: readonly DemoPatient[]): string {
+  const lines = [
+    '',
+    'ln-cds-hooks demo — synthetic data only',
+    '',
+    `  CDS Hooks discovery   ${addresses.discoveryUrl}`,
+    `  authentication        ${describeAuth(config)}`,
+    `  store                 ${describeStore(config)}`,
+    `  hook FHIR deadline    ${addresses.hookDeadlineMs} ms (CDS_HOOK_DEADLINE_MS)`,
+    `  demo FHIR R4 server   ${addresses.fhirServer}  (Medplum in-memory, CORS open, ${patients.length} patients)`,
+    '',
+    'Demo patients — open a Sandbox URL in a browser (Chrome/Firefox; allow local network access if asked):',
+    '',
+  ];
+  const idWidth = Math.max(...patients.map((patient) => patient.id.length)) + 2;
+  const nameWidth = Math.max(...patients.map((patient) => patient.name.length)) + 2;
+  lines.push(`  ${pad('id', idWidth)}${pad('name', nameWidth)}expected card`);
+  for (const patient of patients) {
+    const cards = patient.expectedCodes.length > 0 ? patient.expectedCodes.join(', ') : '(none — control)';
+    lines.push(`  ${pad(patient.id, idWidth)}${pad(patient.name, nameWidth)}${cards}`);
+    lines.push(`      ${patient.story}`);
+    lines.push(
+      `      ${buildSandboxUrl({ sandbox: addresses.sandbox, discoveryUrl: addresses.discoveryUrl, fhirServer: addresses.fhirServer, patientId: patient.id })}`,
+    );
+  }
+  const serviceUrl = addresses.discoveryUrl.replace(/\/cds-services$/, '');
+  lines.push(
+    '',
+    'Without a browser (as the Sandbox calls it, but letting the service read the FHIR server):',
+    `  curl -s ${addresses.discoveryUrl}`,
+    `  curl -s -X POST ${serviceUrl}/cds-services/ln-patient-view -H 'Content-Type: application/json' \\`,
+    `    -d '{"hook":"patient-view","hookInstance":"demo-1","fhirServer":"${addresses.fhirServer}","context":{"patientId":"${patients[0]?.id ?? ''}","userId":"Practitioner/COREPRACTITIONER1"}}'`,
+    '',
+    'Override feedback, the feedback report and more: docs/demo.md. Ctrl-C stops both servers.',
+    '',
+  );
+  return lines.join('\n');
+}
