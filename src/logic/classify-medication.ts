@@ -24,19 +24,48 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** One regex per name, built once: whole word = no letter or digit on either side. */
-function wholeWord(name: string): RegExp {
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, 'iu');
+const NOT_WORD_BEFORE = '(?<![\\p{L}\\p{N}])';
+const NOT_WORD_AFTER = '(?![\\p{L}\\p{N}])';
+
+/** "Mycophenolate  Mofetil", "St John’s Wort" → "mycophenolate mofetil", "st john's wort". */
+function normaliseName(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\s+/g, ' ');
 }
 
-const NAME_MATCHERS: readonly (readonly [RegExp, ProductEntry])[] = DRUG_NAMES.map(
-  ([name, entry]) => [wholeWord(name), entry] as const,
-);
-const BARE_MYCOPHENOLATE_MATCHER = wholeWord('mycophenolate');
-const NON_SYSTEMIC_MATCHER = new RegExp(
-  `(?<![\\p{L}\\p{N}])(${NON_SYSTEMIC_WORDS.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`,
-  'iu',
-);
+/** Whole-word alternation of names, longest first, built once (whole word = no letter/digit around). */
+function wholeWords(names: readonly string[]): RegExp {
+  const alternatives = [...names]
+    .sort((a, b) => b.length - a.length)
+    .map((name) => escapeRegExp(name).replace(/ /g, '\\s+'));
+  return new RegExp(`${NOT_WORD_BEFORE}(${alternatives.join('|')})${NOT_WORD_AFTER}`, 'giu');
+}
+
+const ENTRY_BY_NAME: ReadonlyMap<string, ProductEntry> = new Map(DRUG_NAMES);
+const NAME_MATCHER = wholeWords(DRUG_NAMES.map(([name]) => name));
+const BARE_MYCOPHENOLATE_MATCHER = wholeWords(['mycophenolate']);
+const NON_SYSTEMIC_MATCHER = wholeWords(NON_SYSTEMIC_WORDS);
+
+/** Medication texts repeat across orders and requests: cache their name matches (bounded). */
+const MAX_CACHED_TEXTS = 10_000;
+const namesInTextCache = new Map<string, readonly ProductEntry[]>();
+
+function namesInText(text: string): readonly ProductEntry[] {
+  const cached = namesInTextCache.get(text);
+  if (cached) return cached;
+  const found: ProductEntry[] = [];
+  for (const match of text.matchAll(NAME_MATCHER)) {
+    const entry = match[1] ? ENTRY_BY_NAME.get(normaliseName(match[1])) : undefined;
+    if (entry && !found.includes(entry)) found.push(entry);
+  }
+  BARE_MYCOPHENOLATE_MATCHER.lastIndex = 0;
+  if (found.length === 0 && BARE_MYCOPHENOLATE_MATCHER.test(text)) found.push(BARE_MYCOPHENOLATE);
+  if (namesInTextCache.size >= MAX_CACHED_TEXTS) namesInTextCache.clear();
+  namesInTextCache.set(text, found);
+  return found;
+}
 
 function textsOf(concept: fhir4.CodeableConcept | undefined): string[] {
   if (!concept) return [];
@@ -86,12 +115,9 @@ function matchByCode(codes: readonly string[]): ProductEntry | undefined {
 function matchByName(texts: readonly string[]): ProductEntry[] {
   const found: ProductEntry[] = [];
   for (const text of texts) {
-    for (const [matcher, entry] of NAME_MATCHERS) {
-      if (matcher.test(text) && !found.some((f) => f.group === entry.group)) found.push(entry);
+    for (const entry of namesInText(text)) {
+      if (!found.some((f) => f.group === entry.group)) found.push(entry);
     }
-  }
-  if (found.length === 0 && texts.some((text) => BARE_MYCOPHENOLATE_MATCHER.test(text))) {
-    found.push(BARE_MYCOPHENOLATE);
   }
   return found;
 }
@@ -127,10 +153,23 @@ export function strengthFromMedication(
 /** Once-daily tacrolimus products are extended-release (RxNorm "Extended Release", XL, XR). */
 const EXTENDED_RELEASE = /(?<![\p{L}\p{N}])(extended[- ]release|xl|xr|er|lcp)(?![\p{L}\p{N}])/iu;
 
+const nonSystemicCache = new Map<string, string | null>();
+
+function nonSystemicWordIn(text: string): string | null {
+  const cached = nonSystemicCache.get(text);
+  if (cached !== undefined) return cached;
+  NON_SYSTEMIC_MATCHER.lastIndex = 0;
+  const match = NON_SYSTEMIC_MATCHER.exec(text);
+  const word = match?.[1] ? normaliseName(match[1]) : null;
+  if (nonSystemicCache.size >= MAX_CACHED_TEXTS) nonSystemicCache.clear();
+  nonSystemicCache.set(text, word);
+  return word;
+}
+
 function nonSystemicReason(texts: readonly string[]): string | undefined {
   for (const text of texts) {
-    const match = NON_SYSTEMIC_MATCHER.exec(text);
-    if (match?.[1]) return `non-systemic route or form (${match[1].toLowerCase()})`;
+    const word = nonSystemicWordIn(text);
+    if (word) return `non-systemic route or form (${word})`;
   }
   return undefined;
 }

@@ -90,7 +90,7 @@ function buildOrder(
   medicationsById: ReadonlyMap<string, fhir4.Medication>,
   now: Date,
   note: (reason: string) => void,
-): MedicationOrder | undefined {
+): Mutable<MedicationOrder> | undefined {
   const status = request.status;
   if (status === 'entered-in-error') return undefined;
   // History orders that were never given: cancelled, or unsigned drafts outside this hook.
@@ -128,37 +128,40 @@ function buildOrder(
     if (end === undefined || end.getTime() > now.getTime()) end = now;
     isActive = false;
   }
-  return {
-    ...(request.id ? { reference: `MedicationRequest/${request.id}` } : {}),
+  // Built once and mutated only here (isCurrent is set by buildOrders): this is the hot path.
+  const built: Mutable<MedicationOrder> = {
     request,
-    ...(medication ? { medication } : {}),
     group: classification.product.group,
     product: classification.product,
     isDraft,
     discontinuesGroup,
-    ...(start ? { start } : {}),
-    ...(end ? { end } : {}),
     isActive,
     isCurrent: false,
   };
+  if (request.id) built.reference = `MedicationRequest/${request.id}`;
+  if (medication) built.medication = medication;
+  if (start) built.start = start;
+  if (end) built.end = end;
+  return built;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function buildOrders(input: OrderInput): Orders {
   const medicationsById = new Map(input.medications.filter((m) => m.id).map((m) => [m.id ?? '', m] as const));
   const draftIds = new Set(input.draftOrders.map((d) => d.id).filter((id) => id !== undefined));
   const drafts = input.draftOrders
     .map((request) => buildOrder(request, true, medicationsById, input.now, input.note))
-    .filter((order): order is MedicationOrder => order !== undefined);
+    .filter((order): order is Mutable<MedicationOrder> => order !== undefined);
   const history = input.medicationRequests
     .filter((request) => request.id === undefined || !draftIds.has(request.id))
     .map((request) => buildOrder(request, false, medicationsById, input.now, input.note))
-    .filter((order): order is MedicationOrder => order !== undefined);
+    .filter((order): order is Mutable<MedicationOrder> => order !== undefined);
   const draftedGroups = new Set(drafts.map((draft) => draft.group));
-  const markCurrent = (order: MedicationOrder): MedicationOrder => {
-    const isCurrent = order.isActive && (order.isDraft || !draftedGroups.has(order.group));
-    return isCurrent ? { ...order, isCurrent } : order;
-  };
-  const orders = [...history, ...drafts].map(markCurrent);
+  const orders: Mutable<MedicationOrder>[] = [...history, ...drafts];
+  for (const order of orders) {
+    order.isCurrent = order.isActive && (order.isDraft || !draftedGroups.has(order.group));
+  }
   return {
     orders,
     drafts: orders.filter((order) => order.isDraft),

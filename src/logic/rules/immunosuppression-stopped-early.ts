@@ -27,6 +27,15 @@ function evaluate(context: RuleContext): Finding[] {
     if (!isWithinLastMonths(end, now, recentStopMonths)) return [];
   }
   const draftOrderId = draftIdOf(lnOrders.filter((o) => o.discontinuesGroup || o.end !== undefined));
+  // Evidence: the drafts, and per group the order that ends last (not every renewal on record).
+  const lastOfGroup = new Map<string, (typeof lnOrders)[number]>();
+  for (const order of lnOrders) {
+    if (order.isDraft) continue;
+    const known = lastOfGroup.get(order.group);
+    if (!known || (order.end?.getTime() ?? 0) > (known.end?.getTime() ?? 0))
+      lastOfGroup.set(order.group, order);
+  }
+  const shown = [...lnOrders.filter((o) => o.isDraft), ...lastOfGroup.values()];
   return [
     {
       code: 'immunosuppression-stopped-early',
@@ -34,7 +43,7 @@ function evaluate(context: RuleContext): Finding[] {
       evidence: [
         { label: 'LN immunosuppression started', date: formatDate(start) },
         { label: 'LN immunosuppression ends', date: formatDate(end) },
-        ...lnOrders.map(describeOrder),
+        ...shown.map(describeOrder),
       ],
       ...(draftOrderId ? { draftOrderId } : {}),
       facts: {
