@@ -72,7 +72,10 @@ async function main(): Promise<void> {
           },
         );
     });
+    // close() only drops connections idle right now; a keep-alive connection whose in-flight
+    // request finishes later would hold the server open until the forced exit, so keep sweeping.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
