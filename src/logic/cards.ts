@@ -6,8 +6,8 @@ import { RULE_CODE_SYSTEM, displayOfRuleCode } from './rule-codes';
  * The one module turning findings into CDS Hooks 2.0 cards (https://cds-hooks.hl7.org/2.0/#card-attributes;
  * clinical-rules.md §6). Optional fields are omitted, never null or empty.
  */
+/** CDS Hooks 2.0 Action: no uuid of its own (only cards and suggestions carry one). */
 export interface CdsAction {
-  uuid: string;
   type: 'create' | 'update' | 'delete';
   description: string;
   resource?: fhir4.Resource;
@@ -131,7 +131,6 @@ function buildSuggestions(finding: Finding, newId: () => string): CdsSuggestion[
       uuid: newId(),
       actions: [
         {
-          uuid: newId(),
           type: 'update',
           description: 'Rewrite the draft order to an in-range daily dose',
           resource: finding.proposedDraft,
@@ -145,7 +144,6 @@ function buildSuggestions(finding: Finding, newId: () => string): CdsSuggestion[
       uuid: newId(),
       actions: [
         {
-          uuid: newId(),
           type: 'create',
           description: 'Tacrolimus trough (LOINC 77348-1)',
           resource: finding.proposedCreate,

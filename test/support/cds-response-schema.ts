@@ -22,7 +22,7 @@ const action = {
     type: { enum: ['create', 'update', 'delete'] },
     description: nonEmpty,
     resource: { type: 'object', required: ['resourceType'] },
-    resourceId: { type: 'array', minItems: 1, items: nonEmpty },
+    resourceId: nonEmpty,
   },
   allOf: [
     { if: { properties: { type: { enum: ['create', 'update'] } } }, then: { required: ['resource'] } },
@@ -73,7 +73,8 @@ const card = {
     },
     suggestions: { type: 'array', minItems: 1, items: suggestion },
     selectionBehavior: { enum: ['at-most-one', 'any'] },
-    overrideReasons: { type: 'array', minItems: 1, items: coding },
+    // "If override reasons are present, the CDS Service MUST populate a display value".
+    overrideReasons: { type: 'array', minItems: 1, items: { ...coding, required: ['code', 'display'] } },
     links: { type: 'array', minItems: 1, items: link },
   },
   if: { required: ['suggestions'] },
