@@ -189,7 +189,7 @@ export function classifyMedication(
   const concepts = [
     request.medicationCodeableConcept,
     medication?.code,
-    ...(medication?.code ? [] : (medication?.ingredient ?? []).map((i) => i.itemCodeableConcept)),
+    ...(medication?.ingredient ?? []).map((i) => i.itemCodeableConcept),
   ];
   const codes = concepts.flatMap(rxnormCodes);
   const names = concepts.flatMap(textsOf);

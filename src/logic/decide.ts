@@ -66,6 +66,16 @@ export function decide(input: DecideInput): Decision {
   const note = (reason: string): void => {
     notes.add(reason);
   };
+  try {
+    return decideWithin(input, note, notes);
+  } catch (error) {
+    // Never block prescribing: unexpected data that slipped past src/fhir gives no cards, and says so.
+    note(`decision failed (${error instanceof Error ? error.name : 'unknown error'}): no cards`);
+    return { cards: [], findings: [], notes: [...notes] };
+  }
+}
+
+function decideWithin(input: DecideInput, note: (reason: string) => void, notes: Set<string>): Decision {
   const scope = evaluateScopeGate(input.record.conditions);
   if (!scope.inScope) {
     note(
@@ -81,7 +91,7 @@ export function decide(input: DecideInput): Decision {
     try {
       findings.push(...rule.evaluate(context));
     } catch (error) {
-      // Never block prescribing: a rule that fails on unexpected data is silent, and says so.
+      // A rule that fails on unexpected data is silent, and says so; the other rules still run.
       note(`${rule.code}: rule failed (${error instanceof Error ? error.name : 'unknown error'})`);
     }
   }

@@ -147,15 +147,31 @@ function buildOrder(
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** One malformed order (src/fhir should have dropped it) is skipped, not fatal to the others. */
+function buildOrderSafely(
+  request: fhir4.MedicationRequest,
+  isDraft: boolean,
+  medicationsById: ReadonlyMap<string, fhir4.Medication>,
+  now: Date,
+  note: (reason: string) => void,
+): Mutable<MedicationOrder> | undefined {
+  try {
+    return buildOrder(request, isDraft, medicationsById, now, note);
+  } catch {
+    note('malformed medication order ignored');
+    return undefined;
+  }
+}
+
 export function buildOrders(input: OrderInput): Orders {
   const medicationsById = new Map(input.medications.filter((m) => m.id).map((m) => [m.id ?? '', m] as const));
   const draftIds = new Set(input.draftOrders.map((d) => d.id).filter((id) => id !== undefined));
   const drafts = input.draftOrders
-    .map((request) => buildOrder(request, true, medicationsById, input.now, input.note))
+    .map((request) => buildOrderSafely(request, true, medicationsById, input.now, input.note))
     .filter((order): order is Mutable<MedicationOrder> => order !== undefined);
   const history = input.medicationRequests
     .filter((request) => request.id === undefined || !draftIds.has(request.id))
-    .map((request) => buildOrder(request, false, medicationsById, input.now, input.note))
+    .map((request) => buildOrderSafely(request, false, medicationsById, input.now, input.note))
     .filter((order): order is Mutable<MedicationOrder> => order !== undefined);
   const draftedGroups = new Set(drafts.map((draft) => draft.group));
   const orders: Mutable<MedicationOrder>[] = [...history, ...drafts];

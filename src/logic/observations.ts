@@ -47,7 +47,7 @@ export function readResult(observation: fhir4.Observation, group: ObservationGro
   }
   const comparator = quantity.comparator;
   if (comparator !== undefined && !COMPARATORS.has(comparator)) {
-    return { ok: false, reason: `comparator ${comparator} cannot be interpreted` };
+    return { ok: false, reason: 'comparator cannot be interpreted' };
   }
   const unit = (quantity.system === UCUM_SYSTEM && quantity.code ? quantity.code : quantity.unit) ?? '';
   const converted = convertUnit(quantity.value, unit, group.canonicalUnit, group.molecularWeight);

@@ -44,7 +44,7 @@ export function convertUnit(
   const from = normaliseUnit(unit);
   if (from === '') return { ok: false, reason: 'no unit' };
   if (annotations(from) !== annotations(toUnit)) {
-    return { ok: false, reason: `unit ${from} is not ${toUnit}` };
+    return { ok: false, reason: `unit annotations do not match ${toUnit}` };
   }
   if (from === toUnit) return { ok: true, value };
   const result = ucum.convertUnitTo(
@@ -54,7 +54,7 @@ export function convertUnit(
     molecularWeight === undefined ? {} : { molecularWeight },
   );
   if (result.status !== 'succeeded' || result.toVal === null || !Number.isFinite(result.toVal)) {
-    return { ok: false, reason: `unit ${from} cannot be converted to ${toUnit}` };
+    return { ok: false, reason: `unit cannot be converted to ${toUnit}` };
   }
   return { ok: true, value: result.toVal };
 }

@@ -52,7 +52,6 @@ describe('CDS Hooks cards from findings (§6)', () => {
           uuid: '00000000-0000-4000-8000-000000000002',
           actions: [
             {
-              uuid: '00000000-0000-4000-8000-000000000003',
               type: 'update',
               resource: doseHigh.proposedDraft,
             },

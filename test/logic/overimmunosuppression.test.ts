@@ -36,7 +36,11 @@ describe('overimmunosuppression (§5)', () => {
   });
 
   it('counts distinct groups, not orders: two MMF orders and tacrolimus are not three groups', () => {
-    expect(overlap({ medicationRequests: [tacrolimus(), mmf(), mmf({ rxnorm: undefined })] })).toEqual([]);
+    expect(
+      overlap({
+        medicationRequests: [tacrolimus(), mmf(), order({ text: 'CellCept 500 mg', start: '2025-01-10' })],
+      }),
+    ).toEqual([]);
   });
 
   it('counts MMF and MPA as one group', () => {
