@@ -35,8 +35,8 @@ export function createAuthenticate(deps: AuthenticateDeps): RequestHandler {
     const log = (res.locals.logger as Logger | undefined) ?? deps.logger;
     try {
       const token = readBearerToken(req.headers.authorization);
-      // `aud` is the exact URL called: the path as received, without the query string.
-      const path = new URL(req.originalUrl, 'http://placeholder.invalid').pathname;
+      // `aud` is the exact URL called: the path as received (not normalised), without the query.
+      const path = req.originalUrl.split('?', 1)[0] ?? '';
       res.locals.cdsClient = await deps.verifier.verify(token, path);
       next();
     } catch (error) {

@@ -138,6 +138,22 @@ describe('with CDS_AUTH=required (NODE_ENV=production)', () => {
     expect(response.status).toBe(401);
   });
 
+  it('checks aud against the path only: a query string does not change the audience', async () => {
+    const { app } = productionApp({ publicUrl: PUBLIC_URL, clients: northClients(), now: NOW });
+    const response = await request(app).get('/cds-services?_format=json').set('Authorization', await bearer(ehrKey, '/cds-services'));
+    expect(response.status).toBe(200);
+  });
+
+  it('refuses an unauthenticated caller before reading its body (401, not 413)', async () => {
+    const { app } = productionApp({ publicUrl: PUBLIC_URL, clients: northClients(), now: NOW });
+    const response = await request(app)
+      .post('/cds-services/ln-patient-view')
+      .set('Content-Type', 'application/json')
+      .send(`{"padding":"${'x'.repeat(3 * 1024 * 1024)}"}`);
+    expect(response.status).toBe(401);
+    expect(response.text).toBe('');
+  });
+
   it('never contacts a FHIR server not registered for the calling EHR: 412', async () => {
     const contacted: string[] = [];
     const { app } = productionApp({ publicUrl: PUBLIC_URL, clients: northClients(), now: NOW, contacted });
