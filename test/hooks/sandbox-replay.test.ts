@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../../dev/memory-fhir-server';
+import { openStore } from '../../src/store/open-store';
+import type { Store } from '../../src/store/store';
 import { sharedDirOrSkip } from '../support/acceptance-cases';
 import { expectCdsResponse } from '../support/cds-response-schema';
 import { loadRecordedRequests, recordedResources, SANDBOX_CLOCK, type RecordedRequest } from '../support/sandbox-requests';
@@ -21,13 +23,19 @@ const byFile = (name: string): RecordedRequest => {
 };
 
 let fhir: MemoryFhirServer | undefined;
+let store: Store | undefined;
+let app: ReturnType<typeof buildTestApp>['app'];
 beforeAll(async () => {
   if (recorded.length === 0) return;
   fhir = await startMemoryFhirServer({ port: 8090 });
   await fhir.load(recordedResources(recorded));
+  // The embedded store, as `npm start` has it, so feedback is stored like the Sandbox expects.
+  store = await openStore({ pgliteDataDir: 'memory', now: () => new Date(SANDBOX_CLOCK), onBackgroundError: () => undefined });
+  app = buildTestApp({ now: SANDBOX_CLOCK, store }).app;
 });
 afterAll(async () => {
   await fhir?.close();
+  await store?.close();
 });
 
 function replay(app: ReturnType<typeof buildTestApp>['app'], r: RecordedRequest) {
@@ -41,8 +49,6 @@ const codes = (body: { cards: { source: { topic?: { code: string } } }[] }): str
   body.cards.map((card) => card.source.topic?.code ?? '').sort();
 
 (recorded.length === 0 ? describe.skip : describe)('recorded CDS Hooks Sandbox traffic, replayed', () => {
-  const { app } = buildTestApp({ now: SANDBOX_CLOCK });
-
   test('discovery lists the four services to the Sandbox, with CORS for its origin', async () => {
     const response = await replay(app, byFile('discovery-get.json'));
     expect(response.status).toBe(200);
