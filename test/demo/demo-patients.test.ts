@@ -89,6 +89,18 @@ describe('demo patients of npm run demo', () => {
     }
   });
 
+  test('move every clinical date with now, so the demo shows the same cards on any day', () => {
+    const shift = 37.5 * 24 * 60 * 60 * 1000;
+    const later = buildDemoPatients(new Date(NOW.getTime() + shift));
+    const datesOf = (list: readonly DemoPatient[]): number[] =>
+      JSON.stringify(list)
+        .match(/"(?:start|end|authoredOn|onsetDateTime|effectiveDateTime|issued)":"[^"]+"/g)!
+        .map((entry) => Date.parse(entry.slice(entry.indexOf(':') + 2, -1)));
+    const before = datesOf(patients);
+    expect(before.length).toBeGreaterThan(100);
+    expect(datesOf(later)).toEqual(before.map((time) => time + shift));
+  });
+
   const implemented: readonly string[] = IMPLEMENTED_RULE_CODES;
   for (const patient of patients) {
     const missing = patient.expectedCodes.filter((code) => !implemented.includes(code));
