@@ -71,19 +71,20 @@ async function main(): Promise<void> {
     env: { ...env, PORT: String(config.port) },
     stdio: 'inherit',
   });
-  let stopping = false;
-  const stop = async (code: number): Promise<never> => {
-    stopping = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((done) => {
-        child.once('exit', done);
-        setTimeout(done, 12_000).unref();
-      });
-    }
-    await fhir.close();
-    process.exit(code);
-  };
+  // One shutdown, whichever comes first: a signal, the service exiting, or our parent leaving.
+  let stopping: Promise<never> | undefined;
+  const stop = (code: number): Promise<never> =>
+    (stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((done) => {
+          child.once('exit', done);
+          setTimeout(done, 12_000).unref();
+        });
+      }
+      await fhir.close();
+      process.exit(code);
+    })());
   child.on('exit', (code, signal) => {
     if (stopping) return;
     process.stderr.write(`demo: the service stopped (${signal ?? `exit code ${code}`}); closing the FHIR server\n`);
