@@ -195,15 +195,15 @@ describe('computeDailyDose', () => {
       expect(expectMgPerDay(computeDailyDose([dosage], { now }))).toBe(1500);
     });
 
-    it.each<[number, number, string, number]>([
-      [1, 12, 'h', 2],
-      [1, 720, 'min', 2],
-      [1, 43_200, 's', 2],
-      [14, 1, 'wk', 2],
-      [1, 2, 'd', 0.5],
-      [1, 1, 'mo', 1 / 30.4375],
-      [1, 1, 'a', 1 / 365.25],
-    ])('reads %s every %s %s as %s per day', (frequency, period, unit, perDay) => {
+    it.each<[string, number, number, string, number]>([
+      ['every 12 h', 1, 12, 'h', 2],
+      ['every 720 min', 1, 720, 'min', 2],
+      ['every 43200 s', 1, 43_200, 's', 2],
+      ['14 times a week', 14, 1, 'wk', 2],
+      ['every other day', 1, 2, 'd', 0.5],
+      ['once a month (30.4375 d)', 1, 1, 'mo', 1 / 30.4375],
+      ['once a year (365.25 d)', 1, 1, 'a', 1 / 365.25],
+    ])('reads 700 mg %s from frequency/period', (_label, frequency, period, unit, perDay) => {
       const mg = expectMgPerDay(
         computeDailyDose([withFrequency(frequency, period, unit, 700, 'mg')], { now }),
       );
