@@ -93,31 +93,31 @@ describe('mycophenolate-dose-low / -high', () => {
   });
 
   describe('maintenance boundaries are in range', () => {
-    it.each<[ProductKey, number, string[]]>([
-      ['mmf500tab', 749.5, ['mycophenolate-dose-low']],
-      ['mmf500tab', 750, []],
-      ['mmf500tab', 1000, []],
-      ['mmf500tab', 1000.5, ['mycophenolate-dose-high']],
-      ['mpa360tab', 539.5, ['mycophenolate-dose-low']],
-      ['mpa360tab', 540, []],
-      ['mpa360tab', 720, []],
-      ['mpa360tab', 720.5, ['mycophenolate-dose-high']],
-    ])('%s %s mg twice daily in maintenance → %j', (product, mg, expected) => {
+    it.each<[string, ProductKey, number, string[]]>([
+      ['MMF 1499 mg/day is low', 'mmf500tab', 749.5, ['mycophenolate-dose-low']],
+      ['MMF 1500 mg/day is in range', 'mmf500tab', 750, []],
+      ['MMF 2000 mg/day is in range', 'mmf500tab', 1000, []],
+      ['MMF 2001 mg/day is high', 'mmf500tab', 1000.5, ['mycophenolate-dose-high']],
+      ['MPA 1079 mg/day is low', 'mpa360tab', 539.5, ['mycophenolate-dose-low']],
+      ['MPA 1080 mg/day is in range', 'mpa360tab', 540, []],
+      ['MPA 1440 mg/day is in range', 'mpa360tab', 720, []],
+      ['MPA 1441 mg/day is high', 'mpa360tab', 720.5, ['mycophenolate-dose-high']],
+    ])('in maintenance: %s', (_name, product, mg, expected) => {
       expect(both(onMycophenolate(product, mg, MAINTENANCE_START))).toEqual(expected);
     });
   });
 
   describe('induction ranges (first 6 months)', () => {
-    it.each<[ProductKey, number, string[]]>([
-      ['mmf500tab', 999.5, ['mycophenolate-dose-low']],
-      ['mmf500tab', 1000, []],
-      ['mmf500tab', 1500, []],
-      ['mmf500tab', 1500.5, ['mycophenolate-dose-high']],
-      ['mpa360tab', 719.5, ['mycophenolate-dose-low']],
-      ['mpa360tab', 720, []],
-      ['mpa360tab', 1080, []],
-      ['mpa360tab', 1080.5, ['mycophenolate-dose-high']],
-    ])('%s %s mg twice daily in induction → %j', (product, mg, expected) => {
+    it.each<[string, ProductKey, number, string[]]>([
+      ['MMF 1999 mg/day is low', 'mmf500tab', 999.5, ['mycophenolate-dose-low']],
+      ['MMF 2000 mg/day is in range', 'mmf500tab', 1000, []],
+      ['MMF 3000 mg/day is in range', 'mmf500tab', 1500, []],
+      ['MMF 3001 mg/day is high', 'mmf500tab', 1500.5, ['mycophenolate-dose-high']],
+      ['MPA 1439 mg/day is low', 'mpa360tab', 719.5, ['mycophenolate-dose-low']],
+      ['MPA 1440 mg/day is in range', 'mpa360tab', 720, []],
+      ['MPA 2160 mg/day is in range', 'mpa360tab', 1080, []],
+      ['MPA 2161 mg/day is high', 'mpa360tab', 1080.5, ['mycophenolate-dose-high']],
+    ])('in induction: %s', (_name, product, mg, expected) => {
       expect(both(onMycophenolate(product, mg, INDUCTION_START))).toEqual(expected);
     });
 
@@ -156,16 +156,16 @@ describe('mycophenolate-dose-low / -high', () => {
       expect(findings[0]?.evidence.some((e) => e.reference === 'MedicationRequest/tac')).toBe(true);
     });
 
-    it.each<[ProductKey, number, string[]]>([
-      ['mmf500tab', 249.5, ['mycophenolate-dose-low']],
-      ['mmf500tab', 250, []],
-      ['mmf500tab', 375, []],
-      ['mmf500tab', 375.5, ['mycophenolate-dose-high']],
-      ['mpa180tab', 179.5, ['mycophenolate-dose-low']],
-      ['mpa180tab', 180, []],
-      ['mpa180tab', 270, []],
-      ['mpa180tab', 270.5, ['mycophenolate-dose-high']],
-    ])('%s %s mg twice daily with tacrolimus in maintenance → %j', (product, mg, expected) => {
+    it.each<[string, ProductKey, number, string[]]>([
+      ['MMF 499 mg/day is low', 'mmf500tab', 249.5, ['mycophenolate-dose-low']],
+      ['MMF 500 mg/day is in range', 'mmf500tab', 250, []],
+      ['MMF 750 mg/day is in range', 'mmf500tab', 375, []],
+      ['MMF 751 mg/day is high', 'mmf500tab', 375.5, ['mycophenolate-dose-high']],
+      ['MPA 359 mg/day is low', 'mpa180tab', 179.5, ['mycophenolate-dose-low']],
+      ['MPA 360 mg/day is in range', 'mpa180tab', 180, []],
+      ['MPA 540 mg/day is in range', 'mpa180tab', 270, []],
+      ['MPA 541 mg/day is high', 'mpa180tab', 270.5, ['mycophenolate-dose-high']],
+    ])('with tacrolimus in maintenance: %s', (_name, product, mg, expected) => {
       expect(both(onMycophenolate(product, mg, MAINTENANCE_START, { orders: [tacrolimus] }))).toEqual(
         expected,
       );
