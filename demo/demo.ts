@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../dev/memory-fhir-server';
 import { loadClientsFile } from '../src/auth/clients-file';
@@ -35,6 +36,17 @@ function parsePort(value: string | undefined, fallback: number, name: string): n
   return port;
 }
 
+/** A clear message instead of a listen error when the FHIR port is taken (e.g. a second demo). */
+async function assertPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} is in use (another demo?); set DEMO_FHIR_PORT` : `port ${port}: ${error.message}`)),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 async function waitForService(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -57,11 +69,12 @@ async function main(): Promise<void> {
   const sandbox = env.DEMO_SANDBOX_URL?.trim() || HOSTED_SANDBOX_URL;
 
   const patients = buildDemoPatients(new Date());
+  await assertPortFree(fhirPort);
   let fhir: MemoryFhirServer;
   try {
     fhir = await startMemoryFhirServer({ port: fhirPort, host: '127.0.0.1', cors: true });
   } catch (error) {
-    throw new Error(`could not start the demo FHIR server on 127.0.0.1:${fhirPort} (port in use? set DEMO_FHIR_PORT): ${String(error)}`);
+    throw new Error(`could not start the demo FHIR server on 127.0.0.1:${fhirPort}: ${String(error)}`);
   }
   await fhir.load(buildDemoResources(patients));
   const fhirServer = `http://localhost:${fhirPort}/fhir`;
