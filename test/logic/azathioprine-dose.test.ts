@@ -101,6 +101,20 @@ describe('azathioprine-dose-high / -low', () => {
       expect(both({ ...s, orders: [first, ...(s.orders ?? [])] })).toEqual([]);
     });
 
+    it('is silent with a note when the azathioprine start is unknown', () => {
+      const s = scenario(37.5, 70);
+      const undated = order({
+        id: 'aza',
+        product: 'aza50tab',
+        dosage: dosage(37.5, 'mg', 'BID'),
+        start: LONG_AGO,
+      });
+      delete undated.authoredOn;
+      const outcome = run(azathioprineDoseLow, { ...s, orders: [undated] });
+      expect(outcome.findings).toEqual([]);
+      expect(outcome.notes).toContain('azathioprine-dose-low: azathioprine start unknown');
+    });
+
     it('never calls an as-needed dose low', () => {
       const start = monthsBeforeNow(3);
       const prn = { ...dosage(37.5, 'mg', 'BID', start), asNeededBoolean: true };

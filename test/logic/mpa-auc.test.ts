@@ -59,6 +59,33 @@ describe('mpa-auc-out-of-range', () => {
     ).toEqual([]);
   });
 
+  it('is silent with a note on an AUC in an unknown unit, or "> 85" that may still be on target', () => {
+    const unknownUnit = run(mpaAucOutOfRange, scenario(45, 'mg/L'));
+    expect(unknownUnit.findings).toEqual([]);
+    expect(
+      unknownUnit.notes.some((n) => n.startsWith('mpa-auc-out-of-range: latest MPA AUC unreadable')),
+    ).toBe(true);
+    const uncertain = run(mpaAucOutOfRange, {
+      ...scenario(85),
+      observations: [
+        {
+          ...observation('auc', LOINC.mpaAuc, 85, 'mg.h/L', RECENT),
+          valueQuantity: {
+            value: 85,
+            comparator: '>',
+            unit: 'mg.h/L',
+            system: 'http://unitsofmeasure.org',
+            code: 'mg.h/L',
+          },
+        },
+      ],
+    });
+    expect(uncertain.findings).toEqual([]);
+    expect(uncertain.notes).toContain(
+      'mpa-auc-out-of-range: comparator of the latest MPA AUC does not settle the question',
+    );
+  });
+
   it('is silent without mycophenolate', () => {
     expect(codesOf(run(mpaAucOutOfRange, { ...scenario(45), orders: [] }))).toEqual([]);
   });

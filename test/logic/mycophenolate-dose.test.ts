@@ -317,6 +317,19 @@ describe('mycophenolate-dose-low / -high', () => {
       );
     });
 
+    it('is silent with a note when the order has neither a start nor authoredOn (phase unknown)', () => {
+      const undated = order({
+        id: 'a',
+        product: 'mmf500tab',
+        dosage: dosage(250, 'mg', 'BID'),
+        start: MAINTENANCE_START,
+      });
+      delete undated.authoredOn;
+      const outcome = run(mycophenolateDoseLow, { orders: [undated] });
+      expect(outcome.findings).toEqual([]);
+      expect(outcome.notes).toContain('mycophenolate-dose-low: no therapy start, phase unknown');
+    });
+
     it('is silent without any mycophenolate', () => {
       expect(both({ orders: [tacrolimus] })).toEqual([]);
     });
