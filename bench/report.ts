@@ -1,0 +1,89 @@
+/** Tables of the benchmark, printed as Markdown so they can go into docs/performance.md as they are. */
+export interface ScenarioFigures {
+  readonly name: string;
+  readonly title: string;
+  readonly bodyKb: number;
+  readonly limitMb: number;
+  readonly floor: SideFigures;
+  readonly hook: SideFigures;
+  readonly cards: string;
+  readonly non2xx: number;
+}
+
+export interface SideFigures {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly peakRssMb: number;
+  readonly requests: number;
+  /** Server CPU time (user + system) per request, from /proc: unaffected by other load. */
+  readonly cpuMsPerRequest: number;
+}
+
+export interface FallbackFigures {
+  readonly iterations: number;
+  readonly fhirDelayMs: number;
+  readonly fhirSlowestP50: number;
+  readonly fhirSlowestP99: number;
+  readonly hookP50: number;
+  readonly hookP99: number;
+  readonly floorP50: number;
+  readonly overheadP50: number;
+}
+
+const f0 = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '–');
+
+export function formatScenarioTable(rows: readonly ScenarioFigures[]): string {
+  const lines = [
+    '| scenario | body KB | floor req/s | hook req/s | **hook/floor** | floor p50 / p99 ms | hook p50 / p99 ms | CPU ms/req floor / hook | CPU floor/hook | floor / hook peak RSS MB | non-2xx | cards |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const row of rows) {
+    lines.push(
+      `| ${row.name} | ${f1(row.bodyKb)} | ${f0(row.floor.rps)} | ${f0(row.hook.rps)} | **${f2(row.hook.rps / row.floor.rps)}** | ` +
+        `${f1(row.floor.p50)} / ${f1(row.floor.p99)} | ${f1(row.hook.p50)} / ${f1(row.hook.p99)} | ` +
+        `${f2(row.floor.cpuMsPerRequest)} / ${f2(row.hook.cpuMsPerRequest)} | ${f2(row.floor.cpuMsPerRequest / row.hook.cpuMsPerRequest)} | ` +
+        `${f0(row.floor.peakRssMb)} / ${f0(row.hook.peakRssMb)} | ${row.non2xx} | ${row.cards} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function formatScenarioLegend(rows: readonly ScenarioFigures[]): string {
+  return rows
+    .map(
+      (row) =>
+        `- ${row.name}: ${row.title}${row.limitMb === 2 ? '' : ` (CDS_MAX_BODY raised to ${row.limitMb} MB for service and floor)`}`,
+    )
+    .join('\n');
+}
+
+export function formatFallback(figures: FallbackFigures): string {
+  return [
+    `FHIR fallback, sequential (1 request at a time), ${figures.iterations} iterations alternating: FHIR queries direct, hook, floor`,
+    `(FHIR server: in-memory Medplum in its own process, ${figures.fhirDelayMs} ms artificial latency per request)`,
+    '',
+    '| measured | p50 ms | p99 ms |',
+    '|---|---:|---:|',
+    `| the 8 prefetch queries run directly in parallel (slowest of them) | ${f1(figures.fhirSlowestP50)} | ${f1(figures.fhirSlowestP99)} |`,
+    `| hook with no prefetch (service queries the FHIR server) | ${f1(figures.hookP50)} | ${f1(figures.hookP99)} |`,
+    `| floor, same body | ${f1(figures.floorP50)} | – |`,
+    `| **service overhead beyond the slowest FHIR query (p50 − p50)** | **${f1(figures.overheadP50)}** | |`,
+  ].join('\n');
+}
+
+export interface SoakSample {
+  readonly seconds: number;
+  readonly requests: number;
+  readonly rssMb: number;
+}
+
+export function formatSoak(samples: readonly SoakSample[], peakMb: number, non2xx: number): string {
+  const lines = ['| elapsed s | requests | RSS MB |', '|---:|---:|---:|'];
+  for (const sample of samples)
+    lines.push(`| ${f0(sample.seconds)} | ${sample.requests} | ${f1(sample.rssMb)} |`);
+  lines.push('', `peak RSS (VmHWM) ${f1(peakMb)} MB, non-2xx ${non2xx}`);
+  return lines.join('\n');
+}

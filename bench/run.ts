@@ -1,0 +1,384 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  buildHookBody,
+  buildPrefetch,
+  fillTemplate,
+  type DiscoveryService,
+  type HookContext,
+} from './bodies';
+import { REPO_ROOT, startServerChild, type ServerChild } from './children';
+import { median, percentile, post, runLoad, timed, type LoadResult } from './measure';
+import { busiestProfile, summariseProfile } from './profile-summary';
+import { buildDraftOrders, buildRecord } from './records';
+import {
+  formatFallback,
+  formatScenarioLegend,
+  formatScenarioTable,
+  formatSoak,
+  type FallbackFigures,
+  type ScenarioFigures,
+  type SoakSample,
+} from './report';
+import {
+  DEFAULT_MAX_BODY,
+  PATIENTS,
+  SCENARIOS,
+  bodyLimitFor,
+  patientIdOf,
+  type PatientKey,
+  type Scenario,
+} from './scenarios';
+
+/**
+ * `npm run bench` (issue 5): the service and the floor (express.json + res.json) in child
+ * processes, autocannon here, measured alternately (floor, hook, floor, hook …) per scenario.
+ * Flags: --smoke (≈1 s per run, for CI), --soak (100 000 requests, RSS over time), --profile
+ * (--cpu-prof on the service, self-time summary), --only=a,b, --duration=s, --rounds=n,
+ * --connections=n, --fhir-delay=ms, --save-bodies=dir (only writes each request body, for profiling by hand).
+ */
+const { values: flags } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    duration: { type: 'string' },
+    rounds: { type: 'string' },
+    connections: { type: 'string', default: '10' },
+    'fhir-delay': { type: 'string', default: '20' },
+    'soak-requests': { type: 'string', default: '100000' },
+    'save-bodies': { type: 'string' },
+  },
+});
+const DURATION = Number(flags.duration ?? (flags.smoke ? 1 : 5));
+const ROUNDS = Number(flags.rounds ?? (flags.smoke ? 1 : 3));
+const WARMUP = flags.smoke ? 0 : 2;
+const CONNECTIONS = Number(flags.connections);
+const FHIR_DELAY_MS = Number(flags['fhir-delay']);
+const FALLBACK_ITERATIONS = flags.smoke ? 10 : 300;
+const USER = 'Practitioner/bench-prac';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'ln-bench-'));
+const running = new Set<ServerChild>();
+const now = new Date();
+const startedAt = Date.now();
+
+function serviceEnv(limit: number): Record<string, string> {
+  return {
+    CDS_AUTH: 'off',
+    LOG_LEVEL: 'info',
+    CDS_MAX_BODY: String(limit),
+    CDS_DATA_DIR: path.join(tmp, 'data'),
+  };
+}
+
+async function start(options: Parameters<typeof startServerChild>[0]): Promise<ServerChild> {
+  const child = await startServerChild(options);
+  running.add(child);
+  return child;
+}
+
+async function stop(child: ServerChild): Promise<void> {
+  await child.stop();
+  running.delete(child);
+}
+
+function contextOf(scenario: Scenario): HookContext {
+  const patientId = patientIdOf(scenario.patient);
+  return {
+    userId: USER,
+    patientId,
+    ...(scenario.draftOrders ? { draftOrders: buildDraftOrders(patientId, now) } : {}),
+  };
+}
+
+function writeRecords(file: string, keys: readonly PatientKey[]): string {
+  const resources = keys.flatMap((key) => buildRecord(patientIdOf(key), PATIENTS[key], now));
+  writeFileSync(path.join(tmp, file), JSON.stringify(resources));
+  return path.join(tmp, file);
+}
+
+async function startFhir(file: string, delayMs: number): Promise<{ child: ServerChild; url: string }> {
+  const child = await start({
+    name: 'fhir',
+    script: 'bench/fhir-server.ts',
+    args: [file],
+    env: { BENCH_FHIR_DELAY_MS: String(delayMs) },
+    readyLine: 'ready',
+  });
+  return { child, url: `http://127.0.0.1:${child.port}/fhir` };
+}
+
+/**
+ * Phase 1: discovery from the service, then each patient's prefetch from a FHIR server holding
+ * that record (one server per patient: Medplum's in-memory search scans every resource), as a
+ * CDS client builds it.
+ */
+async function buildBodies(
+  scenarios: readonly Scenario[],
+): Promise<{ services: DiscoveryService[]; bodies: Map<string, string> }> {
+  const service = await start({
+    name: 'service',
+    script: 'src/server.ts',
+    env: serviceEnv(DEFAULT_MAX_BODY),
+    readyPath: '/cds-services',
+  });
+  const discovery = (await (await fetch(`http://127.0.0.1:${service.port}/cds-services`)).json()) as {
+    services: DiscoveryService[];
+  };
+  await stop(service);
+  const bodies = new Map<string, string>();
+  for (const key of new Set(scenarios.filter((s) => s.data !== 'fallback').map((s) => s.patient))) {
+    const fhir = await startFhir(writeRecords(`${key}.json`, [key]), 0);
+    for (const scenario of scenarios.filter((s) => s.patient === key)) {
+      if (scenario.data === 'fallback') continue; // built once the fallback FHIR server runs
+      const definition = serviceOf(discovery.services, scenario);
+      const context = contextOf(scenario);
+      const prefetch = await buildPrefetch(fhir.url, definition, context, scenario.data);
+      bodies.set(scenario.name, buildHookBody({ service: definition, context, prefetch }));
+    }
+    await stop(fhir.child);
+  }
+  return { services: discovery.services, bodies };
+}
+
+function serviceOf(services: readonly DiscoveryService[], scenario: Scenario): DiscoveryService {
+  const found = services.find((s) => s.id === scenario.serviceId);
+  if (!found) throw new Error(`discovery has no ${scenario.serviceId}`);
+  return found;
+}
+
+function cardCodes(answer: string): string {
+  const { cards } = JSON.parse(answer) as { cards: { source?: { topic?: { code?: string } } }[] };
+  return cards.map((card) => card.source?.topic?.code ?? '?').join(', ') || '(none)';
+}
+
+async function runScenario(
+  scenario: Scenario,
+  services: readonly DiscoveryService[],
+  prebuilt: string | undefined,
+): Promise<{ figures: ScenarioFigures; fallback?: FallbackFigures }> {
+  const definition = serviceOf(services, scenario);
+  const context = contextOf(scenario);
+  let fhir: { child: ServerChild; url: string } | undefined;
+  let body = prebuilt;
+  if (scenario.data === 'fallback') {
+    fhir = await startFhir(writeRecords('fallback.json', [scenario.patient]), FHIR_DELAY_MS);
+    body = buildHookBody({ service: definition, context, fhirServer: fhir.url });
+    // Medplum computes each search once (slowly: see bench/fhir-server.ts); from then on it answers from memory.
+    await Promise.all(
+      queriesOf(fhir.url, definition, context).map((url) => fetch(url).then((r) => r.arrayBuffer())),
+    );
+  }
+  if (body === undefined) throw new Error(`no body for ${scenario.name}`);
+  const limit = bodyLimitFor(Buffer.byteLength(body));
+  const floor = await start({
+    name: 'floor',
+    script: 'bench/floor-server.ts',
+    env: serviceEnv(limit),
+    readyPath: '/',
+  });
+  const profileDir = path.join(REPO_ROOT, 'bench', 'profiles');
+  const service = await start({
+    name: 'service',
+    script: 'src/server.ts',
+    env: serviceEnv(limit),
+    readyPath: '/cds-services',
+    nodeArgs: flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, scenario.name)}`] : [],
+  });
+  const floorUrl = `http://127.0.0.1:${floor.port}/cds-services/${scenario.serviceId}`;
+  const hookUrl = `http://127.0.0.1:${service.port}/cds-services/${scenario.serviceId}`;
+  const cards = cardCodes(await post(hookUrl, body)); // throws unless 200
+  await post(floorUrl, body);
+
+  type Run = LoadResult & { readonly cpuSec: number };
+  const load = async (url: string, child: ServerChild, durationSec: number): Promise<Run> => {
+    const cpuBefore = child.cpuSeconds();
+    const result = await runLoad({ url, body, connections: CONNECTIONS, durationSec });
+    return { ...result, cpuSec: child.cpuSeconds() - cpuBefore };
+  };
+  if (WARMUP > 0) {
+    await load(floorUrl, floor, WARMUP);
+    await load(hookUrl, service, WARMUP);
+  }
+  const floorRuns: Run[] = [];
+  const hookRuns: Run[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    floorRuns.push(await load(floorUrl, floor, DURATION));
+    hookRuns.push(await load(hookUrl, service, DURATION));
+  }
+  let fallback: FallbackFigures | undefined;
+  if (fhir) fallback = await measureFallback(fhir.url, definition, context, hookUrl, floorUrl, body);
+
+  const side = (runs: Run[], child: ServerChild): ScenarioFigures['floor'] => ({
+    rps: runs.reduce((sum, r) => sum + r.requests, 0) / runs.reduce((sum, r) => sum + r.durationSec, 0),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    peakRssMb: child.memory().peakMb,
+    requests: runs.reduce((sum, r) => sum + r.requests, 0),
+    cpuMsPerRequest:
+      (1000 * runs.reduce((sum, r) => sum + r.cpuSec, 0)) / runs.reduce((sum, r) => sum + r.requests, 0),
+  });
+  const figures: ScenarioFigures = {
+    name: scenario.name,
+    title: scenario.title,
+    bodyKb: Buffer.byteLength(body) / 1024,
+    limitMb: limit / 1048576,
+    floor: side(floorRuns, floor),
+    hook: side(hookRuns, service),
+    cards,
+    non2xx: [...floorRuns, ...hookRuns].reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+  };
+  await stop(service);
+  await stop(floor);
+  if (fhir) await stop(fhir.child);
+  if (flags.profile)
+    process.stdout.write(
+      `\nprofile ${scenario.name}:\n${summariseProfile(busiestProfile(path.join(profileDir, scenario.name)), 30)}\n`,
+    );
+  return { figures, ...(fallback ? { fallback } : {}) };
+}
+
+/** The searches the service runs when nothing is prefetched: the discovery templates as they are. */
+function queriesOf(fhirUrl: string, definition: DiscoveryService, context: HookContext): string[] {
+  return Object.values(definition.prefetch).map(
+    (template) => `${fhirUrl}/${fillTemplate(template, context)}`,
+  );
+}
+
+/** Added latency over the FHIR server's own time: direct queries, hook and floor, interleaved. */
+async function measureFallback(
+  fhirUrl: string,
+  definition: DiscoveryService,
+  context: HookContext,
+  hookUrl: string,
+  floorUrl: string,
+  body: string,
+): Promise<FallbackFigures> {
+  const queries = queriesOf(fhirUrl, definition, context);
+  const direct: number[] = [];
+  const hook: number[] = [];
+  const floor: number[] = [];
+  const until = Date.now() + 120_000;
+  for (let i = 0; i < FALLBACK_ITERATIONS && Date.now() < until; i += 1) {
+    direct.push(
+      await timed(async () => {
+        await Promise.all(
+          queries.map(async (url) =>
+            (await fetch(url, { signal: AbortSignal.timeout(10_000) })).arrayBuffer(),
+          ),
+        );
+      }),
+    );
+    hook.push(await timed(async () => void (await post(hookUrl, body))));
+    floor.push(await timed(async () => void (await post(floorUrl, body))));
+  }
+  return {
+    iterations: hook.length,
+    fhirDelayMs: FHIR_DELAY_MS,
+    fhirSlowestP50: median(direct),
+    fhirSlowestP99: percentile(direct, 0.99),
+    hookP50: median(hook),
+    hookP99: percentile(hook, 0.99),
+    floorP50: median(floor),
+    overheadP50: median(hook) - median(direct),
+  };
+}
+
+async function soak(): Promise<void> {
+  const scenario = SCENARIOS.find((s) => s.name === 'pv-long');
+  if (!scenario) throw new Error('no pv-long scenario');
+  const { bodies } = await buildBodies([scenario]);
+  const body = bodies.get(scenario.name) ?? '';
+  const service = await start({
+    name: 'service',
+    script: 'src/server.ts',
+    env: serviceEnv(DEFAULT_MAX_BODY),
+    readyPath: '/cds-services',
+  });
+  const url = `http://127.0.0.1:${service.port}/cds-services/${scenario.serviceId}`;
+  await post(url, body);
+  const amount = Number(flags['soak-requests']);
+  let responses = 0;
+  const started = Date.now();
+  const samples: SoakSample[] = [{ seconds: 0, requests: 0, rssMb: service.memory().rssMb }];
+  const sampler = setInterval(
+    () =>
+      samples.push({
+        seconds: (Date.now() - started) / 1000,
+        requests: responses,
+        rssMb: service.memory().rssMb,
+      }),
+    5000,
+  );
+  const result = await runLoad({
+    url,
+    body,
+    connections: CONNECTIONS,
+    durationSec: 0,
+    amount,
+    maxSec: 1200,
+    onResponse: () => (responses += 1),
+  });
+  clearInterval(sampler);
+  samples.push({
+    seconds: (Date.now() - started) / 1000,
+    requests: result.requests,
+    rssMb: service.memory().rssMb,
+  });
+  process.stdout.write(
+    `\nsoak: ${result.requests} requests of ${scenario.name} (${(Buffer.byteLength(body) / 1024).toFixed(1)} KB) at ${result.rps.toFixed(0)} req/s, ${CONNECTIONS} connections\n\n`,
+  );
+  process.stdout.write(`${formatSoak(samples, service.memory().peakMb, result.non2xx + result.errors)}\n`);
+  await stop(service);
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `ln-cds-hooks bench: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GB\n`,
+  );
+  if (flags.soak) return soak();
+  const only = flags.only?.split(',');
+  const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
+  process.stdout.write(
+    `${scenarios.length} scenarios, ${ROUNDS} round(s) of ${DURATION} s per side, ${CONNECTIONS} connections${flags.smoke ? ' (smoke)' : ''}\n`,
+  );
+  const { services, bodies } = await buildBodies(scenarios);
+  const saveDir = flags['save-bodies'];
+  if (saveDir !== undefined) {
+    mkdirSync(saveDir, { recursive: true });
+    for (const [name, body] of bodies) writeFileSync(path.join(saveDir, `${name}.json`), body);
+    process.stdout.write(`bodies written to ${saveDir}; nothing measured\n`);
+    return;
+  }
+  process.stdout.write(`bodies built (${((Date.now() - startedAt) / 1000).toFixed(0)} s)\n`);
+  const rows: ScenarioFigures[] = [];
+  const fallbacks: FallbackFigures[] = [];
+  for (const scenario of scenarios) {
+    process.stdout.write(`… ${scenario.name} (${((Date.now() - startedAt) / 1000).toFixed(0)} s)\n`);
+    const { figures, fallback } = await runScenario(scenario, services, bodies.get(scenario.name));
+    rows.push(figures);
+    if (fallback) fallbacks.push(fallback);
+  }
+  process.stdout.write(`\n${formatScenarioTable(rows)}\n\n${formatScenarioLegend(rows)}\n`);
+  for (const fallback of fallbacks) process.stdout.write(`\n${formatFallback(fallback)}\n`);
+  if (rows.some((row) => row.non2xx > 0)) {
+    process.stdout.write('\nSome responses were not 2xx or failed: the figures are meaningless.\n');
+    process.exitCode = 1;
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const child of running) await child.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });

@@ -1,0 +1,106 @@
+import type { PrefetchVariant } from './bodies';
+import { LONG, TYPICAL, scaleShape, type RecordShape } from './records';
+
+/**
+ * What `npm run bench` measures (issue 5 item 1). Each patient is one synthetic record on the
+ * EHR's FHIR server; each scenario one request body sent again and again to the service and,
+ * alternately, to the floor.
+ */
+export type PatientKey = 'typical' | 'long-x1' | 'long-x4' | 'long-x16';
+
+export const PATIENTS: Readonly<Record<PatientKey, RecordShape>> = {
+  typical: TYPICAL,
+  'long-x1': LONG,
+  'long-x4': scaleShape(LONG, 4),
+  'long-x16': scaleShape(LONG, 16),
+};
+
+export function patientIdOf(key: PatientKey): string {
+  return `bench-${key}`;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly title: string;
+  readonly serviceId: 'ln-patient-view' | 'ln-order-sign';
+  readonly patient: PatientKey;
+  /** How the data reaches the service: a prefetch variant, or none (FHIR fallback). */
+  readonly data: PrefetchVariant | 'fallback';
+  readonly draftOrders?: boolean;
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'pv-typical',
+    title: 'patient-view, typical record (1 y), full prefetch',
+    serviceId: 'ln-patient-view',
+    patient: 'typical',
+    data: 'bounded',
+  },
+  {
+    name: 'pv-long',
+    title: 'patient-view, long record (5 y), full prefetch',
+    serviceId: 'ln-patient-view',
+    patient: 'long-x1',
+    data: 'bounded',
+  },
+  {
+    name: 'pv-long-x4',
+    title: 'patient-view, long ×4, full prefetch',
+    serviceId: 'ln-patient-view',
+    patient: 'long-x4',
+    data: 'bounded',
+  },
+  {
+    name: 'pv-long-x16',
+    title: 'patient-view, long ×16, full prefetch',
+    serviceId: 'ln-patient-view',
+    patient: 'long-x16',
+    data: 'bounded',
+  },
+  {
+    name: 'pv-long-all-labs',
+    title: 'patient-view, long record, labs unbounded',
+    serviceId: 'ln-patient-view',
+    patient: 'long-x1',
+    data: 'unbounded-labs',
+  },
+  {
+    name: 'pv-long-x4-all-labs',
+    title: 'patient-view, long ×4, labs unbounded',
+    serviceId: 'ln-patient-view',
+    patient: 'long-x4',
+    data: 'unbounded-labs',
+  },
+  {
+    name: 'pv-long-x16-all-labs',
+    title: 'patient-view, long ×16, labs unbounded',
+    serviceId: 'ln-patient-view',
+    patient: 'long-x16',
+    data: 'unbounded-labs',
+  },
+  {
+    name: 'os-long-draft',
+    title: 'order-sign with a draft MMF order, long record, full prefetch',
+    serviceId: 'ln-order-sign',
+    patient: 'long-x1',
+    data: 'bounded',
+    draftOrders: true,
+  },
+  {
+    name: 'pv-long-fallback',
+    title: 'patient-view, long record, no prefetch (FHIR fallback)',
+    serviceId: 'ln-patient-view',
+    patient: 'long-x1',
+    data: 'fallback',
+  },
+];
+
+/** The service's default body limit (README: CDS_MAX_BODY = 2mb); raised only for bodies above it. */
+export const DEFAULT_MAX_BODY = 2 * 1024 * 1024;
+
+export function bodyLimitFor(bodyBytes: number): number {
+  return bodyBytes <= DEFAULT_MAX_BODY * 0.9
+    ? DEFAULT_MAX_BODY
+    : Math.ceil((bodyBytes * 1.25) / 1048576) * 1048576;
+}
