@@ -82,9 +82,9 @@ const OTHER_LABS: readonly Lab[] = [
     loinc: '23905-3',
     display: 'Mycophenolate [Mass/volume] in Serum or Plasma --trough',
     unit: 'mg/L',
-    value: (i) => 1.8 + (i % 4) * 0.3,
+    value: (i) => 2.2 + (i % 4) * 0.3,
   },
-  { loinc: '115789-0', display: 'Mycophenolate AUC 0-12h', unit: 'mg.h/L', value: (i) => 40 + (i % 6) * 2 },
+  { loinc: '115789-0', display: 'Mycophenolate AUC 0-12h', unit: 'mg.h/L', value: (i) => 62 + (i % 6) * 2 },
   { loinc: '98979-8', display: 'eGFR CKD-EPI 2021', unit: 'mL/min/{1.73_m2}', value: (i) => 70 + (i % 7) },
   { loinc: '29463-7', display: 'Body weight', unit: 'kg', value: (i) => 64 + (i % 3) * 0.5 },
 ];
@@ -121,8 +121,11 @@ interface Drug {
   readonly dose: number;
   readonly unit: string;
   readonly timing: 'BID' | 'QD';
-  /** MMF orders point at a Medication resource (so `_include` has something to include). */
-  readonly medicationId?: string;
+  /**
+   * MMF orders name their product in a contained Medication (resolved by reference, as some EHRs
+   * send it; the in-memory FHIR server does not implement `_include`, so no separate Medication).
+   */
+  readonly containedMedication?: boolean;
 }
 
 const DRUGS: Readonly<Record<DrugKey, Drug>> = {
@@ -134,12 +137,12 @@ const DRUGS: Readonly<Record<DrugKey, Drug>> = {
     timing: 'BID',
   },
   mmf: {
-    rxnorm: '200060',
-    display: 'mycophenolate mofetil 500 MG Oral Tablet',
-    dose: 2,
+    rxnorm: '199058',
+    display: 'mycophenolate mofetil 250 MG Oral Capsule',
+    dose: 1,
     unit: '{tbl}',
     timing: 'BID',
-    medicationId: 'mmf-500',
+    containedMedication: true,
   },
   prednisone: { rxnorm: '312617', display: 'prednisone 5 MG Oral Tablet', dose: 5, unit: 'mg', timing: 'QD' },
   hydroxychloroquine: {
@@ -180,14 +183,6 @@ export function buildRecord(patientId: string, shape: RecordShape, now: Date): R
       name: [{ family: 'Benchpatient', given: [patientId] }],
       gender: 'female',
       birthDate: '1988-04-12',
-    },
-    {
-      resourceType: 'Medication',
-      id: `${patientId}-mmf-500`,
-      code: {
-        coding: [{ system: RXNORM, code: DRUGS.mmf.rxnorm, display: DRUGS.mmf.display }],
-        text: DRUGS.mmf.display,
-      },
     },
   ];
   const condition = (id: string, system: string, code: string, display: string): Resource => ({
@@ -299,12 +294,19 @@ function medicationRequest(
     intent: 'order',
     subject: { reference: `Patient/${patientId}` },
     authoredOn: start,
-    ...(drug.medicationId
+    ...(drug.containedMedication
       ? {
-          medicationReference: {
-            reference: `Medication/${patientId}-${drug.medicationId}`,
-            display: drug.display,
-          },
+          contained: [
+            {
+              resourceType: 'Medication',
+              id: 'med',
+              code: {
+                coding: [{ system: RXNORM, code: drug.rxnorm, display: drug.display }],
+                text: drug.display,
+              },
+            },
+          ],
+          medicationReference: { reference: '#med', display: drug.display },
         }
       : {
           medicationCodeableConcept: {
@@ -330,7 +332,7 @@ function dosage(drug: Drug, start: string, end: string | undefined): Record<stri
   };
 }
 
-/** order-sign: the clinician renews MMF at 1 g BID (a draft; no dose card at this dose). */
+/** order-sign: the clinician renews MMF 250 mg BID (a draft; in the multitarget range, no dose card). */
 export function buildDraftOrders(patientId: string, now: Date): Record<string, unknown> {
   const draft = medicationRequest(
     `${patientId}-draft-mmf`,
