@@ -1,14 +1,13 @@
 import {
   BARE_MYCOPHENOLATE,
   DRUG_NAMES,
-  NON_SYSTEMIC_RXNORM_PRODUCTS,
-  NON_SYSTEMIC_WORDS,
   RXNORM_INGREDIENTS,
   RXNORM_PRODUCTS,
   RXNORM_SYSTEM,
   type ProductEntry,
   type ProductStrength,
 } from './medication-groups';
+import { NON_SYSTEMIC_RXNORM_PRODUCTS, NON_SYSTEMIC_WORDS } from './non-systemic';
 
 /**
  * What a MedicationRequest prescribes, per clinical-rules.md §2: RxNorm product or ingredient

@@ -179,9 +179,6 @@ export const RXNORM_PRODUCTS: ReadonlyMap<string, ProductEntry> = new Map<string
   ['198148', { ...PRED, strength: tab(50) }],
 ]);
 
-/** §2: topical tacrolimus (ointment) products — never systemic. */
-export const NON_SYSTEMIC_RXNORM_PRODUCTS: ReadonlySet<string> = new Set(['313189', '314266']);
-
 /**
  * Names (generic and brand) of §2, matched as whole words. Longer names come first so that
  * "mycophenolate mofetil" wins over a bare "mycophenolate".
@@ -238,38 +235,3 @@ export const DRUG_NAMES: readonly (readonly [string, ProductEntry])[] = [
  * MMF range from the MPA range, so they stay silent (docs/rules.md).
  */
 export const BARE_MYCOPHENOLATE: DrugEntry = { group: 'mycophenolate', ingredient: 'mycophenolate' };
-
-/**
- * Words that mark a non-systemic route or dose form (§2: ophthalmic, topical, cutaneous, inhaled)
- * and non-systemic brands (Protopic = tacrolimus ointment; Restasis and other cyclosporine eye
- * emulsions). Nasal and otic are treated the same way: they are not systemic either.
- */
-export const NON_SYSTEMIC_WORDS: readonly string[] = [
-  'ophthalmic',
-  'ocular',
-  'eye',
-  'eyes',
-  'topical',
-  'topically',
-  'cutaneous',
-  'dermal',
-  'skin',
-  'ointment',
-  'cream',
-  'lotion',
-  'gel',
-  'inhaled',
-  'inhalation',
-  'inhaler',
-  'inhalant',
-  'respiratory',
-  'nasal',
-  'intranasal',
-  'otic',
-  'ear',
-  'protopic',
-  'restasis',
-  'cequa',
-  'verkazia',
-  'ikervis',
-];

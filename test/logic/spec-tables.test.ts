@@ -1,10 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  NON_SYSTEMIC_RXNORM_PRODUCTS,
-  RXNORM_INGREDIENTS,
-  RXNORM_PRODUCTS,
-} from '../../src/logic/medication-groups';
+import { RXNORM_INGREDIENTS, RXNORM_PRODUCTS } from '../../src/logic/medication-groups';
+import { NON_SYSTEMIC_RXNORM_PRODUCTS } from '../../src/logic/non-systemic';
 import { OBSERVATION_GROUPS, OBSERVATION_GROUP_KEYS } from '../../src/logic/observation-groups';
 
 /**

@@ -1,0 +1,41 @@
+/**
+ * clinical-rules.md §2: only systemic use counts. An order whose route, dose form or product is
+ * ophthalmic, topical, cutaneous or inhaled is ignored by every rule.
+ */
+/** §2: topical tacrolimus (ointment) products — never systemic. */
+export const NON_SYSTEMIC_RXNORM_PRODUCTS: ReadonlySet<string> = new Set(['313189', '314266']);
+
+/**
+ * Words that mark a non-systemic route or dose form (§2: ophthalmic, topical, cutaneous, inhaled)
+ * and non-systemic brands (Protopic = tacrolimus ointment; Restasis and other cyclosporine eye
+ * emulsions). Nasal and otic are treated the same way: they are not systemic either.
+ */
+export const NON_SYSTEMIC_WORDS: readonly string[] = [
+  'ophthalmic',
+  'ocular',
+  'eye',
+  'eyes',
+  'topical',
+  'topically',
+  'cutaneous',
+  'dermal',
+  'skin',
+  'ointment',
+  'cream',
+  'lotion',
+  'gel',
+  'inhaled',
+  'inhalation',
+  'inhaler',
+  'inhalant',
+  'respiratory',
+  'nasal',
+  'intranasal',
+  'otic',
+  'ear',
+  'protopic',
+  'restasis',
+  'cequa',
+  'verkazia',
+  'ikervis',
+];
