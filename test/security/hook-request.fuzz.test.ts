@@ -267,5 +267,6 @@ describe(`${CASES} seeded mutations of valid hook requests (seed ${SEED})`, () =
     expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
     // Nothing in the requests polluted the shared Object prototype.
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
-  });
+    // 600 requests one after another: allow for a busy machine (no assertion on speed).
+  }, 180_000);
 });
