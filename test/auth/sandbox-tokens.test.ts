@@ -1,13 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseClients } from '../../src/auth/clients-file';
 import { createJwtVerifier, type JwtVerifier } from '../../src/auth/jwt-verifier';
 import { createMemoryReplayCache } from '../../src/auth/replay-cache';
+import { sharedDirOrSkip } from '../support/acceptance-cases';
 
 // Real ES384 tokens the CDS Hooks Sandbox sent (shared/sandbox-requests/README.md). Its private
 // key is public in its repository, so this trust belongs in test configuration only. Every token
 // was valid from 2026-11-22T02:06:54Z to 02:11:44Z; the clock is fixed inside that window.
-const SANDBOX_DIR = '/work/shared/sandbox-requests';
 const INSIDE_WINDOW = new Date('2026-11-22T02:09:00Z');
 const AFTER_EXPIRY = new Date('2026-11-22T02:13:00Z');
 
@@ -28,11 +28,11 @@ interface RecordedRequest {
   readonly token: string;
 }
 
-function readRecordedRequests(): RecordedRequest[] {
-  return readdirSync(SANDBOX_DIR)
+function readRecordedRequests(dir: string): RecordedRequest[] {
+  return readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
     .flatMap((file) => {
-      const recorded = JSON.parse(readFileSync(join(SANDBOX_DIR, file), 'utf8')) as {
+      const recorded = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
         method: string;
         path: string;
         headers: Record<string, string>;
@@ -58,15 +58,11 @@ function sandboxVerifier(now: Date): JwtVerifier {
   });
 }
 
-const available = existsSync(SANDBOX_DIR);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`${SANDBOX_DIR} is missing; CI must run the Sandbox token tests`);
-  console.warn(`Skipping the real Sandbox token tests: ${SANDBOX_DIR} is not present`);
-}
-const describeIfAvailable = available ? describe : describe.skip;
+// Skips with a message when ../shared is absent; with CI=true that is an error instead.
+const sandboxDir = sharedDirOrSkip('sandbox-requests');
 
-describeIfAvailable('real CDS Hooks Sandbox tokens', () => {
-  const requests = available ? readRecordedRequests() : [];
+(sandboxDir === undefined ? describe.skip : describe)('real CDS Hooks Sandbox tokens', () => {
+  const requests = sandboxDir === undefined ? [] : readRecordedRequests(sandboxDir);
 
   it('cover discovery, three hooks and feedback', () => {
     expect(requests.map((request) => request.path).sort()).toEqual([
