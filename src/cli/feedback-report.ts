@@ -88,7 +88,11 @@ export async function runFeedbackReport(argv: readonly string[], env: Env, io: C
     return options === '' ? 0 : 2;
   }
   // Only the settings the report needs: the rest of the service's configuration is irrelevant here.
-  const config = loadConfig({ DATABASE_URL: env.DATABASE_URL, CDS_DATA_DIR: env.CDS_DATA_DIR, PORT: env.PORT });
+  const config = loadConfig({
+    DATABASE_URL: env.DATABASE_URL,
+    CDS_DATA_DIR: env.CDS_DATA_DIR,
+    PORT: env.PORT,
+  });
   let report: FeedbackReport;
   try {
     if (config.databaseUrl !== undefined) {

@@ -26,7 +26,9 @@ export function isLocalAdminRequest(req: Request): boolean {
  * while the service runs (embedded PGlite allows one connection per data directory, so the
  * script must ask the process that holds it). No PHI: rule codes, coded reasons and counts.
  */
-export function createFeedbackReportEndpoint(deps: { readonly store: Pick<Store, 'feedbackReport'> }): RequestHandler {
+export function createFeedbackReportEndpoint(deps: {
+  readonly store: Pick<Store, 'feedbackReport'>;
+}): RequestHandler {
   return async (req, res) => {
     if (!isLocalAdminRequest(req)) {
       throw new CdsError('not-found', `No route for ${req.method} ${req.path.slice(0, 200)}`);

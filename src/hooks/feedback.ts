@@ -46,7 +46,8 @@ function toFeedbackRecord(serviceId: string, item: FeedbackItem): FeedbackRecord
 export function createFeedbackHandler(deps: FeedbackHandlerDeps): RequestHandler {
   return async (req, res) => {
     const id = String(req.params.id);
-    if (!deps.serviceIds.has(id)) throw new CdsError('unknown-service', `No CDS service "${id.slice(0, 64)}"`);
+    if (!deps.serviceIds.has(id))
+      throw new CdsError('unknown-service', `No CDS service "${id.slice(0, 64)}"`);
     res.locals.serviceId = id;
     const request = deps.parse(req.body);
     const records = request.feedback.map((item) => toFeedbackRecord(id, item));

@@ -38,7 +38,9 @@ export function createReadyz(deps: {
       res.json({ status: 'ready', config: 'loaded', store });
     } catch (error) {
       const log = (res.locals.logger as Logger | undefined) ?? deps.logger;
-      log.warn('not ready: store unreachable', { errorName: error instanceof Error ? error.name : typeof error });
+      log.warn('not ready: store unreachable', {
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
       res.status(503).json({ status: 'unavailable', config: 'loaded', store, reason: 'store unreachable' });
     }
   };

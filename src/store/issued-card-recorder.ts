@@ -31,6 +31,8 @@ export interface IssuedCardRecorderOptions {
   readonly maxPending?: number;
 }
 
+const MAX_RETRY_DELAY_MS = 30_000;
+
 function describeError(error: unknown): { errorName: string; errorMessage?: string } {
   return error instanceof Error
     ? { errorName: error.name, errorMessage: error.message }
@@ -52,6 +54,7 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
+  let consecutiveFailures = 0;
 
   async function writeBatch(): Promise<void> {
     const batch = pending;
@@ -59,9 +62,14 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
     if (batch.length === 0) return;
     try {
       await options.store.recordIssuedCards(batch);
+      consecutiveFailures = 0;
     } catch (error) {
+      consecutiveFailures += 1;
       options.metrics?.storeWriteFailed('issued-cards');
-      options.logger.error('issued cards not recorded; will retry', { count: batch.length, ...describeError(error) });
+      options.logger.error('issued cards not recorded; will retry', {
+        count: batch.length,
+        ...describeError(error),
+      });
       pending = batch.concat(pending);
       trimToBound();
       schedule();
@@ -80,10 +88,15 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
 
   function schedule(): void {
     if (closed || timer !== undefined || pending.length === 0) return;
+    // While the database is down, retry less and less often (up to every 30 s), not 4 times a second.
+    const delay = Math.min(
+      flushIntervalMs * 2 ** Math.min(consecutiveFailures, 10),
+      Math.max(flushIntervalMs, MAX_RETRY_DELAY_MS),
+    );
     timer = setTimeout(() => {
       timer = undefined;
       void flush();
-    }, flushIntervalMs);
+    }, delay);
     timer.unref();
   }
 

@@ -36,8 +36,7 @@ export async function openPgliteClient(dataDir: string): Promise<SqlClient> {
   return {
     description: { kind: 'pglite', location: inMemory ? 'memory' : dataDir },
     ...wrapExecutor(db),
-    transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) =>
-      db.transaction((tx) => work(wrapExecutor(tx))),
+    transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => db.transaction((tx) => work(wrapExecutor(tx))),
     async close(): Promise<void> {
       try {
         if (!db.closed) await db.close();

@@ -40,6 +40,9 @@ export async function openPostgresClient(
     connectionString: databaseUrl,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 5_000,
+    // A hung database fails a query (logged; feedback answers 500, card writes retry) instead of
+    // holding requests open forever.
+    query_timeout: 10_000,
   });
   pool.on('error', options.onIdleError);
   try {

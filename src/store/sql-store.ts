@@ -76,9 +76,7 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
   async function purgeExpiredJtis(now: Date): Promise<void> {
     if (now.getTime() - lastReplayPurge < REPLAY_PURGE_INTERVAL_MS) return;
     lastReplayPurge = now.getTime();
-    await client.query('DELETE FROM jwt_replay WHERE expires_at <= $1::timestamptz', [
-      now.toISOString(),
-    ]);
+    await client.query('DELETE FROM jwt_replay WHERE expires_at <= $1::timestamptz', [now.toISOString()]);
   }
 
   return {

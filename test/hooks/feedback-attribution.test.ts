@@ -36,8 +36,18 @@ afterAll(async () => {
     await fhir.load(p01.fhir);
     const metrics = createMetrics();
     const { logger } = captureLogger();
-    const recorder = createIssuedCardRecorder({ store: testStore.store, logger, metrics, flushIntervalMs: 3_600_000 });
-    const { app } = buildTestApp({ now: p01.now, store: testStore.store, metrics, onCardsIssued: (event) => recorder.record(event) });
+    const recorder = createIssuedCardRecorder({
+      store: testStore.store,
+      logger,
+      metrics,
+      flushIntervalMs: 3_600_000,
+    });
+    const { app } = buildTestApp({
+      now: p01.now,
+      store: testStore.store,
+      metrics,
+      onCardsIssued: (event) => recorder.record(event),
+    });
 
     const hook = await request(app)
       .post('/cds-services/ln-patient-view')
@@ -54,7 +64,9 @@ afterAll(async () => {
           {
             card: cards[0]?.uuid,
             outcome: 'overridden',
-            overrideReason: { reason: { system: 'urn:ln-cds-hooks:override-reason', code: 'nephrology-target' } },
+            overrideReason: {
+              reason: { system: 'urn:ln-cds-hooks:override-reason', code: 'nephrology-target' },
+            },
             outcomeTimestamp: '2026-06-01T09:01:30Z',
           },
         ],
@@ -68,7 +80,9 @@ afterAll(async () => {
         issued: 1,
         accepted: 0,
         overridden: 1,
-        overrideReasons: [{ system: 'urn:ln-cds-hooks:override-reason', code: 'nephrology-target', display: null, cards: 1 }],
+        overrideReasons: [
+          { system: 'urn:ln-cds-hooks:override-reason', code: 'nephrology-target', display: null, cards: 1 },
+        ],
       },
     ]);
     const text = await metrics.render();

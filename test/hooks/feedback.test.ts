@@ -100,7 +100,9 @@ for (const backend of BACKENDS) {
       await send(app, recording('feedback-accepted.json')).expect(200);
       await send(app, recording('feedback-accepted.json')).expect(200);
       const report = await testStore.store.feedbackReport();
-      expect(report.rules).toEqual([{ ruleCode: null, issued: 0, accepted: 1, overridden: 0, overrideReasons: [] }]);
+      expect(report.rules).toEqual([
+        { ruleCode: null, issued: 0, accepted: 1, overridden: 0, overrideReasons: [] },
+      ]);
       await expect(feedbackCount(metrics, 'unattributed', 'accepted')).resolves.toBe(1);
     });
 
@@ -113,14 +115,19 @@ for (const backend of BACKENDS) {
           issued: 0,
           accepted: 0,
           overridden: 1,
-          overrideReasons: [{ system: 'http://example.org/override', code: 'not-relevant', display: null, cards: 1 }],
+          overrideReasons: [
+            { system: 'http://example.org/override', code: 'not-relevant', display: null, cards: 1 },
+          ],
         },
       ]);
     });
 
     test('attributes an accepted tacrolimus trough suggestion to tacrolimus-trough-low', async () => {
       await testStore.store.recordIssuedCards([troughLowCard]);
-      await request(app).post('/cds-services/ln-patient-view/feedback').send(acceptedTroughSuggestion).expect(200);
+      await request(app)
+        .post('/cds-services/ln-patient-view/feedback')
+        .send(acceptedTroughSuggestion)
+        .expect(200);
       const report = await testStore.store.feedbackReport();
       expect(report.rules).toEqual([
         { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 1, overridden: 0, overrideReasons: [] },
@@ -133,7 +140,9 @@ for (const backend of BACKENDS) {
         .post('/cds-services/ln-patient-view/feedback')
         .send({ feedback: [{ card: troughLowCard.uuid, outcomeTimestamp: '2026-11-22T02:07:10Z' }] });
       expect(response.status).toBe(400);
-      expect(response.body).toEqual(outcome('invalid', 'invalid-request', '/feedback/0/outcome is required', '/feedback/0/outcome'));
+      expect(response.body).toEqual(
+        outcome('invalid', 'invalid-request', '/feedback/0/outcome is required', '/feedback/0/outcome'),
+      );
     });
 
     test('refuses an outcome CDS Hooks 2.0 does not define', async () => {
@@ -141,21 +150,37 @@ for (const backend of BACKENDS) {
       const response = await request(app).post('/cds-services/ln-patient-view/feedback').send(body);
       expect(response.status).toBe(400);
       expect(response.body).toEqual(
-        outcome('invalid', 'invalid-request', '/feedback/0/outcome must be equal to one of the allowed values (accepted, overridden)', '/feedback/0/outcome'),
+        outcome(
+          'invalid',
+          'invalid-request',
+          '/feedback/0/outcome must be equal to one of the allowed values (accepted, overridden)',
+          '/feedback/0/outcome',
+        ),
       );
     });
 
     test('refuses an outcomeTimestamp that is not an ISO date-time', async () => {
-      const body = { feedback: [{ ...acceptedTroughSuggestion.feedback[0], outcomeTimestamp: '22/11/2026 02:07' }] };
+      const body = {
+        feedback: [{ ...acceptedTroughSuggestion.feedback[0], outcomeTimestamp: '22/11/2026 02:07' }],
+      };
       const response = await request(app).post('/cds-services/ln-patient-view/feedback').send(body);
       expect(response.status).toBe(400);
       expect(response.body).toEqual(
-        outcome('invalid', 'invalid-request', '/feedback/0/outcomeTimestamp must match format "date-time"', '/feedback/0/outcomeTimestamp'),
+        outcome(
+          'invalid',
+          'invalid-request',
+          '/feedback/0/outcomeTimestamp must match format "date-time"',
+          '/feedback/0/outcomeTimestamp',
+        ),
       );
     });
 
     test('refuses accepted feedback that names no accepted suggestion (required for accepted outcomes)', async () => {
-      const body = { feedback: [{ card: troughLowCard.uuid, outcome: 'accepted', outcomeTimestamp: '2026-11-22T02:07:10Z' }] };
+      const body = {
+        feedback: [
+          { card: troughLowCard.uuid, outcome: 'accepted', outcomeTimestamp: '2026-11-22T02:07:10Z' },
+        ],
+      };
       const response = await request(app).post('/cds-services/ln-patient-view/feedback').send(body);
       expect(response.status).toBe(400);
       expect(response.body).toEqual(
@@ -182,7 +207,12 @@ for (const backend of BACKENDS) {
       const response = await request(app).post('/cds-services/ln-patient-view/feedback').send(body);
       expect(response.status).toBe(400);
       expect(response.body).toEqual(
-        outcome('invalid', 'invalid-request', '/feedback/0/overrideReason/reason/system is required', '/feedback/0/overrideReason/reason/system'),
+        outcome(
+          'invalid',
+          'invalid-request',
+          '/feedback/0/overrideReason/reason/system is required',
+          '/feedback/0/overrideReason/reason/system',
+        ),
       );
     });
 
@@ -192,13 +222,19 @@ for (const backend of BACKENDS) {
         .set('content-type', 'application/json')
         .send('{"feedback": [');
       expect(response.status).toBe(400);
-      expect(response.body).toEqual(outcome('structure', 'invalid-json', 'The request body is not valid JSON'));
+      expect(response.body).toEqual(
+        outcome('structure', 'invalid-json', 'The request body is not valid JSON'),
+      );
     });
 
     test('answers 404 for feedback to a service that does not exist', async () => {
-      const response = await request(app).post('/cds-services/ln-kidney-view/feedback').send(acceptedTroughSuggestion);
+      const response = await request(app)
+        .post('/cds-services/ln-kidney-view/feedback')
+        .send(acceptedTroughSuggestion);
       expect(response.status).toBe(404);
-      expect(response.body).toEqual(outcome('not-found', 'unknown-service', 'No CDS service "ln-kidney-view"'));
+      expect(response.body).toEqual(
+        outcome('not-found', 'unknown-service', 'No CDS service "ln-kidney-view"'),
+      );
     });
 
     test('stores an override with a user comment, but not the comment text (it may name the patient)', async () => {
@@ -209,7 +245,11 @@ for (const backend of BACKENDS) {
             card: troughLowCard.uuid,
             outcome: 'overridden',
             overrideReason: {
-              reason: { system: 'urn:ln-cds-hooks:override-reason', code: 'nephrology-target', display: 'Patient-specific target set by nephrology' },
+              reason: {
+                system: 'urn:ln-cds-hooks:override-reason',
+                code: 'nephrology-target',
+                display: 'Patient-specific target set by nephrology',
+              },
               userComment: 'Mrs Example is on a 3-5 ng/mL target agreed with Dr Kidney',
             },
             outcomeTimestamp: '2026-11-22T02:07:10Z',
@@ -220,7 +260,12 @@ for (const backend of BACKENDS) {
       const report = await testStore.store.feedbackReport();
       expect(JSON.stringify(report)).not.toContain('Mrs Example');
       expect(report.rules[0]?.overrideReasons).toEqual([
-        { system: 'urn:ln-cds-hooks:override-reason', code: 'nephrology-target', display: 'Patient-specific target set by nephrology', cards: 1 },
+        {
+          system: 'urn:ln-cds-hooks:override-reason',
+          code: 'nephrology-target',
+          display: 'Patient-specific target set by nephrology',
+          cards: 1,
+        },
       ]);
     });
   });
@@ -232,7 +277,8 @@ describe('feedback endpoint when the database fails', () => {
       description: { kind: 'postgresql', location: 'db.example:5432/cds' },
       migrate: () => Promise.resolve(),
       recordIssuedCards: () => Promise.resolve(),
-      recordFeedback: () => Promise.reject(new Error('connection terminated: password authentication failed for user "cds"')),
+      recordFeedback: () =>
+        Promise.reject(new Error('connection terminated: password authentication failed for user "cds"')),
       findIssuedCard: () => Promise.resolve(undefined),
       feedbackReport: () => Promise.reject(new Error('down')),
       checkAndRememberJti: () => Promise.resolve(true),
@@ -240,9 +286,13 @@ describe('feedback endpoint when the database fails', () => {
       close: () => Promise.resolve(),
     };
     const { app, log } = buildTestApp({ now: NOW, store: failing });
-    const response = await request(app).post('/cds-services/ln-patient-view/feedback').send(acceptedTroughSuggestion);
+    const response = await request(app)
+      .post('/cds-services/ln-patient-view/feedback')
+      .send(acceptedTroughSuggestion);
     expect(response.status).toBe(500);
-    expect(response.body).toEqual(outcome('exception', 'internal', 'The service failed unexpectedly; the failure was logged'));
+    expect(response.body).toEqual(
+      outcome('exception', 'internal', 'The service failed unexpectedly; the failure was logged'),
+    );
     expect(JSON.stringify(response.body)).not.toContain('password');
     expect(log.lines.some((line) => line.message === 'unexpected failure')).toBe(true);
   });
@@ -273,7 +323,13 @@ describeBackend('postgresql', 'two replicas behind a load balancer, CDS_AUTH=req
     // The Sandbox's key is public in its repository: trusted in this test only (README).
     writeFileSync(
       clientsFile,
-      JSON.stringify([{ iss: 'https://sandbox.cds-hooks.org', jwks: { keys: [SANDBOX_JWK] }, fhirServers: ['http://127.0.0.1:8090/fhir'] }]),
+      JSON.stringify([
+        {
+          iss: 'https://sandbox.cds-hooks.org',
+          jwks: { keys: [SANDBOX_JWK] },
+          fhirServers: ['http://127.0.0.1:8090/fhir'],
+        },
+      ]),
     );
     const config = loadConfig(
       { CDS_AUTH: 'required', CDS_CLIENTS_FILE: clientsFile, CDS_PUBLIC_URL: 'http://127.0.0.1:3001' },

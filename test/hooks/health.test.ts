@@ -22,7 +22,9 @@ function storeAnswering(ping: () => Promise<void>): Store {
     feedbackReport: () =>
       Promise.resolve({
         generatedAt: NOW,
-        rules: [{ ruleCode: 'tacrolimus-trough-low', issued: 3, accepted: 1, overridden: 1, overrideReasons: [] }],
+        rules: [
+          { ruleCode: 'tacrolimus-trough-low', issued: 3, accepted: 1, overridden: 1, overrideReasons: [] },
+        ],
       }),
     checkAndRememberJti: () => Promise.resolve(true),
     ping,
@@ -46,10 +48,18 @@ describe('health checks', () => {
   });
 
   test('/readyz is 503 when the database is unreachable, so the load balancer stops routing here', async () => {
-    const { app, log } = buildTestApp({ now: NOW, store: storeAnswering(() => Promise.reject(new Error('ECONNREFUSED'))) });
+    const { app, log } = buildTestApp({
+      now: NOW,
+      store: storeAnswering(() => Promise.reject(new Error('ECONNREFUSED'))),
+    });
     const response = await request(app).get('/readyz');
     expect(response.status).toBe(503);
-    expect(response.body).toEqual({ status: 'unavailable', config: 'loaded', store: 'postgresql', reason: 'store unreachable' });
+    expect(response.body).toEqual({
+      status: 'unavailable',
+      config: 'loaded',
+      store: 'postgresql',
+      reason: 'store unreachable',
+    });
     expect(log.lines.some((line) => line.message === 'not ready: store unreachable')).toBe(true);
   });
 
@@ -69,7 +79,9 @@ describe('metrics', () => {
     const response = await request(app).get('/metrics');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(response.text).toContain('cds_http_requests_total{route="discovery",service="none",status="200"} 1');
+    expect(response.text).toContain(
+      'cds_http_requests_total{route="discovery",service="none",status="200"} 1',
+    );
     // An unknown service id never becomes a label value.
     expect(response.text).toContain('cds_http_requests_total{route="hook",service="none",status="404"} 1');
     expect(response.text).not.toContain('ln-kidney-view');
@@ -124,7 +136,9 @@ describe('admin feedback report', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       generatedAt: NOW,
-      rules: [{ ruleCode: 'tacrolimus-trough-low', issued: 3, accepted: 1, overridden: 1, overrideReasons: [] }],
+      rules: [
+        { ruleCode: 'tacrolimus-trough-low', issued: 3, accepted: 1, overridden: 1, overrideReasons: [] },
+      ],
     });
   });
 
@@ -138,7 +152,10 @@ describe('admin feedback report', () => {
         {
           severity: 'error',
           code: 'not-found',
-          details: { coding: [{ system: 'urn:ln-cds-hooks:error', code: 'not-found' }], text: 'No route for GET /admin/feedback-report' },
+          details: {
+            coding: [{ system: 'urn:ln-cds-hooks:error', code: 'not-found' }],
+            text: 'No route for GET /admin/feedback-report',
+          },
         },
       ],
     });

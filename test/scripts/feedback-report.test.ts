@@ -25,11 +25,15 @@ interface Result {
 
 async function feedbackReport(args: string[], env: Record<string, string>): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/feedback-report.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      timeout: 60_000,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/feedback-report.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        timeout: 60_000,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -46,14 +50,25 @@ const troughLowCards: IssuedCard[] = ['card-1', 'card-2', 'card-3'].map((uuid) =
 }));
 
 const feedback: FeedbackRecord[] = [
-  { serviceId: 'ln-patient-view', cardUuid: 'card-1', outcome: 'accepted', outcomeTimestamp: NOW, acceptedSuggestionIds: ['s-1'], hasUserComment: false },
+  {
+    serviceId: 'ln-patient-view',
+    cardUuid: 'card-1',
+    outcome: 'accepted',
+    outcomeTimestamp: NOW,
+    acceptedSuggestionIds: ['s-1'],
+    hasUserComment: false,
+  },
   {
     serviceId: 'ln-patient-view',
     cardUuid: 'card-2',
     outcome: 'overridden',
     outcomeTimestamp: NOW,
     acceptedSuggestionIds: [],
-    overrideReason: { system: 'urn:ln-cds-hooks:override-reason', code: 'nephrology-target', display: 'Patient-specific target set by nephrology' },
+    overrideReason: {
+      system: 'urn:ln-cds-hooks:override-reason',
+      code: 'nephrology-target',
+      display: 'Patient-specific target set by nephrology',
+    },
     hasUserComment: false,
   },
 ];
@@ -65,7 +80,12 @@ const expectedRules = [
     accepted: 1,
     overridden: 1,
     overrideReasons: [
-      { system: 'urn:ln-cds-hooks:override-reason', code: 'nephrology-target', display: 'Patient-specific target set by nephrology', cards: 1 },
+      {
+        system: 'urn:ln-cds-hooks:override-reason',
+        code: 'nephrology-target',
+        display: 'Patient-specific target set by nephrology',
+        cards: 1,
+      },
     ],
   },
 ];

@@ -12,7 +12,12 @@ describe('feedback report table', () => {
           accepted: 3,
           overridden: 7,
           overrideReasons: [
-            { system: 'urn:ln-cds-hooks:override-reason', code: 'nephrology-target', display: 'Patient-specific target set by nephrology', cards: 5 },
+            {
+              system: 'urn:ln-cds-hooks:override-reason',
+              code: 'nephrology-target',
+              display: 'Patient-specific target set by nephrology',
+              cards: 5,
+            },
             { system: null, code: null, display: null, cards: 2 },
           ],
         },
@@ -22,7 +27,9 @@ describe('feedback report table', () => {
           issued: 0,
           accepted: 0,
           overridden: 1,
-          overrideReasons: [{ system: 'http://example.org/override', code: 'not-relevant', display: null, cards: 1 }],
+          overrideReasons: [
+            { system: 'http://example.org/override', code: 'not-relevant', display: null, cards: 1 },
+          ],
         },
       ],
     });

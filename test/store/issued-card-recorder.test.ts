@@ -47,14 +47,35 @@ describe('issued-card recorder', () => {
     const { logger } = captureLogger();
     const recorder = createIssuedCardRecorder({ store, logger, flushIntervalMs: NEVER });
     recorder.record(patientViewWithTwoCards);
-    recorder.record({ ...patientViewWithTwoCards, cards: [{ uuid: 'card-aza', ruleCode: 'azathioprine-dose-high' }] });
+    recorder.record({
+      ...patientViewWithTwoCards,
+      cards: [{ uuid: 'card-aza', ruleCode: 'azathioprine-dose-high' }],
+    });
     expect(store.batches).toEqual([]);
     await recorder.flush();
     expect(store.batches).toEqual([
       [
-        { uuid: 'card-trough', ruleCode: 'tacrolimus-trough-low', serviceId: 'ln-patient-view', hookInstance: patientViewWithTwoCards.hookInstance, issuedAt: ISSUED_AT },
-        { uuid: 'card-mmf', ruleCode: 'mycophenolate-dose-high', serviceId: 'ln-patient-view', hookInstance: patientViewWithTwoCards.hookInstance, issuedAt: ISSUED_AT },
-        { uuid: 'card-aza', ruleCode: 'azathioprine-dose-high', serviceId: 'ln-patient-view', hookInstance: patientViewWithTwoCards.hookInstance, issuedAt: ISSUED_AT },
+        {
+          uuid: 'card-trough',
+          ruleCode: 'tacrolimus-trough-low',
+          serviceId: 'ln-patient-view',
+          hookInstance: patientViewWithTwoCards.hookInstance,
+          issuedAt: ISSUED_AT,
+        },
+        {
+          uuid: 'card-mmf',
+          ruleCode: 'mycophenolate-dose-high',
+          serviceId: 'ln-patient-view',
+          hookInstance: patientViewWithTwoCards.hookInstance,
+          issuedAt: ISSUED_AT,
+        },
+        {
+          uuid: 'card-aza',
+          ruleCode: 'azathioprine-dose-high',
+          serviceId: 'ln-patient-view',
+          hookInstance: patientViewWithTwoCards.hookInstance,
+          issuedAt: ISSUED_AT,
+        },
       ],
     ]);
     await recorder.close();
@@ -81,12 +102,19 @@ describe('issued-card recorder', () => {
     expect(store.batches).toEqual([]);
     expect(log.lines).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ level: 'error', message: 'issued cards not recorded; will retry', count: 2, errorMessage: 'connection refused' }),
+        expect.objectContaining({
+          level: 'error',
+          message: 'issued cards not recorded; will retry',
+          count: 2,
+          errorMessage: 'connection refused',
+        }),
       ]),
     );
     expect(await metrics.render()).toContain('cds_store_write_failures_total{operation="issued-cards"} 1');
     await recorder.flush();
-    expect(store.batches.map((batch) => batch.map((card) => card.uuid))).toEqual([['card-trough', 'card-mmf']]);
+    expect(store.batches.map((batch) => batch.map((card) => card.uuid))).toEqual([
+      ['card-trough', 'card-mmf'],
+    ]);
     await recorder.close();
   });
 
@@ -96,9 +124,15 @@ describe('issued-card recorder', () => {
     const database = new Promise<void>((resolve) => (answerDatabase = resolve));
     const hanging = {
       written: 0,
-      recordIssuedCards: (cards: readonly IssuedCard[]) => database.then(() => void (hanging.written += cards.length)),
+      recordIssuedCards: (cards: readonly IssuedCard[]) =>
+        database.then(() => void (hanging.written += cards.length)),
     };
-    const recorder = createIssuedCardRecorder({ store: hanging, logger, flushIntervalMs: NEVER, maxBatch: 1 });
+    const recorder = createIssuedCardRecorder({
+      store: hanging,
+      logger,
+      flushIntervalMs: NEVER,
+      maxBatch: 1,
+    });
     expect(recorder.record(patientViewWithTwoCards)).toBeUndefined();
     expect(recorder.record(patientViewWithTwoCards)).toBeUndefined();
     expect(hanging.written).toBe(0);
@@ -111,12 +145,30 @@ describe('issued-card recorder', () => {
     const store = recordingStore();
     const metrics = createMetrics();
     const { logger, log } = captureLogger();
-    const recorder = createIssuedCardRecorder({ store, logger, metrics, flushIntervalMs: NEVER, maxPending: 3 });
+    const recorder = createIssuedCardRecorder({
+      store,
+      logger,
+      metrics,
+      flushIntervalMs: NEVER,
+      maxPending: 3,
+    });
     recorder.record(patientViewWithTwoCards);
-    recorder.record({ ...patientViewWithTwoCards, cards: [{ uuid: 'card-3', ruleCode: 'overimmunosuppression' }, { uuid: 'card-4', ruleCode: 'overimmunosuppression' }] });
+    recorder.record({
+      ...patientViewWithTwoCards,
+      cards: [
+        { uuid: 'card-3', ruleCode: 'overimmunosuppression' },
+        { uuid: 'card-4', ruleCode: 'overimmunosuppression' },
+      ],
+    });
     await recorder.flush();
-    expect(store.batches.map((batch) => batch.map((card) => card.uuid))).toEqual([['card-mmf', 'card-3', 'card-4']]);
-    expect(log.lines).toEqual(expect.arrayContaining([expect.objectContaining({ message: 'issued-card queue full: oldest records dropped', dropped: 1 })]));
+    expect(store.batches.map((batch) => batch.map((card) => card.uuid))).toEqual([
+      ['card-mmf', 'card-3', 'card-4'],
+    ]);
+    expect(log.lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ message: 'issued-card queue full: oldest records dropped', dropped: 1 }),
+      ]),
+    );
     expect(await metrics.render()).toContain('cds_issued_cards_dropped_total 1');
     await recorder.close();
   });

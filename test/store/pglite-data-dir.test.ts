@@ -10,14 +10,24 @@ import { openStore } from '../../src/store/open-store';
  * the service runs) is refused the data directory instead of corrupting it.
  */
 const NOW = new Date('2026-11-22T02:09:00Z');
-const options = (dataDir: string) => ({ pgliteDataDir: dataDir, now: () => NOW, onBackgroundError: () => undefined });
+const options = (dataDir: string) => ({
+  pgliteDataDir: dataDir,
+  now: () => NOW,
+  onBackgroundError: () => undefined,
+});
 
 describe('embedded PGlite data directory', () => {
   test('keeps the issued cards and feedback across a restart of the service', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'ln-pglite-')), 'pglite');
     const first = await openStore(options(dataDir));
     await first.recordIssuedCards([
-      { uuid: 'card-1', serviceId: 'ln-patient-view', ruleCode: 'tacrolimus-trough-low', hookInstance: 'hook-1', issuedAt: NOW },
+      {
+        uuid: 'card-1',
+        serviceId: 'ln-patient-view',
+        ruleCode: 'tacrolimus-trough-low',
+        hookInstance: 'hook-1',
+        issuedAt: NOW,
+      },
     ]);
     await first.close();
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
@@ -25,7 +35,9 @@ describe('embedded PGlite data directory', () => {
     const second = await openStore(options(dataDir));
     try {
       const report = await second.feedbackReport();
-      expect(report.rules).toEqual([{ ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 0, overridden: 0, overrideReasons: [] }]);
+      expect(report.rules).toEqual([
+        { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 0, overridden: 0, overrideReasons: [] },
+      ]);
     } finally {
       await second.close();
     }
@@ -45,7 +57,9 @@ describe('embedded PGlite data directory', () => {
 
   test('takes over a lock left behind by a process that has exited', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'ln-pglite-')), 'pglite');
-    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     writeFileSync(`${dataDir}.lock`, JSON.stringify({ pid: Number(gone.stdout) }));
     const store = await openStore(options(dataDir));
     await expect(store.ping()).resolves.toBeUndefined();

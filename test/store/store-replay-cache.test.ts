@@ -44,7 +44,12 @@ describe('replay cache for the deployment', () => {
     await expect(cache.checkAndRemember('iss\u0000jti-3', EXPIRES)).resolves.toBe(true);
     await expect(cache.checkAndRemember('iss\u0000jti-3', EXPIRES)).resolves.toBe(false);
     expect(log.lines).toEqual(
-      expect.arrayContaining([expect.objectContaining({ level: 'error', message: 'shared JWT replay cache unavailable; checked this replica only' })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: 'error',
+          message: 'shared JWT replay cache unavailable; checked this replica only',
+        }),
+      ]),
     );
   });
 });

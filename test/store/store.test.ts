@@ -105,7 +105,9 @@ for (const backend of BACKENDS) {
         duplicates: 0,
         storedItems: [true],
       });
-      await expect(testStore.store.recordFeedback([suggestionAccepted, overriddenForNephrologyTarget])).resolves.toEqual({
+      await expect(
+        testStore.store.recordFeedback([suggestionAccepted, overriddenForNephrologyTarget]),
+      ).resolves.toEqual({
         stored: 1,
         duplicates: 1,
         storedItems: [false, true],
