@@ -32,16 +32,29 @@ export function readBoolean(value: unknown): boolean | undefined {
 
 /** Maps an array-or-single value through a reader, dropping unreadable items; undefined if none. */
 export function readList<T>(value: unknown, read: (item: unknown) => T | undefined): T[] | undefined {
-  const items = asArray(value)
-    ?.map(read)
-    .filter((item): item is T => item !== undefined);
-  return items && items.length > 0 ? items : undefined;
+  if (value === undefined || value === null) return undefined;
+  const items: T[] = [];
+  if (Array.isArray(value)) {
+    for (const entry of value as unknown[]) {
+      const item = read(entry);
+      if (item !== undefined) items.push(item);
+    }
+  } else {
+    const item = read(value);
+    if (item !== undefined) items.push(item);
+  }
+  return items.length > 0 ? items : undefined;
 }
 
 /** Copies the defined entries only (exactOptionalPropertyTypes-friendly, no `undefined` keys). */
 export function compact<T extends object>(value: { [K in keyof T]: T[K] | undefined }): T {
+  // for…in over a fresh object literal (no inherited enumerable keys): no entries array per call,
+  // which made this the hottest function of a hook (bench/, issue 5).
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = item;
+  for (const key in value) {
+    const item = value[key];
+    if (item !== undefined) out[key] = item;
+  }
   return out as T;
 }
 
