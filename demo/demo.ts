@@ -36,14 +36,17 @@ function parsePort(value: string | undefined, fallback: number, name: string): n
   return port;
 }
 
-/** A clear message instead of a listen error when the FHIR port is taken (e.g. a second demo). */
-async function assertPortFree(port: number): Promise<void> {
+/**
+ * A clear message instead of a listen error when a port is taken (a second demo, `npm start`) —
+ * and, for the service's port, no chance of mistaking another process there for our service.
+ */
+async function assertPortFree(host: string, port: number, setting: string): Promise<void> {
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
     probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} is in use (another demo?); set DEMO_FHIR_PORT` : `port ${port}: ${error.message}`)),
+      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} is in use (another demo or npm start?); set ${setting}` : `${host}:${port}: ${error.message}`)),
     );
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+    probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }
 
@@ -69,7 +72,8 @@ async function main(): Promise<void> {
   const sandbox = env.DEMO_SANDBOX_URL?.trim() || HOSTED_SANDBOX_URL;
 
   const patients = buildDemoPatients(new Date());
-  await assertPortFree(fhirPort);
+  await assertPortFree('127.0.0.1', fhirPort, 'DEMO_FHIR_PORT');
+  await assertPortFree(config.host, config.port, 'PORT');
   let fhir: MemoryFhirServer;
   try {
     fhir = await startMemoryFhirServer({ port: fhirPort, host: '127.0.0.1', cors: true });
@@ -98,10 +102,12 @@ async function main(): Promise<void> {
       await fhir.close();
       process.exit(code);
     })());
+  let ready = false;
   child.on('exit', (code, signal) => {
     if (stopping) return;
     process.stderr.write(`demo: the service stopped (${signal ?? `exit code ${code}`}); closing the FHIR server\n`);
-    void stop(code === 0 ? 0 : 1);
+    // Before it answered, any exit is a failed start-up.
+    void stop(ready && code === 0 ? 0 : 1);
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stop(0));
@@ -116,6 +122,7 @@ async function main(): Promise<void> {
   const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   try {
     await waitForService(`http://${localHost}:${config.port}/cds-services`, child);
+    ready = true;
   } catch (error) {
     process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
     await stop(1);
