@@ -24,7 +24,12 @@ export interface Chart {
     dose: OrderSpec['dose'],
     timing: OrderSpec['timing'],
     startDaysAgo: number,
-    options?: { readonly endDaysAgo?: number; readonly endInDays?: number; readonly status?: OrderSpec['status']; readonly route?: OrderSpec['route'] },
+    options?: {
+      readonly endDaysAgo?: number;
+      readonly endInDays?: number;
+      readonly status?: OrderSpec['status'];
+      readonly route?: OrderSpec['route'];
+    },
   ): void;
   result(analyte: Analyte, value: number, unit: string, daysAgo: number): void;
 }
@@ -43,7 +48,8 @@ export const ANALYTES = {
   mpaAuc: { loinc: '115789-0', display: 'Mycophenolic acid AUC 0-12 h in Serum or Plasma' },
   egfr: {
     loinc: '98979-8',
-    display: 'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI 2021)',
+    display:
+      'Glomerular filtration rate/1.73 sq M.predicted [Volume Rate/Area] in Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI 2021)',
   },
   creatinine: { loinc: '2160-0', display: 'Creatinine [Mass/volume] in Serum or Plasma' },
   urineProteinCreatinine: { loinc: '2890-2', display: 'Protein/Creatinine [Mass Ratio] in Urine' },
@@ -54,7 +60,13 @@ export const DEMO_PRACTITIONER_ID = 'COREPRACTITIONER1';
 
 export function startChart(
   now: Date,
-  patient: { readonly id: string; readonly given: string; readonly family: string; readonly gender: 'female' | 'male'; readonly age: number },
+  patient: {
+    readonly id: string;
+    readonly given: string;
+    readonly family: string;
+    readonly gender: 'female' | 'male';
+    readonly age: number;
+  },
 ): Chart {
   const { id } = patient;
   // Born mid-year, `age` years before now.
@@ -66,7 +78,13 @@ export function startChart(
     resources,
     condition(code, onsetDaysAgo, clinicalStatus) {
       resources.push(
-        buildCondition({ id: nextId('cond'), patientId: id, code, onset: daysBefore(now, onsetDaysAgo), ...(clinicalStatus ? { clinicalStatus } : {}) }),
+        buildCondition({
+          id: nextId('cond'),
+          patientId: id,
+          code,
+          onset: daysBefore(now, onsetDaysAgo),
+          ...(clinicalStatus ? { clinicalStatus } : {}),
+        }),
       );
     },
     order(drug, dose, timing, startDaysAgo, options = {}) {
@@ -110,7 +128,11 @@ export function startChart(
 
 /** Condition codes of clinical-rules.md §1 (LN, SLE without nephritis, transplant). */
 export const CONDITIONS = {
-  lnSyndrome: { system: SYSTEMS.snomed, code: '68815009', display: 'Systemic lupus erythematosus glomerulonephritis syndrome' },
+  lnSyndrome: {
+    system: SYSTEMS.snomed,
+    code: '68815009',
+    display: 'Systemic lupus erythematosus glomerulonephritis syndrome',
+  },
   lnClassIII: {
     system: SYSTEMS.snomed,
     code: '76521009',
@@ -126,8 +148,16 @@ export const CONDITIONS = {
     code: '52042003',
     display: 'Systemic lupus erythematosus glomerulonephritis syndrome, World Health Organization class V',
   },
-  glomerularDiseaseInSle: { system: SYSTEMS.icd10cm, code: 'M32.14', display: 'Glomerular disease in systemic lupus erythematosus' },
-  tubulointerstitialSle: { system: SYSTEMS.icd10cm, code: 'M32.15', display: 'Tubulo-interstitial nephropathy in systemic lupus erythematosus' },
+  glomerularDiseaseInSle: {
+    system: SYSTEMS.icd10cm,
+    code: 'M32.14',
+    display: 'Glomerular disease in systemic lupus erythematosus',
+  },
+  tubulointerstitialSle: {
+    system: SYSTEMS.icd10cm,
+    code: 'M32.15',
+    display: 'Tubulo-interstitial nephropathy in systemic lupus erythematosus',
+  },
   sle: { system: SYSTEMS.snomed, code: '55464009', display: 'Systemic lupus erythematosus' },
   kidneyTransplantStatus: { system: SYSTEMS.icd10cm, code: 'Z94.0', display: 'Kidney transplant status' },
 } as const satisfies Record<string, Coded>;
@@ -140,8 +170,14 @@ export const DRUGS = {
   mmf250mg: { rxnorm: '199058', text: 'mycophenolate mofetil 250 MG Oral Capsule' },
   mmf500mg: { rxnorm: '200060', text: 'mycophenolate mofetil 500 MG Oral Tablet' },
   cellcept500mg: { rxnorm: '616435', text: 'mycophenolate mofetil 500 MG Oral Tablet [CellCept]' },
-  myfortic180mg: { rxnorm: '616450', text: 'mycophenolic acid 180 MG Delayed Release Oral Tablet [Myfortic]' },
-  myfortic360mg: { rxnorm: '616449', text: 'mycophenolic acid 360 MG Delayed Release Oral Tablet [Myfortic]' },
+  myfortic180mg: {
+    rxnorm: '616450',
+    text: 'mycophenolic acid 180 MG Delayed Release Oral Tablet [Myfortic]',
+  },
+  myfortic360mg: {
+    rxnorm: '616449',
+    text: 'mycophenolic acid 360 MG Delayed Release Oral Tablet [Myfortic]',
+  },
   azathioprine50mg: { rxnorm: '197388', text: 'azathioprine 50 MG Oral Tablet' },
   imuran50mg: { rxnorm: '105611', text: 'azathioprine 50 MG Oral Tablet [Imuran]' },
   prednisone5mg: { rxnorm: '312617', text: 'prednisone 5 MG Oral Tablet' },

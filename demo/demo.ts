@@ -32,7 +32,8 @@ const DEMO_DEFAULTS: Env = { CDS_HOOK_DEADLINE_MS: '6000', CDS_FHIR_TIMEOUT_MS: 
 function parsePort(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value.trim() === '') return fallback;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`${name} must be a port number, not "${value}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ConfigError(`${name} must be a port number, not "${value}"`);
   return port;
 }
 
@@ -44,7 +45,13 @@ async function assertPortFree(host: string, port: number, setting: string): Prom
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
     probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} is in use (another demo or npm start?); set ${setting}` : `${host}:${port}: ${error.message}`)),
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} is in use (another demo or npm start?); set ${setting}`
+            : `${host}:${port}: ${error.message}`,
+        ),
+      ),
     );
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
@@ -53,7 +60,8 @@ async function assertPortFree(host: string, port: number, setting: string): Prom
 async function waitForService(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error('the service exited during start-up (see its message above)');
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error('the service exited during start-up (see its message above)');
     try {
       // Any HTTP answer means it listens (401 too, when CDS_AUTH=required).
       await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -105,7 +113,9 @@ async function main(): Promise<void> {
   let ready = false;
   child.on('exit', (code, signal) => {
     if (stopping) return;
-    process.stderr.write(`demo: the service stopped (${signal ?? `exit code ${code}`}); closing the FHIR server\n`);
+    process.stderr.write(
+      `demo: the service stopped (${signal ?? `exit code ${code}`}); closing the FHIR server\n`,
+    );
     // Before it answered, any exit is a failed start-up.
     void stop(ready && code === 0 ? 0 : 1);
   });
@@ -128,11 +138,22 @@ async function main(): Promise<void> {
     await stop(1);
   }
   const discoveryUrl = `http://localhost:${config.port}/cds-services`;
-  process.stdout.write(formatSummary(config, { discoveryUrl, fhirServer, sandbox, hookDeadlineMs: config.hookDeadlineMs }, patients));
+  process.stdout.write(
+    formatSummary(
+      config,
+      { discoveryUrl, fhirServer, sandbox, hookDeadlineMs: config.hookDeadlineMs },
+      patients,
+    ),
+  );
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `configuration error: ${error.message}` : error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ConfigError
+      ? `configuration error: ${error.message}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   process.stderr.write(`demo: ${message}\n`);
   process.exit(1);
 });

@@ -46,7 +46,14 @@ export function buildPatient(options: {
     id: options.id,
     // A clearly synthetic record: the name says so, and the identifier system is a demo one.
     identifier: [{ system: 'urn:ln-cds-hooks:demo-patient', value: options.id }],
-    name: [{ use: 'official', family: options.family, given: [options.given], text: `${options.given} ${options.family} (synthetic)` }],
+    name: [
+      {
+        use: 'official',
+        family: options.family,
+        given: [options.given],
+        text: `${options.given} ${options.family} (synthetic)`,
+      },
+    ],
     gender: options.gender,
     birthDate: options.birthDate,
   };
@@ -56,7 +63,14 @@ export function buildPractitioner(id: string): fhir4.Practitioner {
   return {
     resourceType: 'Practitioner',
     id,
-    name: [{ family: 'Demonephrologist', given: ['Synthetic'], prefix: ['Dr'], text: 'Dr Synthetic Demonephrologist' }],
+    name: [
+      {
+        family: 'Demonephrologist',
+        given: ['Synthetic'],
+        prefix: ['Dr'],
+        text: 'Dr Synthetic Demonephrologist',
+      },
+    ],
   };
 }
 
@@ -71,7 +85,9 @@ export function buildCondition(options: {
     resourceType: 'Condition',
     id: options.id,
     subject: { reference: `Patient/${options.patientId}` },
-    clinicalStatus: { coding: [{ system: SYSTEMS.conditionClinical, code: options.clinicalStatus ?? 'active' }] },
+    clinicalStatus: {
+      coding: [{ system: SYSTEMS.conditionClinical, code: options.clinicalStatus ?? 'active' }],
+    },
     verificationStatus: { coding: [{ system: SYSTEMS.conditionVerification, code: 'confirmed' }] },
     category: [{ coding: [{ system: SYSTEMS.conditionCategory, code: 'problem-list-item' }] }],
     code: { coding: [{ ...options.code }], text: options.code.display },
@@ -93,7 +109,8 @@ export interface OrderSpec {
   readonly drug: Drug;
   /** Per administration: `mg`, or a count unit (`{tbl}`, `{capsule}`) times the product strength. */
   readonly dose: { readonly value: number; readonly unit: 'mg' | '{tbl}' | '{capsule}' };
-  readonly timing: TimingCode | { readonly frequency: number; readonly period: number; readonly periodUnit: 'd' | 'wk' };
+  readonly timing:
+    TimingCode | { readonly frequency: number; readonly period: number; readonly periodUnit: 'd' | 'wk' };
   readonly start: string;
   /** The planned end of the course (`timing.repeat.boundsPeriod.end`). */
   readonly end?: string;
@@ -119,7 +136,10 @@ export function buildMedicationRequest(spec: OrderSpec): fhir4.MedicationRequest
   };
   const timing: fhir4.Timing =
     typeof spec.timing === 'string'
-      ? { code: { coding: [{ system: SYSTEMS.gtsAbbreviation, code: spec.timing }], text: spec.timing }, repeat }
+      ? {
+          code: { coding: [{ system: SYSTEMS.gtsAbbreviation, code: spec.timing }], text: spec.timing },
+          repeat,
+        }
       : { repeat };
   const route = ROUTES[spec.route ?? 'oral'];
   return {
@@ -131,7 +151,9 @@ export function buildMedicationRequest(spec: OrderSpec): fhir4.MedicationRequest
     authoredOn: spec.start,
     ...(spec.requester ? { requester: { reference: spec.requester } } : {}),
     medicationCodeableConcept: {
-      ...(spec.drug.rxnorm ? { coding: [{ system: SYSTEMS.rxnorm, code: spec.drug.rxnorm, display: spec.drug.text }] } : {}),
+      ...(spec.drug.rxnorm
+        ? { coding: [{ system: SYSTEMS.rxnorm, code: spec.drug.rxnorm, display: spec.drug.text }] }
+        : {}),
       text: spec.drug.text,
     },
     dosageInstruction: [
@@ -139,7 +161,16 @@ export function buildMedicationRequest(spec: OrderSpec): fhir4.MedicationRequest
         text: `${spec.dose.value} ${spec.dose.unit} ${describeTiming(spec.timing)}`,
         timing,
         route: { coding: [{ ...route }], text: route.display },
-        doseAndRate: [{ doseQuantity: { value: spec.dose.value, unit: spec.dose.unit, system: SYSTEMS.ucum, code: spec.dose.unit } }],
+        doseAndRate: [
+          {
+            doseQuantity: {
+              value: spec.dose.value,
+              unit: spec.dose.unit,
+              system: SYSTEMS.ucum,
+              code: spec.dose.unit,
+            },
+          },
+        ],
       },
     ],
   };
@@ -166,7 +197,10 @@ export function buildObservation(spec: ResultSpec): fhir4.Observation {
     status: spec.status ?? 'final',
     subject: { reference: `Patient/${spec.patientId}` },
     category: [{ coding: [{ system: SYSTEMS.observationCategory, code: category }] }],
-    code: { coding: [{ system: SYSTEMS.loinc, code: spec.loinc, display: spec.display }], text: spec.display },
+    code: {
+      coding: [{ system: SYSTEMS.loinc, code: spec.loinc, display: spec.display }],
+      text: spec.display,
+    },
     effectiveDateTime: spec.at,
     // Results are released a few hours after the sample is drawn.
     issued: new Date(Date.parse(spec.at) + 5 * 60 * 60 * 1000).toISOString(),

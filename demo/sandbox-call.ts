@@ -18,8 +18,13 @@ interface Card {
   overrideReasons?: { code: string; system?: string; display?: string }[];
 }
 
-const service = (process.env.DEMO_SERVICE_URL ?? `http://localhost:${process.env.PORT ?? '3000'}`).replace(/\/+$/, '');
-const fhirServer = (process.env.DEMO_FHIR_URL ?? `http://localhost:${process.env.DEMO_FHIR_PORT ?? '8081'}/fhir`).replace(/\/+$/, '');
+const service = (process.env.DEMO_SERVICE_URL ?? `http://localhost:${process.env.PORT ?? '3000'}`).replace(
+  /\/+$/,
+  '',
+);
+const fhirServer = (
+  process.env.DEMO_FHIR_URL ?? `http://localhost:${process.env.DEMO_FHIR_PORT ?? '8081'}/fhir`
+).replace(/\/+$/, '');
 const ORIGIN = 'http://localhost:8080';
 
 async function resolvePrefetchKey(query: string): Promise<unknown> {
@@ -43,7 +48,9 @@ async function main(): Promise<void> {
     process.stderr.write('usage: npx tsx demo/sandbox-call.ts <patientId> [--override=<reason code>]\n');
     process.exit(2);
   }
-  const discovery = (await (await fetch(`${service}/cds-services`, { headers: { Origin: ORIGIN } })).json()) as {
+  const discovery = (await (
+    await fetch(`${service}/cds-services`, { headers: { Origin: ORIGIN } })
+  ).json()) as {
     services: { id: string; hook: string; prefetch?: Record<string, string> }[];
   };
   const definition = discovery.services.find((entry) => entry.hook === 'patient-view');
@@ -66,14 +73,20 @@ async function main(): Promise<void> {
     headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
     body: JSON.stringify({ hookInstance: randomUUID(), hook: 'patient-view', fhirServer, context, prefetch }),
   });
-  process.stdout.write(`POST ${hookUrl} (prefetch keys: ${Object.keys(prefetch).join(', ')}) → ${response.status}\n`);
+  process.stdout.write(
+    `POST ${hookUrl} (prefetch keys: ${Object.keys(prefetch).join(', ')}) → ${response.status}\n`,
+  );
   const body = (await response.json()) as { cards?: Card[] };
   const cards = body.cards ?? [];
   if (cards.length === 0) process.stdout.write('no cards\n');
   for (const card of cards) {
-    process.stdout.write(`\n[${card.indicator}] ${card.source.topic?.code ?? '(no topic)'}  card ${card.uuid ?? '(no uuid)'}\n  ${card.summary}\n`);
+    process.stdout.write(
+      `\n[${card.indicator}] ${card.source.topic?.code ?? '(no topic)'}  card ${card.uuid ?? '(no uuid)'}\n  ${card.summary}\n`,
+    );
     for (const reason of card.overrideReasons ?? []) {
-      process.stdout.write(`  override reason: ${reason.code} (${reason.display ?? ''}) system ${reason.system ?? '-'}\n`);
+      process.stdout.write(
+        `  override reason: ${reason.code} (${reason.display ?? ''}) system ${reason.system ?? '-'}\n`,
+      );
     }
   }
 
@@ -86,19 +99,27 @@ async function main(): Promise<void> {
         card: card.uuid,
         outcome: 'overridden',
         outcomeTimestamp: new Date().toISOString(),
-        overrideReason: { reason: { code: override, system: reason?.system ?? 'urn:ln-cds-hooks:override-reason' } },
+        overrideReason: {
+          reason: { code: override, system: reason?.system ?? 'urn:ln-cds-hooks:override-reason' },
+        },
       },
     ],
   };
   const sent = await fetch(`${hookUrl}/feedback`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/plain, */*', Origin: ORIGIN },
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/plain, */*',
+      Origin: ORIGIN,
+    },
     body: JSON.stringify(feedback),
   });
   process.stdout.write(`\nPOST ${hookUrl}/feedback (overridden: ${override}) → ${sent.status}\n`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`sandbox-call: ${error instanceof Error ? error.message : String(error)} (is npm run demo running?)\n`);
+  process.stderr.write(
+    `sandbox-call: ${error instanceof Error ? error.message : String(error)} (is npm run demo running?)\n`,
+  );
   process.exit(1);
 });

@@ -32,7 +32,11 @@ function pad(text: string, width: number): string {
 }
 
 /** What `npm run demo` prints once both servers answer. */
-export function formatSummary(config: Config, addresses: DemoAddresses, patients: readonly DemoPatient[]): string {
+export function formatSummary(
+  config: Config,
+  addresses: DemoAddresses,
+  patients: readonly DemoPatient[],
+): string {
   const lines = [
     '',
     'ln-cds-hooks demo — synthetic data only',

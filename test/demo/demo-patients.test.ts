@@ -3,7 +3,12 @@ import request from 'supertest';
 import { IMPLEMENTED_RULE_CODES } from '../../src/logic/decide';
 import { RULE_CODES } from '../../src/logic/rule-codes';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../../dev/memory-fhir-server';
-import { buildDemoPatients, buildDemoResources, DEMO_PRACTITIONER_ID, type DemoPatient } from '../../demo/patients';
+import {
+  buildDemoPatients,
+  buildDemoResources,
+  DEMO_PRACTITIONER_ID,
+  type DemoPatient,
+} from '../../demo/patients';
 import { expectCdsResponse } from '../support/cds-response-schema';
 import { buildTestApp } from '../support/test-app';
 
@@ -21,7 +26,10 @@ const patients = buildDemoPatients(NOW);
  * 412. This suite checks the records, not latency (that is `npm run bench`).
  */
 const GENEROUS_DEADLINES = { CDS_HOOK_DEADLINE_MS: '20000', CDS_FHIR_TIMEOUT_MS: '15000' };
-const context = (patient: DemoPatient) => ({ patientId: patient.id, userId: `Practitioner/${DEMO_PRACTITIONER_ID}` });
+const context = (patient: DemoPatient) => ({
+  patientId: patient.id,
+  userId: `Practitioner/${DEMO_PRACTITIONER_ID}`,
+});
 
 let fhir: MemoryFhirServer;
 beforeAll(async () => {
@@ -39,9 +47,14 @@ function codesOf(body: CdsBody): string[] {
 }
 
 /** What a CDS client does with our discovery: fill each template, GET it, omit what failed. */
-async function buildPrefetch(app: ReturnType<typeof buildTestApp>['app'], patient: DemoPatient): Promise<Record<string, unknown>> {
+async function buildPrefetch(
+  app: ReturnType<typeof buildTestApp>['app'],
+  patient: DemoPatient,
+): Promise<Record<string, unknown>> {
   const discovery = await request(app).get('/cds-services').expect(200);
-  const service = (discovery.body.services as { id: string; prefetch: Record<string, string> }[]).find((s) => s.id === 'ln-patient-view');
+  const service = (discovery.body.services as { id: string; prefetch: Record<string, string> }[]).find(
+    (s) => s.id === 'ln-patient-view',
+  );
   if (!service) throw new Error('discovery has no ln-patient-view');
   const prefetch: Record<string, unknown> = {};
   for (const [key, template] of Object.entries(service.prefetch)) {
@@ -78,7 +91,9 @@ describe('demo patients of npm run demo', () => {
 
   test('are clearly synthetic and dated relative to now (nothing after now but planned ends)', () => {
     for (const patient of patients) {
-      const record = patient.resources.find((resource) => resource.resourceType === 'Patient') as fhir4.Patient;
+      const record = patient.resources.find(
+        (resource) => resource.resourceType === 'Patient',
+      ) as fhir4.Patient;
       expect(record.name?.[0]?.text).toMatch(/\(synthetic\)$/);
       for (const resource of patient.resources) {
         const dated = resource as { effectiveDateTime?: string; authoredOn?: string; onsetDateTime?: string };

@@ -42,10 +42,19 @@ describe('npm run demo', () => {
   test('prints discovery, auth, store, the FHIR server and a Sandbox link per patient, serves both, and stops both on SIGTERM', async () => {
     const [servicePort, fhirPort] = [await findFreePort(), await findFreePort()];
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'ln-cds-demo-')), 'pglite');
-    const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', 'demo/demo.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', PORT: String(servicePort), DEMO_FHIR_PORT: String(fhirPort), CDS_DATA_DIR: dataDir },
-    });
+    const child: ChildProcessWithoutNullStreams = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'demo/demo.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          PORT: String(servicePort),
+          DEMO_FHIR_PORT: String(fhirPort),
+          CDS_DATA_DIR: dataDir,
+        },
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -67,10 +76,14 @@ describe('npm run demo', () => {
 
       const discovery = await fetch(`http://127.0.0.1:${servicePort}/cds-services`);
       expect(discovery.status).toBe(200);
-      const patient = await fetch(`http://127.0.0.1:${fhirPort}/fhir/Patient/demo-tac-low`, { headers: { Origin: 'https://sandbox.cds-hooks.org' } });
+      const patient = await fetch(`http://127.0.0.1:${fhirPort}/fhir/Patient/demo-tac-low`, {
+        headers: { Origin: 'https://sandbox.cds-hooks.org' },
+      });
       expect(patient.status).toBe(200);
       expect(patient.headers.get('access-control-allow-origin')).toBe('*');
-      expect(((await patient.json()) as fhir4.Patient).name?.[0]?.text).toBe('Lowtrough Demopatient (synthetic)');
+      expect(((await patient.json()) as fhir4.Patient).name?.[0]?.text).toBe(
+        'Lowtrough Demopatient (synthetic)',
+      );
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -25,16 +25,21 @@ describe('the CDS Hooks Sandbox link printed for each demo patient', () => {
   });
 
   test('works with a locally built Sandbox given without a trailing slash', () => {
-    const url = buildSandboxUrl({ sandbox: 'http://localhost:8080', discoveryUrl: 'http://localhost:3000/cds-services', fhirServer: 'http://localhost:8081/fhir', patientId: 'p1' });
+    const url = buildSandboxUrl({
+      sandbox: 'http://localhost:8080',
+      discoveryUrl: 'http://localhost:3000/cds-services',
+      fhirServer: 'http://localhost:8081/fhir',
+      patientId: 'p1',
+    });
     expect(url.startsWith('http://localhost:8080/?hook=patient-view&')).toBe(true);
   });
 });
 
 describe('the demo start-up summary', () => {
   test('names the store without printing database credentials', () => {
-    expect(describeStore({ databaseUrl: 'postgres://cds:s3cret@db.example:5432/cds', dataDir: 'data/pglite' })).toBe(
-      'PostgreSQL at db.example:5432/cds (DATABASE_URL)',
-    );
+    expect(
+      describeStore({ databaseUrl: 'postgres://cds:s3cret@db.example:5432/cds', dataDir: 'data/pglite' }),
+    ).toBe('PostgreSQL at db.example:5432/cds (DATABASE_URL)');
     expect(describeStore({ dataDir: 'data/pglite' })).toBe('embedded PGlite in data/pglite (CDS_DATA_DIR)');
   });
 
