@@ -9,7 +9,8 @@
  *   before the FHIR server cached in localStorage and before its default server.
  * - `patientId`: the Patient id on that server (src/retrieve-data-helpers/patient-retrieval.js
  *   reads `parsed.patientId` when the Sandbox was not SMART-launched).
- * - `hook`: the view to open, here `patient-view`.
+ * - `hook`: the view to open, here `patient-view` (also the Sandbox's default view:
+ *   src/reducers/hook-reducers.js starts with `currentHook: 'patient-view'`).
  * - `serviceDiscoveryURL`: "a comma-separated list of URL encoded CDS service discovery
  *   endpoints" — one here.
  */
