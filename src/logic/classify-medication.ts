@@ -55,7 +55,8 @@ function namesInText(text: string): readonly ProductEntry[] {
   const cached = namesInTextCache.get(text);
   if (cached) return cached;
   const found: ProductEntry[] = [];
-  for (const match of text.matchAll(NAME_MATCHER)) {
+  // Typographic apostrophes ("St John’s Wort") read like straight ones, as the names are listed.
+  for (const match of text.replace(/[\u2018\u2019]/g, "'").matchAll(NAME_MATCHER)) {
     const entry = match[1] ? ENTRY_BY_NAME.get(normaliseName(match[1])) : undefined;
     if (entry && !found.includes(entry)) found.push(entry);
   }
@@ -149,8 +150,13 @@ export function strengthFromMedication(
   return undefined;
 }
 
-/** Once-daily tacrolimus products are extended-release (RxNorm "Extended Release", XL, XR). */
-const EXTENDED_RELEASE = /(?<![\p{L}\p{N}])(extended[- ]release|xl|xr|er|lcp)(?![\p{L}\p{N}])/iu;
+/**
+ * Once-daily tacrolimus products are extended-release (RxNorm "Extended Release", XL, XR), and so
+ * are the §2 brands Advagraf / Astagraf / Envarsus — also when an ingredient code or an earlier
+ * "tacrolimus" in the text matched first (docs/rules.md; §5 overdue: trough about 24 h after dose).
+ */
+const EXTENDED_RELEASE =
+  /(?<![\p{L}\p{N}])(extended[- ]release|xl|xr|er|lcp|advagraf|astagraf|envarsus)(?![\p{L}\p{N}])/iu;
 
 const nonSystemicCache = new Map<string, string | null>();
 
