@@ -7,7 +7,7 @@ import {
   type ProductEntry,
   type ProductStrength,
 } from './medication-groups';
-import { NON_SYSTEMIC_RXNORM_PRODUCTS, NON_SYSTEMIC_WORDS } from './non-systemic';
+import { NON_SYSTEMIC_RXNORM_PRODUCTS, NON_SYSTEMIC_SNOMED_ROUTES, NON_SYSTEMIC_WORDS } from './non-systemic';
 
 /**
  * What a MedicationRequest prescribes, per clinical-rules.md §2: RxNorm product or ingredient
@@ -179,6 +179,20 @@ function nonSystemicReason(texts: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** §2: a route coded only in SNOMED CT (no display, no text) is still read (e.g. 448598008 cutaneous). */
+function hasNonSystemicRouteCode(request: fhir4.MedicationRequest): boolean {
+  return (request.dosageInstruction ?? []).some((dosage) =>
+    (dosage.route?.coding ?? []).some(
+      (coding) =>
+        coding.system === SNOMED_SYSTEM &&
+        coding.code !== undefined &&
+        NON_SYSTEMIC_SNOMED_ROUTES.has(coding.code.trim()),
+    ),
+  );
+}
+
+const SNOMED_SYSTEM = 'http://snomed.info/sct';
+
 /**
  * Classifies one MedicationRequest. `medication` is the resolved `medicationReference`, if any.
  * Non-systemic forms (§2) are recognised from the product code, the route, the dose form and the
@@ -204,7 +218,9 @@ export function classifyMedication(
   ];
   const nonSystemic = codes.some((code) => NON_SYSTEMIC_RXNORM_PRODUCTS.has(code))
     ? 'topical tacrolimus product'
-    : nonSystemicReason([...routeAndForm, ...names]);
+    : hasNonSystemicRouteCode(request)
+      ? 'non-systemic route (SNOMED CT route code)'
+      : nonSystemicReason([...routeAndForm, ...names]);
 
   const byCode = matchByCode(codes);
   let product: ProductEntry | undefined = byCode;

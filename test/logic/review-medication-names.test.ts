@@ -39,3 +39,30 @@ describe("St John's wort written with a typographic apostrophe (§2 CYP3A4 induc
     expect(decision.cards.map((c) => c.source.topic?.code)).toEqual(['tacrolimus-cyp3a4-interaction']);
   });
 });
+
+describe('non-systemic route sent only as a SNOMED CT code (§2: ophthalmic, topical, cutaneous, inhaled)', () => {
+  function tacrolimusByRoute(code: string): fhir4.MedicationRequest {
+    const base = tacrolimus({ start: '2025-01-10' });
+    const [dosage] = base.dosageInstruction ?? [];
+    return {
+      ...base,
+      dosageInstruction: [{ ...dosage, route: { coding: [{ system: 'http://snomed.info/sct', code }] } }],
+    };
+  }
+
+  it.each([
+    ['topical', '6064005'],
+    ['cutaneous', '448598008'],
+    ['ophthalmic', '54485002'],
+    ['respiratory tract', '447694001'],
+    ['inhalation', '18679011000001101'],
+  ])('ignores tacrolimus by the %s route (%s): no overdue-trough card', (_name, code) => {
+    const decision = decideWith({ medicationRequests: [tacrolimusByRoute(code)] });
+    expect(decision.cards).toEqual([]);
+  });
+
+  it('still reads tacrolimus by the oral route (26643006): trough overdue', () => {
+    const decision = decideWith({ medicationRequests: [tacrolimusByRoute('26643006')] });
+    expect(decision.cards.map((c) => c.source.topic?.code)).toEqual(['tacrolimus-trough-overdue']);
+  });
+});
