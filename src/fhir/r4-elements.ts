@@ -168,10 +168,15 @@ export function readTiming(value: unknown): fhir4.Timing | undefined {
       when: readList(raw.when, readString) as fhir4.TimingRepeat['when'],
       offset: readNumber(raw.offset),
     });
+  // clinical-rules.md §2: `timing.code` counts only when `repeat.frequency` is absent. A frequency
+  // that is present but unreadable ("2" as a string) must not let the code stand in for it (a
+  // QD code under an unreadable "2 per day" would be half the dose): drop the code, no dose.
+  const unreadableFrequency =
+    raw?.frequency !== undefined && raw.frequency !== null && repeat?.frequency === undefined;
   return compact<fhir4.Timing>({
     event: readList(value.event, readString),
     repeat,
-    code: readCodeableConcept(value.code),
+    code: unreadableFrequency ? undefined : readCodeableConcept(value.code),
   });
 }
 

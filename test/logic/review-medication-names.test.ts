@@ -11,21 +11,22 @@ function decideWith(parts: Partial<PatientRecord>) {
 }
 
 describe('once-daily tacrolimus named by brand (§2 names, §5 overdue: ~24 h trough)', () => {
-  it.each([
-    ['tacrolimus (Envarsus) 1 mg tablet'],
-    ['Advagraf 1 mg capsule'],
-    ['Astagraf 5 mg'],
-  ])('asks for a trough about 24 h after the dose for "%s" coded only by the tacrolimus ingredient', (text) => {
-    const decision = decideWith({
-      medicationRequests: [order({ rxnorm: '42316', text, start: '2025-01-10', timingCode: 'QD' })],
-    });
-    expect(decision.findings.map((f) => f.code)).toEqual(['tacrolimus-trough-overdue']);
-    expect(decision.findings[0]?.facts?.onceDailyExtendedRelease).toBe(true);
-    expect(decision.cards[0]?.detail).toContain('about 24 h');
-  });
+  it.each([['tacrolimus (Envarsus) 1 mg tablet'], ['Advagraf 1 mg capsule'], ['Astagraf 5 mg']])(
+    'asks for a trough about 24 h after the dose for "%s" coded only by the tacrolimus ingredient',
+    (text) => {
+      const decision = decideWith({
+        medicationRequests: [order({ rxnorm: '42316', text, start: '2025-01-10', timingCode: 'QD' })],
+      });
+      expect(decision.findings.map((f) => f.code)).toEqual(['tacrolimus-trough-overdue']);
+      expect(decision.findings[0]?.facts?.onceDailyExtendedRelease).toBe(true);
+      expect(decision.cards[0]?.detail).toContain('about 24 h');
+    },
+  );
 
   it('keeps the 12 h trough for immediate-release Prograf', () => {
-    const decision = decideWith({ medicationRequests: [order({ rxnorm: '42316', text: 'Prograf 1 mg', start: '2025-01-10' })] });
+    const decision = decideWith({
+      medicationRequests: [order({ rxnorm: '42316', text: 'Prograf 1 mg', start: '2025-01-10' })],
+    });
     expect(decision.findings[0]?.facts?.onceDailyExtendedRelease).toBe(false);
   });
 });

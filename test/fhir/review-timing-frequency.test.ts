@@ -1,0 +1,45 @@
+import { computeDailyDose } from '../../src/logic/daily-dose';
+import { readRecordMedicationRequest } from '../../src/fhir/read-record';
+
+/**
+ * Reviewer scenario (engineer R), clinical-rules.md §2 "Daily dose": administrations per day come
+ * from `repeat.frequency` ÷ `period` when frequency is present, else from `timing.code`; "if any
+ * part cannot be determined, there is no dose".
+ */
+const NOW = new Date('2026-06-01T09:00:00Z');
+
+function readDaily(repeat: Record<string, unknown>): ReturnType<typeof computeDailyDose> {
+  const request = readRecordMedicationRequest(
+    {
+      resourceType: 'MedicationRequest',
+      id: 'mr-1',
+      status: 'active',
+      intent: 'order',
+      subject: { reference: 'Patient/pt' },
+      medicationCodeableConcept: { text: 'prednisone 5 mg tablet' },
+      dosageInstruction: [
+        {
+          timing: { repeat, code: { coding: [{ code: 'QD' }] } },
+          doseAndRate: [{ doseQuantity: { value: 5, unit: 'mg' } }],
+        },
+      ],
+    },
+    0,
+    [],
+  );
+  return computeDailyDose(request.dosageInstruction, { now: NOW });
+}
+
+describe('an unreadable repeat.frequency never falls back to timing.code', () => {
+  it('gives no dose for prednisone 5 mg "2" (a string) per 1 d coded QD, rather than 5 mg/day', () => {
+    expect(readDaily({ frequency: '2', period: 1, periodUnit: 'd' })).toMatchObject({ ok: false });
+  });
+
+  it('still reads the QD code when the repeat holds only bounds: 5 mg/day', () => {
+    expect(readDaily({ boundsPeriod: { start: '2026-01-01' } })).toMatchObject({ ok: true, mgPerDay: 5 });
+  });
+
+  it('reads a numeric frequency of 2 per day over the QD code: 10 mg/day', () => {
+    expect(readDaily({ frequency: 2, period: 1, periodUnit: 'd' })).toMatchObject({ ok: true, mgPerDay: 10 });
+  });
+});
