@@ -93,6 +93,11 @@ function buildOrder(
 ): Mutable<MedicationOrder> | undefined {
   const status = request.status;
   if (status === 'entered-in-error') return undefined;
+  // FHIR R4 modifier element: "do not give this drug" is not therapy with it (no start, no stop).
+  if (request.doNotPerform === true) {
+    note('medication order ignored: doNotPerform');
+    return undefined;
+  }
   // History orders that were never given: cancelled, or unsigned drafts outside this hook.
   if (!isDraft && (status === 'cancelled' || status === 'draft')) return undefined;
   const medication = resolveMedication(request, medicationsById);
