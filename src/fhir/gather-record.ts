@@ -6,7 +6,13 @@ import { DATA_KEYS, isDataKey, type DataKey } from './data-keys';
 import { fetchDataKey } from './fetch-data-key';
 import { FhirQueryError, type FhirQueryFailure, type FhirRequesterFactory } from './fhir-client';
 import { readPrefetchValue, type FhirResource } from './prefetch';
-import { readCondition, readObservation, readPatient, readRecordMedication, readRecordMedicationRequest } from './read-record';
+import {
+  readCondition,
+  readObservation,
+  readPatient,
+  readRecordMedication,
+  readRecordMedicationRequest,
+} from './read-record';
 
 export interface QueryTiming {
   readonly key: DataKey;
@@ -22,8 +28,12 @@ export interface GatherOptions {
   readonly requesterFactory: FhirRequesterFactory;
   /** Whether `fhirServer` may be contacted (allowlist of the authenticated client). */
   readonly isFhirServerAllowed: (url: string) => boolean;
-  /** The hook's deadline; aborts every outstanding query. */
-  readonly deadline: AbortSignal;
+  /**
+   * The hook's deadline in ms from the start of gathering; aborts every outstanding query. The
+   * timer is only armed when a query is needed: an armed AbortSignal.timeout outlives the
+   * request and builds a DOMException when it fires, for every fully prefetched hook too.
+   */
+  readonly deadlineMs: number;
   readonly timeoutMs: number;
   readonly maxPages: number;
   readonly now: () => number;
@@ -41,7 +51,11 @@ export interface GatheredRecord {
  * for what is missing or failed. Data a rule needs that can be had neither way is a 412 — never
  * a card computed from half the record (a missing trough must not read as "no trough").
  */
-export async function gatherPatientRecord(request: HookRequest, options: GatherOptions): Promise<GatheredRecord> {
+export async function gatherPatientRecord(
+  request: HookRequest,
+  options: GatherOptions,
+): Promise<GatheredRecord> {
+  const started = options.now();
   const notes: string[] = [];
   const found = new Map<DataKey, readonly FhirResource[]>();
   const missing: DataKey[] = [];
@@ -64,7 +78,8 @@ export async function gatherPatientRecord(request: HookRequest, options: GatherO
     }
   }
 
-  const queries = missing.length === 0 ? [] : await fetchMissing(request, missing, options, found, notes);
+  const queries =
+    missing.length === 0 ? [] : await fetchMissing(request, missing, options, started, found, notes);
   return { record: assembleRecord(request, options.hook, found, notes), notes, queries };
 }
 
@@ -72,6 +87,7 @@ async function fetchMissing(
   request: HookRequest,
   missing: readonly DataKey[],
   options: GatherOptions,
+  gatherStarted: number,
   found: Map<DataKey, readonly FhirResource[]>,
   notes: string[],
 ): Promise<QueryTiming[]> {
@@ -79,21 +95,30 @@ async function fetchMissing(
   const { fhirServer } = request;
   if (fhirServer === undefined) {
     if (required.length > 0) {
-      throw new CdsError('data-unavailable', `Needed data was not prefetched and no fhirServer was given: ${required.join(', ')}`);
+      throw new CdsError(
+        'data-unavailable',
+        `Needed data was not prefetched and no fhirServer was given: ${required.join(', ')}`,
+      );
     }
     notes.push(`not prefetched, no fhirServer: ${missing.join(', ')}`);
     return [];
   }
   if (!options.isFhirServerAllowed(fhirServer)) {
-    throw new CdsError('fhir-server-not-allowed', 'The fhirServer is not one this service may contact for this client');
+    throw new CdsError(
+      'fhir-server-not-allowed',
+      'The fhirServer is not one this service may contact for this client',
+    );
   }
 
   const requester = options.requesterFactory({
     baseUrl: fhirServer,
     ...(request.fhirAuthorization ? { accessToken: request.fhirAuthorization.access_token } : {}),
   });
+  const deadline = AbortSignal.timeout(
+    Math.max(0, Math.round(options.deadlineMs - (options.now() - gatherStarted))),
+  );
   const batch = new AbortController();
-  const signal = AbortSignal.any([options.deadline, batch.signal]);
+  const signal = AbortSignal.any([deadline, batch.signal]);
   const queries: QueryTiming[] = [];
   const runOne = async (key: DataKey): Promise<void> => {
     const started = options.now();
@@ -114,10 +139,14 @@ async function fetchMissing(
         notes.push(`fhir ${key}: ${failure}; not needed by any rule`);
         return;
       }
-      if (options.deadline.aborted) {
-        throw new CdsError('deadline-exceeded', `The FHIR server did not answer in time (${key})`, { cause: error });
+      if (deadline.aborted) {
+        throw new CdsError('deadline-exceeded', `The FHIR server did not answer in time (${key})`, {
+          cause: error,
+        });
       }
-      throw new CdsError('data-unavailable', `Could not read ${key} from the FHIR server (${failure})`, { cause: error });
+      throw new CdsError('data-unavailable', `Could not read ${key} from the FHIR server (${failure})`, {
+        cause: error,
+      });
     }
   };
   try {
@@ -150,13 +179,16 @@ function assembleRecord(
     (found.get(key) ?? []).filter((resource) => resource.resourceType === type);
   const ofPatient = <T extends FhirResource>(resources: T[], what: string): T[] => {
     const kept = resources.filter((resource) => isAboutPatient(resource, patientId));
-    if (kept.length < resources.length) notes.push(`${what}: left out ${resources.length - kept.length} of another patient`);
+    if (kept.length < resources.length)
+      notes.push(`${what}: left out ${resources.length - kept.length} of another patient`);
     return kept;
   };
   const observations = (['tacrolimus', 'mpaTrough', 'mpaAuc', 'egfr', 'weight'] as const).flatMap((key) =>
     all(key, 'Observation'),
   );
-  const drafts = normaliseDraftOrders(hook === 'medication-prescribe' ? request.context.medications : request.context.draftOrders);
+  const drafts = normaliseDraftOrders(
+    hook === 'medication-prescribe' ? request.context.medications : request.context.draftOrders,
+  );
   notes.push(...drafts.notes);
   const patient = all('patient', 'Patient')[0];
   return {

@@ -46,7 +46,7 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
       templates: service.prefetch,
       requesterFactory: deps.requesterFactory,
       isFhirServerAllowed: (url) => deps.isFhirServerAllowed(url, res.locals),
-      deadline: AbortSignal.timeout(deps.config.hookDeadlineMs),
+      deadlineMs: deps.config.hookDeadlineMs,
       timeoutMs: deps.config.fhirTimeoutMs,
       maxPages: deps.config.fhirMaxPages,
       now: deps.elapsed,
