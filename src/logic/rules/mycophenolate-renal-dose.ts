@@ -5,7 +5,7 @@ import type { Finding, Rule, RuleContext } from '../rule';
 import { displayOfRuleCode } from '../rule-codes';
 import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from './evidence';
 import { readGroupDose, singleDraftOf } from './group-dose';
-import { DOSE_LABEL, kindOfOrders } from './mycophenolate-dose';
+import { DOSE_LABEL, kindOfOrders, selectMycophenolateRange } from './mycophenolate-dose';
 import { proposeDraftDose } from './propose-dose';
 
 /**
@@ -39,7 +39,21 @@ function evaluateRenalDose(context: RuleContext): Finding[] {
   if (dose.mgPerDay <= max) return [];
 
   const draft = context.isOrderHook ? singleDraftOf(orders) : undefined;
-  const proposal = draft && proposeDraftDose(draft, { max }, 'above', context.now);
+  // §6: the suggested dose must lie inside the target. Below the renal maximum is not enough when
+  // the phase's own range is lower (multitarget maintenance MMF 500–750 mg/day): a proposal of
+  // 2000 mg/day would only trade this card for mycophenolate-dose-high. Stay inside both.
+  const phase = context.timeline.phase;
+  const range =
+    phase === undefined
+      ? undefined
+      : selectMycophenolateRange(
+          context.targets,
+          kind,
+          phase,
+          currentOrdersOf(context, 'tacrolimus').length > 0,
+        );
+  const bounds = { min: range?.min, max: Math.min(max, range?.max ?? max) };
+  const proposal = draft && proposeDraftDose(draft, bounds, 'above', context.now);
   const draftOrderId = draftIdOf(orders);
   const egfrText = `${egfr.reading.comparator ?? ''}${formatNumber(egfr.reading.value)}`;
   return [

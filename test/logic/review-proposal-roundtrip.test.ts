@@ -1,0 +1,147 @@
+import { decide } from '../../src/logic/decide';
+import type { PatientRecord } from '../../src/logic/patient-record';
+import { DEFAULT_TARGETS } from '../../src/logic/targets';
+import { NOW, order, record, result, sequentialIds, tacrolimus, tacrolimusLevel } from './record-builders';
+
+/**
+ * Reviewer check (engineer R), clinical-rules.md §6: a dose card in an order hook carries an
+ * `update` suggestion that "rewrites the draft order to a dose inside the target". Round trip:
+ * sign the proposed draft instead of the original, in the same record — the card must not return,
+ * and the proposal must still be a MedicationRequest draft of the same order.
+ */
+interface Scenario {
+  readonly name: string;
+  readonly history: fhir4.MedicationRequest[];
+  readonly observations: fhir4.Observation[];
+  readonly draft: (perDose: number, timingCode: string) => fhir4.MedicationRequest;
+  readonly doses: readonly number[];
+}
+
+const maintenanceHistory = (): fhir4.MedicationRequest[] => [
+  order({
+    rxnorm: '3002',
+    text: 'cyclophosphamide',
+    status: 'completed',
+    start: '2024-01-01',
+    end: '2024-06-01',
+  }),
+];
+const weight = (kg: number) => result({ loinc: '29463-7', value: kg, unit: 'kg', date: '2026-05-01' });
+const egfr = (value: number) =>
+  result({ loinc: '62238-1', value, unit: 'mL/min/{1.73_m2}', date: '2026-05-01' });
+const draftOf = (rxnorm: string, text: string) => (perDose: number, timingCode: string) =>
+  order({ id: 'draft-1', status: 'draft', rxnorm, text, doseMg: perDose, timingCode, start: '2026-06-01' });
+
+const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'MMF 500 mg tablets in maintenance',
+    history: maintenanceHistory(),
+    observations: [],
+    draft: draftOf('200060', 'mycophenolate mofetil 500 MG Oral Tablet'),
+    doses: [250, 500, 1500, 2000, 3000],
+  },
+  {
+    name: 'MMF 250 mg capsules, multitarget maintenance',
+    history: [...maintenanceHistory(), tacrolimus()],
+    observations: [tacrolimusLevel(5)],
+    draft: draftOf('199058', 'mycophenolate mofetil 250 MG Oral Capsule'),
+    doses: [250, 500, 750, 1000],
+  },
+  {
+    name: 'MPA 180 mg tablets in maintenance',
+    history: maintenanceHistory(),
+    observations: [],
+    draft: draftOf('485020', 'mycophenolic acid 180 MG Delayed Release Oral Tablet'),
+    doses: [180, 360, 900, 1080],
+  },
+  {
+    name: 'MMF with eGFR 20',
+    history: maintenanceHistory(),
+    observations: [egfr(20)],
+    draft: draftOf('200060', 'mycophenolate mofetil 500 MG Oral Tablet'),
+    doses: [1500, 2000, 2500],
+  },
+  {
+    name: 'azathioprine 25 mg at 70 kg',
+    history: maintenanceHistory(),
+    observations: [weight(70)],
+    draft: draftOf('199310', 'azathioprine 25 MG Oral Tablet'),
+    doses: [25, 50, 75, 100, 150, 200],
+  },
+  {
+    name: 'prednisone 5 mg tablets in maintenance',
+    history: maintenanceHistory(),
+    observations: [],
+    draft: draftOf('312617', 'prednisone 5 MG Oral Tablet'),
+    doses: [10, 15, 20],
+  },
+];
+const TIMINGS = ['QD', 'BID', 'TID'];
+
+function decideWith(parts: Partial<PatientRecord>) {
+  return decide({
+    record: record({ hook: 'order-sign', ...parts }),
+    now: NOW,
+    newId: sequentialIds(),
+    targets: DEFAULT_TARGETS,
+  });
+}
+
+describe('every proposed in-range draft silences the card it came from (§6 update suggestion)', () => {
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.name}: signing the proposal raises no dose card of the same rule`, () => {
+      let proposals = 0;
+      for (const perDose of scenario.doses) {
+        for (const timingCode of TIMINGS) {
+          const original = scenario.draft(perDose, timingCode);
+          const parts = { medicationRequests: scenario.history, observations: scenario.observations };
+          const first = decideWith({ ...parts, draftOrders: [original] });
+          for (const card of first.cards) {
+            const action = card.suggestions?.[0]?.actions?.find((a) => a.type === 'update');
+            if (!action) continue;
+            proposals += 1;
+            const proposed = action.resource as fhir4.MedicationRequest;
+            expect(proposed).toMatchObject({
+              resourceType: 'MedicationRequest',
+              id: 'draft-1',
+              status: 'draft',
+            });
+            expect(proposed.dosageInstruction).toHaveLength(1);
+            const again = decideWith({ ...parts, draftOrders: [proposed] });
+            const code = card.source.topic?.code;
+            expect({ perDose, timingCode, codes: again.cards.map((c) => c.source.topic?.code) }).toEqual({
+              perDose,
+              timingCode,
+              codes: expect.not.arrayContaining([code]) as unknown,
+            });
+          }
+        }
+      }
+      expect(proposals).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('the eGFR < 25 card proposes a dose inside the phase range too (§5 multitarget, §6)', () => {
+  const egfr20 = egfr(20);
+  const parts = (draft: fhir4.MedicationRequest) => ({
+    medicationRequests: [...maintenanceHistory(), tacrolimus()],
+    observations: [tacrolimusLevel(5), egfr20],
+    draftOrders: [draft],
+  });
+
+  it('with tacrolimus in maintenance, MMF 250 mg capsules 6 BID at eGFR 20 → proposes 500 mg/day (1 capsule BID), not 2000', () => {
+    const draft = draftOf('199058', 'mycophenolate mofetil 250 MG Oral Capsule')(1500, 'BID');
+    const decision = decideWith(parts(draft));
+    const renal = decision.findings.find((f) => f.code === 'mycophenolate-renal-dose');
+    expect(renal?.facts?.proposedDose).toBe('250 mg per dose, 2/day (BID): 500 mg/day');
+  });
+
+  it('offers no one-click change when no whole 500 mg tablet dose fits 500–750 mg/day BID', () => {
+    const draft = draftOf('200060', 'mycophenolate mofetil 500 MG Oral Tablet')(1500, 'BID');
+    const decision = decideWith(parts(draft));
+    const renal = decision.cards.find((c) => c.source.topic?.code === 'mycophenolate-renal-dose');
+    expect(renal).toBeDefined();
+    expect(renal?.suggestions).toBeUndefined();
+  });
+});
