@@ -145,3 +145,41 @@ describe('the eGFR < 25 card proposes a dose inside the phase range too (§5 mul
     expect(renal?.suggestions).toBeUndefined();
   });
 });
+
+describe('the dose-high card proposes a dose under the eGFR < 25 maximum too (§5 renal, §6)', () => {
+  const inductionHistory = [
+    order({
+      rxnorm: '3002',
+      text: 'cyclophosphamide',
+      status: 'completed',
+      start: '2026-03-01',
+      end: '2026-05-01',
+    }),
+  ];
+
+  it('in induction at eGFR 20, MMF 250 mg capsules 1500 mg TID (4500 mg/day) → no one-click change rather than 3000 mg/day', () => {
+    // Induction 2000–3000 and renal ≤ 2000 leave exactly 2000 mg/day, which 250 mg × 3/day cannot make.
+    const decision = decideWith({
+      medicationRequests: inductionHistory,
+      observations: [egfr(20)],
+      draftOrders: [draftOf('199058', 'mycophenolate mofetil 250 MG Oral Capsule')(1500, 'TID')],
+    });
+    const high = decision.findings.find((f) => f.code === 'mycophenolate-dose-high');
+    expect(high?.facts?.phase).toBe('induction');
+    expect(high).toBeDefined();
+    expect(high?.proposedDraft).toBeUndefined();
+  });
+
+  it('in induction at eGFR 20, MMF 250 mg capsules 1750 mg BID (3500 mg/day) → both cards propose 2000 mg/day, not 3000', () => {
+    const draft = draftOf('199058', 'mycophenolate mofetil 250 MG Oral Capsule')(1750, 'BID');
+    const decision = decideWith({
+      medicationRequests: inductionHistory,
+      observations: [egfr(20)],
+      draftOrders: [draft],
+    });
+    const high = decision.findings.find((f) => f.code === 'mycophenolate-dose-high');
+    const renal = decision.findings.find((f) => f.code === 'mycophenolate-renal-dose');
+    expect(high?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
+    expect(renal?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
+  });
+});

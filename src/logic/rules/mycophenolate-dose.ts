@@ -1,4 +1,6 @@
+import { isWithinLastDays } from '../fhir-time';
 import type { MycophenolateKind } from '../medication-groups';
+import { isBeyond } from '../observations';
 import type { Finding, MedicationOrder, Phase, Rule, RuleContext } from '../rule';
 import { displayOfRuleCode, type RuleCode } from '../rule-codes';
 import type { Targets } from '../targets';
@@ -66,6 +68,18 @@ export function kindOfOrders(
   return undefined;
 }
 
+/**
+ * The CellCept-label maximum when the latest eGFR (within the renal window) is certainly below the
+ * renal threshold (§5 mycophenolate-renal-dose), else undefined. Used to keep proposals consistent.
+ */
+export function severeRenalMaxMgPerDay(context: RuleContext, kind: MycophenolateKind): number | undefined {
+  const renal = context.targets.mycophenolate.renal;
+  const egfr = context.latest.egfr;
+  if (!egfr || !isWithinLastDays(egfr.at, context.now, renal.egfrWindowDays)) return undefined;
+  if (isBeyond(egfr.reading, renal.egfrBelow, 'below') !== 'yes') return undefined;
+  return kind === 'mmf' ? renal.mmfMaxMgPerDay : renal.mpaMaxMgPerDay;
+}
+
 function evaluateMycophenolateDose(context: RuleContext, side: 'below' | 'above'): Finding[] {
   const code: RuleCode = side === 'below' ? 'mycophenolate-dose-low' : 'mycophenolate-dose-high';
   const orders = currentOrdersOf(context, 'mycophenolate');
@@ -90,7 +104,11 @@ function evaluateMycophenolateDose(context: RuleContext, side: 'below' | 'above'
   if (!crossed) return [];
 
   const draft = context.isOrderHook ? singleDraftOf(orders) : undefined;
-  const proposal = draft && proposeDraftDose(draft, range, side, context.now);
+  // §6: the suggested dose must not cross the renal maximum either (eGFR < 25: MMF ≤ 2000, MPA
+  // ≤ 1440 mg/day), or it would only trade this card for mycophenolate-renal-dose.
+  const renalMax = severeRenalMaxMgPerDay(context, kind);
+  const bounds = { min: range.min, max: renalMax === undefined ? range.max : Math.min(range.max, renalMax) };
+  const proposal = draft && proposeDraftDose(draft, bounds, side, context.now);
   const draftOrderId = draftIdOf(orders);
   return [
     {
