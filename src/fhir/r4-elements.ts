@@ -215,6 +215,12 @@ export function readDosage(value: unknown): fhir4.Dosage | undefined {
       : hasTopLevelDose
         ? readList(value, readDoseAndRate)
         : undefined;
+  // §2: an as-needed dose never makes a "dose low" card. An `asNeededBoolean` that is present but
+  // not a boolean ("true" as a string) cannot say whether the dose is PRN: no dose, not a guess.
+  const unreadableAsNeeded =
+    value.asNeededBoolean !== undefined &&
+    value.asNeededBoolean !== null &&
+    readBoolean(value.asNeededBoolean) === undefined;
   return compact<fhir4.Dosage>({
     sequence: readNumber(value.sequence),
     text: readString(value.text),
@@ -229,7 +235,7 @@ export function readDosage(value: unknown): fhir4.Dosage | undefined {
     site: readCodeableConcept(value.site ?? value.siteCodeableConcept),
     route: readCodeableConcept(value.route),
     method: readCodeableConcept(value.method),
-    doseAndRate,
+    doseAndRate: unreadableAsNeeded ? undefined : doseAndRate,
     maxDosePerPeriod: readRatio(value.maxDosePerPeriod),
     maxDosePerAdministration: readQuantity(value.maxDosePerAdministration),
   });

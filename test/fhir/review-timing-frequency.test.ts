@@ -43,3 +43,40 @@ describe('an unreadable repeat.frequency never falls back to timing.code', () =>
     expect(readDaily({ frequency: 2, period: 1, periodUnit: 'd' })).toMatchObject({ ok: true, mgPerDay: 10 });
   });
 });
+
+describe('an unreadable asNeededBoolean gives no dose rather than a scheduled one (§2: PRN never "low")', () => {
+  function readDose(asNeeded: unknown): ReturnType<typeof computeDailyDose> {
+    const request = readRecordMedicationRequest(
+      {
+        resourceType: 'MedicationRequest',
+        id: 'mr-2',
+        status: 'active',
+        intent: 'order',
+        subject: { reference: 'Patient/pt' },
+        medicationCodeableConcept: { text: 'azathioprine 50 mg tablet' },
+        dosageInstruction: [
+          {
+            asNeededBoolean: asNeeded,
+            timing: { code: { coding: [{ code: 'QD' }] } },
+            doseAndRate: [{ doseQuantity: { value: 50, unit: 'mg' } }],
+          },
+        ],
+      },
+      0,
+      [],
+    );
+    return computeDailyDose(request.dosageInstruction, { now: NOW });
+  }
+
+  it('azathioprine 50 mg QD with asNeededBoolean "true" (a string): no dose', () => {
+    expect(readDose('true')).toMatchObject({ ok: false });
+  });
+
+  it('azathioprine 50 mg QD with asNeededBoolean true: 50 mg/day as needed', () => {
+    expect(readDose(true)).toMatchObject({ ok: true, mgPerDay: 50, prn: true });
+  });
+
+  it('azathioprine 50 mg QD with asNeededBoolean false: 50 mg/day scheduled', () => {
+    expect(readDose(false)).toMatchObject({ ok: true, mgPerDay: 50, prn: false });
+  });
+});
