@@ -221,6 +221,10 @@ export function readDosage(value: unknown): fhir4.Dosage | undefined {
     value.asNeededBoolean !== undefined &&
     value.asNeededBoolean !== null &&
     readBoolean(value.asNeededBoolean) === undefined;
+  // A `sequence` present but unreadable ("2" as a string) hides whether this is a taper step or a
+  // concurrent instruction (§7: steps apply one at a time, concurrent ones add up): no dose.
+  const unreadableSequence =
+    value.sequence !== undefined && value.sequence !== null && readNumber(value.sequence) === undefined;
   return compact<fhir4.Dosage>({
     sequence: readNumber(value.sequence),
     text: readString(value.text),
@@ -235,7 +239,7 @@ export function readDosage(value: unknown): fhir4.Dosage | undefined {
     site: readCodeableConcept(value.site ?? value.siteCodeableConcept),
     route: readCodeableConcept(value.route),
     method: readCodeableConcept(value.method),
-    doseAndRate: unreadableAsNeeded ? undefined : doseAndRate,
+    doseAndRate: unreadableAsNeeded || unreadableSequence ? undefined : doseAndRate,
     maxDosePerPeriod: readRatio(value.maxDosePerPeriod),
     maxDosePerAdministration: readQuantity(value.maxDosePerAdministration),
   });

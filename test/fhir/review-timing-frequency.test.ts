@@ -80,3 +80,35 @@ describe('an unreadable asNeededBoolean gives no dose rather than a scheduled on
     expect(readDose(false)).toMatchObject({ ok: true, mgPerDay: 50, prn: false });
   });
 });
+
+describe('a taper whose sequence numbers are strings is not summed as concurrent doses (§7 taper steps)', () => {
+  it('prednisone 20 mg then 10 mg with sequence "1" / "2": no dose, never 30 mg/day', () => {
+    const step = (sequence: unknown, mg: number, start: string, end: string) => ({
+      sequence,
+      timing: { repeat: { boundsPeriod: { start, end } }, code: { coding: [{ code: 'QD' }] } },
+      doseAndRate: [{ doseQuantity: { value: mg, unit: 'mg' } }],
+    });
+    const read = (first: unknown, second: unknown) =>
+      computeDailyDose(
+        readRecordMedicationRequest(
+          {
+            resourceType: 'MedicationRequest',
+            id: 'mr-3',
+            status: 'active',
+            intent: 'order',
+            subject: { reference: 'Patient/pt' },
+            medicationCodeableConcept: { text: 'prednisone 5 mg tablet' },
+            dosageInstruction: [
+              step(first, 20, '2026-05-01', '2026-05-31'),
+              step(second, 10, '2026-05-31', '2026-06-30'),
+            ],
+          },
+          0,
+          [],
+        ).dosageInstruction,
+        { now: NOW },
+      );
+    expect(read('1', '2')).toMatchObject({ ok: false });
+    expect(read(1, 2)).toMatchObject({ ok: true, mgPerDay: 10 });
+  });
+});
