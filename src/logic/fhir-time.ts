@@ -12,7 +12,10 @@ const FHIR_DATE_TIME =
 /** Parses a FHIR date/dateTime/instant to an instant, or undefined when it is not one. */
 export function parseFhirDateTime(value: string | undefined): Date | undefined {
   if (typeof value !== 'string') return undefined;
-  const match = FHIR_DATE_TIME.exec(value.trim());
+  // Called for every date of every resource of a hook (bench/, issue 5): no trim (a copy) when
+  // the text starts with a digit and ends with a digit or Z, as nearly every date does.
+  const text = isDigit(value.charCodeAt(0)) && endsPlainly(value) ? value : value.trim();
+  const match = FHIR_DATE_TIME.exec(text);
   if (!match) return undefined;
   const [, y, mo = '01', d = '01', h, mi, s = '00', fraction = '', zone] = match;
   const year = Number(y);
@@ -36,8 +39,22 @@ export function parseFhirDateTime(value: string | undefined): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function endsPlainly(value: string): boolean {
+  const last = value.charCodeAt(value.length - 1);
+  return isDigit(last) || last === 90; // 'Z'
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, monthIndex: number): number {
-  return new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
+  if (monthIndex !== 1) return DAYS_IN_MONTH[((monthIndex % 12) + 12) % 12] ?? 31;
+  // As Date.UTC reads it: years 0–99 are 1900–1999 (so year 0 has no 29 February).
+  const y = year >= 0 && year <= 99 ? 1900 + year : year;
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
 }
 
 /** Adds calendar months in UTC, clamping to the last day of the target month. */

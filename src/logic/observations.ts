@@ -68,7 +68,11 @@ function sameReading(a: Reading, b: Reading): boolean {
 interface Candidate {
   readonly observation: fhir4.Observation;
   readonly at: Date;
-  readonly issued: number;
+}
+
+/** `issued` only breaks ties at the same instant: parsed then, not for every result (hot path). */
+function issuedOf(observation: fhir4.Observation): number {
+  return parseFhirDateTime(observation.issued)?.getTime() ?? -Infinity;
 }
 
 /**
@@ -94,14 +98,15 @@ export function selectLatestResults(
       note(`${key} result dated after now ignored`);
       continue;
     }
-    const issued = parseFhirDateTime(observation.issued)?.getTime() ?? -Infinity;
     const current = best.get(key);
     const head = current?.[0];
     if (!current || !head || at.getTime() > head.at.getTime()) {
-      best.set(key, [{ observation, at, issued }]);
+      best.set(key, [{ observation, at }]);
     } else if (at.getTime() === head.at.getTime()) {
-      if (issued > head.issued) best.set(key, [{ observation, at, issued }]);
-      else if (issued === head.issued) current.push({ observation, at, issued });
+      const issued = issuedOf(observation);
+      const headIssued = issuedOf(head.observation);
+      if (issued > headIssued) best.set(key, [{ observation, at }]);
+      else if (issued === headIssued) current.push({ observation, at });
     }
   }
   const latest: Partial<Record<ObservationGroupKey, LatestResult>> = {};
