@@ -27,13 +27,18 @@ export function buildTimeline(
         ? 'induction'
         : 'maintenance';
   const lnDrafts = orders.filter((o) => o.isDraft && LN_IMMUNOSUPPRESSANT_GROUPS.has(o.group));
+  // A stop only changes the plan when it ends something: stopping a drug the patient is not on
+  // (no active order of its group) must not read as "therapy started and stopped today".
+  const activeGroups = new Set(orders.filter((o) => !o.isDraft && o.isActive).map((o) => o.group));
   return {
     ...(therapyStart ? { therapyStart } : {}),
     ...(phase ? { phase } : {}),
     firstStartByGroup,
     plannedEnd: planEnd(orders),
     // §7: only a stop or a draft with an end changes the plan; an unrelated draft never does.
-    draftChangesLnPlan: isOrderHook && lnDrafts.some((d) => d.discontinuesGroup || d.end !== undefined),
+    draftChangesLnPlan:
+      isOrderHook &&
+      lnDrafts.some((d) => (d.discontinuesGroup ? activeGroups.has(d.group) : d.end !== undefined)),
   };
 }
 
