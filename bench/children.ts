@@ -6,7 +6,7 @@ import path from 'node:path';
 /**
  * Server processes of the benchmark: the service, the floor and the FHIR server each run in a
  * child process of their own, so none shares the load generator's event loop. Each is a plain
- * `node --import tsx <script>` (no wrapper process), so its pid is the server's own and
+ * `node [--import tsx] <script>` (no wrapper process), so its pid is the server's own and
  * /proc/<pid>/status is its memory.
  */
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -19,6 +19,7 @@ export interface ServerChild {
   memory(): { peakMb: number; rssMb: number };
   /** CPU time (user + system) used so far, in seconds: robust to other load on the machine. */
   cpuSeconds(): number;
+  signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -29,6 +30,8 @@ export interface StartOptions {
   readonly args?: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly nodeArgs?: readonly string[];
+  /** Load TypeScript through tsx (default); false for compiled JavaScript (the shipped dist/). */
+  readonly tsx?: boolean;
   /** Ready when this path answers 2xx … */
   readonly readyPath?: string;
   /** … or when the child prints this line on stdout. */
@@ -62,7 +65,12 @@ export async function startServerChild(options: StartOptions): Promise<ServerChi
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', options.script, ...(options.args ?? [])],
+    [
+      ...(options.tsx === false ? [] : ['--import', 'tsx']),
+      ...(options.nodeArgs ?? []),
+      options.script,
+      ...(options.args ?? []),
+    ],
     {
       cwd: REPO_ROOT,
       env: { ...baseEnv(), ...options.env, PORT: String(port), HOST: '127.0.0.1' },
@@ -126,6 +134,9 @@ export async function startServerChild(options: StartOptions): Promise<ServerChi
     port,
     memory: () => readMemory(pid),
     cpuSeconds: () => readCpuSeconds(pid),
+    signal: (name) => {
+      if (!exited) child.kill(name);
+    },
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');

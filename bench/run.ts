@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +12,7 @@ import {
 } from './bodies';
 import { REPO_ROOT, startServerChild, type ServerChild } from './children';
 import { median, percentile, post, runLoad, timed, type LoadResult } from './measure';
-import { busiestProfile, summariseProfile } from './profile-summary';
+import { summariseProfile } from './profile-summary';
 import { buildDraftOrders, buildRecord } from './records';
 import {
   formatFallback,
@@ -37,7 +38,7 @@ import {
  * processes, autocannon here, measured alternately (floor, hook, floor, hook …) per scenario.
  * Flags: --smoke (≈1 s per run, for CI), --soak (100 000 requests, RSS over time), --profile
  * (--cpu-prof on the service, self-time summary), --only=a,b, --duration=s, --rounds=n,
- * --connections=n, --fhir-delay=ms, --save-bodies=dir (only writes each request body, for profiling by hand).
+ * --connections=n, --fhir-delay=ms, --from-source (tsx instead of the tsc build), --save-bodies=dir (only writes each request body, for profiling by hand).
  */
 const { values: flags } = parseArgs({
   options: {
@@ -51,6 +52,7 @@ const { values: flags } = parseArgs({
     'fhir-delay': { type: 'string', default: '20' },
     'soak-requests': { type: 'string', default: '100000' },
     'save-bodies': { type: 'string' },
+    'from-source': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(flags.duration ?? (flags.smoke ? 1 : 5));
@@ -60,6 +62,14 @@ const CONNECTIONS = Number(flags.connections);
 const FHIR_DELAY_MS = Number(flags['fhir-delay']);
 const FALLBACK_ITERATIONS = flags.smoke ? 10 : 300;
 const USER = 'Practitioner/bench-prac';
+
+/**
+ * The service as shipped: `npm start` runs the tsc build (dist/server.js) with plain node. With
+ * --from-source (or --profile) it runs src/server.ts through tsx instead; tsx's module wrappers
+ * (an accessor per export) make cross-module calls slightly dearer.
+ */
+const FROM_SOURCE = flags['from-source'] || flags.profile;
+const SERVICE = FROM_SOURCE ? { script: 'src/server.ts' } : { script: 'dist/server.js', tsx: false };
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ln-bench-'));
 const running = new Set<ServerChild>();
@@ -122,7 +132,7 @@ async function buildBodies(
 ): Promise<{ services: DiscoveryService[]; bodies: Map<string, string> }> {
   const service = await start({
     name: 'service',
-    script: 'src/server.ts',
+    ...SERVICE,
     env: serviceEnv(DEFAULT_MAX_BODY),
     readyPath: '/cds-services',
   });
@@ -181,13 +191,13 @@ async function runScenario(
     env: serviceEnv(limit),
     readyPath: '/',
   });
-  const profileDir = path.join(REPO_ROOT, 'bench', 'profiles');
+  const profileFile = path.join(REPO_ROOT, 'bench', 'profiles', `${scenario.name}.cpuprofile`);
   const service = await start({
     name: 'service',
-    script: 'src/server.ts',
-    env: serviceEnv(limit),
+    ...SERVICE,
+    env: { ...serviceEnv(limit), ...(flags.profile ? { BENCH_PROFILE_FILE: profileFile } : {}) },
     readyPath: '/cds-services',
-    nodeArgs: flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, scenario.name)}`] : [],
+    nodeArgs: flags.profile ? ['--import', './bench/profile-window.ts'] : [],
   });
   const floorUrl = `http://127.0.0.1:${floor.port}/cds-services/${scenario.serviceId}`;
   const hookUrl = `http://127.0.0.1:${service.port}/cds-services/${scenario.serviceId}`;
@@ -206,9 +216,18 @@ async function runScenario(
   }
   const floorRuns: Run[] = [];
   const hookRuns: Run[] = [];
+  if (flags.profile) {
+    mkdirSync(path.dirname(profileFile), { recursive: true });
+    rmSync(profileFile, { force: true });
+    service.signal('SIGUSR2'); // start profiling: the measured rounds only
+  }
   for (let round = 0; round < ROUNDS; round += 1) {
     floorRuns.push(await load(floorUrl, floor, DURATION));
     hookRuns.push(await load(hookUrl, service, DURATION));
+  }
+  if (flags.profile) {
+    service.signal('SIGUSR2'); // stop and write
+    await waitForFile(profileFile);
   }
   let fallback: FallbackFigures | undefined;
   if (fhir) fallback = await measureFallback(fhir.url, definition, context, hookUrl, floorUrl, body);
@@ -235,11 +254,17 @@ async function runScenario(
   await stop(service);
   await stop(floor);
   if (fhir) await stop(fhir.child);
-  if (flags.profile)
+  if (flags.profile) {
     process.stdout.write(
-      `\nprofile ${scenario.name}:\n${summariseProfile(busiestProfile(path.join(profileDir, scenario.name)), 30)}\n`,
+      `\nprofile ${scenario.name} (${profileFile}):\n${summariseProfile(profileFile, 30)}\n`,
     );
+  }
   return { figures, ...(fallback ? { fallback } : {}) };
+}
+
+async function waitForFile(file: string): Promise<void> {
+  for (let i = 0; i < 100 && !existsSync(file); i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 /** The searches the service runs when nothing is prefetched: the discovery templates as they are. */
@@ -288,14 +313,27 @@ async function measureFallback(
   };
 }
 
+/** `npm run build` (tsc into dist/, as `npm start` does); type errors elsewhere do not stop the emit. */
+function buildService(): void {
+  const started = Date.now();
+  const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'ignore' });
+  const built = path.join(REPO_ROOT, 'dist', 'server.js');
+  if (!existsSync(built) || statSync(built).mtimeMs < started - 1000) {
+    throw new Error('tsc did not emit dist/server.js');
+  }
+  process.stdout.write(`built dist/ with tsc (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+}
+
 async function soak(): Promise<void> {
   const scenario = SCENARIOS.find((s) => s.name === 'pv-long');
   if (!scenario) throw new Error('no pv-long scenario');
+  if (!FROM_SOURCE) buildService();
   const { bodies } = await buildBodies([scenario]);
   const body = bodies.get(scenario.name) ?? '';
   const service = await start({
     name: 'service',
-    script: 'src/server.ts',
+    ...SERVICE,
     env: serviceEnv(DEFAULT_MAX_BODY),
     readyPath: '/cds-services',
   });
@@ -346,6 +384,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${scenarios.length} scenarios, ${ROUNDS} round(s) of ${DURATION} s per side, ${CONNECTIONS} connections${flags.smoke ? ' (smoke)' : ''}\n`,
   );
+  if (!FROM_SOURCE) buildService();
   const { services, bodies } = await buildBodies(scenarios);
   const saveDir = flags['save-bodies'];
   if (saveDir !== undefined) {
