@@ -2,6 +2,8 @@ import { classifyMedication, resolveMedication } from './classify-medication';
 import { addDays, addMonths, parseFhirDateTime } from './fhir-time';
 import type { MedicationOrder } from './rule';
 
+const NOT_ORDERS: ReadonlySet<string> = new Set(['proposal', 'plan', 'option']);
+
 /**
  * MedicationRequests → MedicationOrders: classified (§2), with start, planned end and activity
  * (§4), and the drafts applied (§2: a draft supersedes its group's active orders).
@@ -100,6 +102,11 @@ function buildOrder(
   }
   // History orders that were never given: cancelled, or unsigned drafts outside this hook.
   if (!isDraft && (status === 'cancelled' || status === 'draft')) return undefined;
+  // FHIR R4 `intent` is a modifier too: a proposal, plan or option is not an order being given.
+  if (!isDraft && NOT_ORDERS.has(request.intent)) {
+    note(`medication order ignored: intent ${request.intent}`);
+    return undefined;
+  }
   const medication = resolveMedication(request, medicationsById);
   const classification = classifyMedication(request, medication);
   switch (classification.kind) {
