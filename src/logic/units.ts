@@ -9,6 +9,8 @@ export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 // One instance for the process: building the unit tables is costly.
 const ucum = UcumLhcUtils.getInstance();
 
+const UCUM_ALPHABET = /^[!-~]{1,64}$/;
+
 const EGFR_SPELLING = /^ml\/min\/?(?:per)?\s*[({]?\s*1[.,]73\s*[._]?\s*m(?:2|\^2|²)\s*[)}]?$/i;
 
 /** Normalises lab spellings to UCUM: µg/L, mcg/L → ug/L; mL/min/1.73m2 → mL/min/{1.73_m2}. */
@@ -18,7 +20,10 @@ export function normaliseUnit(unit: string): string {
     .replace(/[\u00B5\u03BC]/g, 'u')
     .replace(/mcg/gi, 'ug');
   if (EGFR_SPELLING.test(text)) return 'mL/min/{1.73_m2}';
-  text = text.replace(/([a-zA-Z])\s*[·*×]\s*([a-zA-Z])/g, '$1.$2').replace(/([a-zA-Z])\s+h\//g, '$1.h/');
+  text = text
+    .replace(/([a-zA-Z])\s*[·*×]\s*([a-zA-Z])/g, '$1.$2')
+    .replace(/([a-zA-Z])\s+h\//g, '$1.h/')
+    .replace(/\s*\/\s*/g, '/');
   if (/^(lb|lbs|pound|pounds)$/i.test(text)) return '[lb_av]';
   if (/^kgs?$/i.test(text)) return 'kg';
   return text;
@@ -43,6 +48,9 @@ export function convertUnit(
 ): Conversion {
   const from = normaliseUnit(unit);
   if (from === '') return { ok: false, reason: 'no unit' };
+  // UCUM expressions are printable ASCII without spaces (UCUM §2.1). Anything else is no unit we
+  // know — and ucum-lhc would print it to stdout, outside the structured, redacted log.
+  if (!UCUM_ALPHABET.test(from)) return { ok: false, reason: 'not a UCUM unit expression' };
   if (annotations(from) !== annotations(toUnit)) {
     return { ok: false, reason: `unit annotations do not match ${toUnit}` };
   }

@@ -38,7 +38,7 @@ describe('unexpected data', () => {
     });
     expect(decision.cards).toEqual([]);
     expect(decision.notes).toEqual(
-      expect.arrayContaining([expect.stringContaining('unit cannot be converted to ng/mL')]),
+      expect.arrayContaining([expect.stringContaining('not a UCUM unit expression')]),
     );
     const joined = decision.notes.join(' ');
     for (const secret of ['Jane', 'Roe', 'secret', '5']) expect(joined).not.toContain(secret);
