@@ -3,15 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  buildHookBody,
-  buildPrefetch,
-  fillTemplate,
-  type DiscoveryService,
-  type HookContext,
-} from './bodies';
+import { buildHookBody, buildPrefetch, type DiscoveryService, type HookContext } from './bodies';
 import { REPO_ROOT, startServerChild, type ServerChild } from './children';
-import { median, percentile, post, runLoad, timed, type LoadResult } from './measure';
+import { measureFallback, queriesOf } from './fallback';
+import { median, post, runLoad, type LoadResult } from './measure';
 import { summariseProfile } from './profile-summary';
 import { buildDraftOrders, buildRecord } from './records';
 import {
@@ -37,7 +32,7 @@ import {
  * `npm run bench` (issue 5): the service and the floor (express.json + res.json) in child
  * processes, autocannon here, measured alternately (floor, hook, floor, hook …) per scenario.
  * Flags: --smoke (≈1 s per run, for CI), --soak (100 000 requests, RSS over time), --profile
- * (--cpu-prof on the service, self-time summary), --only=a,b, --duration=s, --rounds=n,
+ * (V8 profile of the measured rounds, self-time summary), --only=a,b, --duration=s, --rounds=n,
  * --connections=n, --fhir-delay=ms, --from-source (tsx instead of the tsc build), --save-bodies=dir (only writes each request body, for profiling by hand).
  */
 const { values: flags } = parseArgs({
@@ -230,7 +225,18 @@ async function runScenario(
     await waitForFile(profileFile);
   }
   let fallback: FallbackFigures | undefined;
-  if (fhir) fallback = await measureFallback(fhir.url, definition, context, hookUrl, floorUrl, body);
+  if (fhir) {
+    fallback = await measureFallback({
+      fhirUrl: fhir.url,
+      fhirDelayMs: FHIR_DELAY_MS,
+      definition,
+      context,
+      hookUrl,
+      floorUrl,
+      body,
+      iterations: FALLBACK_ITERATIONS,
+    });
+  }
 
   const side = (runs: Run[], child: ServerChild): ScenarioFigures['floor'] => ({
     rps: runs.reduce((sum, r) => sum + r.requests, 0) / runs.reduce((sum, r) => sum + r.durationSec, 0),
@@ -265,52 +271,6 @@ async function runScenario(
 async function waitForFile(file: string): Promise<void> {
   for (let i = 0; i < 100 && !existsSync(file); i += 1)
     await new Promise((resolve) => setTimeout(resolve, 100));
-}
-
-/** The searches the service runs when nothing is prefetched: the discovery templates as they are. */
-function queriesOf(fhirUrl: string, definition: DiscoveryService, context: HookContext): string[] {
-  return Object.values(definition.prefetch).map(
-    (template) => `${fhirUrl}/${fillTemplate(template, context)}`,
-  );
-}
-
-/** Added latency over the FHIR server's own time: direct queries, hook and floor, interleaved. */
-async function measureFallback(
-  fhirUrl: string,
-  definition: DiscoveryService,
-  context: HookContext,
-  hookUrl: string,
-  floorUrl: string,
-  body: string,
-): Promise<FallbackFigures> {
-  const queries = queriesOf(fhirUrl, definition, context);
-  const direct: number[] = [];
-  const hook: number[] = [];
-  const floor: number[] = [];
-  const until = Date.now() + 120_000;
-  for (let i = 0; i < FALLBACK_ITERATIONS && Date.now() < until; i += 1) {
-    direct.push(
-      await timed(async () => {
-        await Promise.all(
-          queries.map(async (url) =>
-            (await fetch(url, { signal: AbortSignal.timeout(10_000) })).arrayBuffer(),
-          ),
-        );
-      }),
-    );
-    hook.push(await timed(async () => void (await post(hookUrl, body))));
-    floor.push(await timed(async () => void (await post(floorUrl, body))));
-  }
-  return {
-    iterations: hook.length,
-    fhirDelayMs: FHIR_DELAY_MS,
-    fhirSlowestP50: median(direct),
-    fhirSlowestP99: percentile(direct, 0.99),
-    hookP50: median(hook),
-    hookP99: percentile(hook, 0.99),
-    floorP50: median(floor),
-    overheadP50: median(hook) - median(direct),
-  };
 }
 
 /** `npm run build` (tsc into dist/, as `npm start` does); type errors elsewhere do not stop the emit. */
@@ -371,6 +331,7 @@ async function soak(): Promise<void> {
     `\nsoak: ${result.requests} requests of ${scenario.name} (${(Buffer.byteLength(body) / 1024).toFixed(1)} KB) at ${result.rps.toFixed(0)} req/s, ${CONNECTIONS} connections\n\n`,
   );
   process.stdout.write(`${formatSoak(samples, service.memory().peakMb, result.non2xx + result.errors)}\n`);
+  if (result.non2xx + result.errors > 0) process.exitCode = 1;
   await stop(service);
 }
 
