@@ -33,7 +33,7 @@ export async function fetchDataKey(
     if (pages === limits.maxPages) {
       throw new FhirQueryError('bad-response', `more than ${limits.maxPages} pages`);
     }
-    const body = await requester.get(url, AbortSignal.any([limits.signal, AbortSignal.timeout(limits.timeoutMs)]));
+    const body = await getWithTimeout(requester, url, limits);
     pages += 1;
     if (!isFhirResource(body)) throw new FhirQueryError('bad-response', 'the answer is not a FHIR resource');
     if (body.resourceType === 'OperationOutcome') throw new FhirQueryError('bad-response', 'OperationOutcome');
@@ -52,6 +52,29 @@ export async function fetchDataKey(
     url = next;
   }
   return { resources, pages };
+}
+
+/**
+ * One GET under the hook's signal and the per-query timeout. The timer is cleared when the answer
+ * comes: an AbortSignal.timeout would stay armed for the full timeout after every query and build
+ * a DOMException when it fired (bench/, issue 5). The reason is the same TimeoutError.
+ */
+async function getWithTimeout(
+  requester: FhirRequester,
+  url: string,
+  limits: FetchLimits,
+): Promise<unknown> {
+  const timeout = new AbortController();
+  const timer = setTimeout(
+    () => timeout.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    limits.timeoutMs,
+  );
+  timer.unref();
+  try {
+    return await requester.get(url, AbortSignal.any([limits.signal, timeout.signal]));
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Same origin and under the base path (on a segment boundary). */
