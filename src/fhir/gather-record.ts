@@ -114,11 +114,15 @@ async function fetchMissing(
     baseUrl: fhirServer,
     ...(request.fhirAuthorization ? { accessToken: request.fhirAuthorization.access_token } : {}),
   });
-  const deadline = AbortSignal.timeout(
-    Math.max(0, Math.round(options.deadlineMs - (options.now() - gatherStarted))),
+  // Cleared when the queries are done, unlike an AbortSignal.timeout (see fetch-data-key.ts).
+  const deadline = new AbortController();
+  const deadlineTimer = setTimeout(
+    () => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    Math.max(0, options.deadlineMs - (options.now() - gatherStarted)),
   );
+  deadlineTimer.unref();
   const batch = new AbortController();
-  const signal = AbortSignal.any([deadline, batch.signal]);
+  const signal = AbortSignal.any([deadline.signal, batch.signal]);
   const queries: QueryTiming[] = [];
   const runOne = async (key: DataKey): Promise<void> => {
     const started = options.now();
@@ -139,7 +143,7 @@ async function fetchMissing(
         notes.push(`fhir ${key}: ${failure}; not needed by any rule`);
         return;
       }
-      if (deadline.aborted) {
+      if (deadline.signal.aborted) {
         throw new CdsError('deadline-exceeded', `The FHIR server did not answer in time (${key})`, {
           cause: error,
         });
@@ -154,6 +158,7 @@ async function fetchMissing(
   } finally {
     // One failed query makes the record unusable: stop the others instead of leaving them running.
     batch.abort();
+    clearTimeout(deadlineTimer);
   }
   return queries;
 }
