@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   const recorder = createIssuedCardRecorder({ store, logger, metrics });
   const replayCache = createReplayCacheFor({ store, now, logger, metrics });
   const app = createApp({ config, logger, store, metrics, replayCache, onCardsIssued: (event) => recorder.record(event) });
-  const server = app.listen(config.port, config.host, () => {
+  // Express 5 hands a listen failure to this callback too; the 'error' handler below reports it.
+  const server = app.listen(config.port, config.host, (error?: Error) => {
+    if (error) return;
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
@@ -55,6 +57,12 @@ async function main(): Promise<void> {
     });
   });
   server.keepAliveTimeout = 65_000;
+  // A port already taken (EADDRINUSE) or not ours to bind (EACCES) is a failed start, not a quiet
+  // exit 0 after "listening" was never true.
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    process.stderr.write(`ln-cds-hooks: cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}\n`);
+    void recorder.close().then(() => store.close()).finally(() => process.exit(1));
+  });
 
   const stop = (signal: string): void => {
     logger.info('stopping', { signal });

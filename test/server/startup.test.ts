@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,6 +55,20 @@ describe('starting the service', () => {
     expect(await run.exited).not.toBe(0);
     expect(run.output()).toContain('CDS_CLIENTS_FILE');
   });
+
+  test('a port already in use is a failed start with a message, not a quiet exit', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const run = startServer({ PORT: String(port) });
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+      expect(run.output()).not.toContain('"message":"listening"');
+    } finally {
+      blocker.close();
+    }
+  }, 90000);
 
   test('a development start prints the discovery URL and auth mode, serves, and stops cleanly on SIGTERM', async () => {
     const run = startServer({});
