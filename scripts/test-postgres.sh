@@ -30,8 +30,8 @@ if ! command -v pg_ctlcluster >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/
   command -v apt-get >/dev/null 2>&1 || die "PostgreSQL is not installed and apt-get is unavailable"
   log "installing Debian's postgresql package"
   export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get update -qq >&2
-  as_root apt-get install -y -qq postgresql >&2
+  as_root apt-get -o DPkg::Lock::Timeout=120 update -qq >&2
+  as_root apt-get -o DPkg::Lock::Timeout=120 install -y -qq postgresql >&2
 fi
 
 # First cluster known to postgresql-common, or a new "main" one for the newest installed server.
