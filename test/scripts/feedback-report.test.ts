@@ -27,7 +27,7 @@ async function feedbackReport(args: string[], env: Record<string, string>): Prom
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', 'tsx', 'scripts/feedback-report.ts', ...args],
+      ['--import', 'tsx', 'src/cli/feedback-report.ts', ...args],
       {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', ...env },
