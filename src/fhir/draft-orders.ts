@@ -148,7 +148,7 @@ function collectResources(input: unknown, notes: string[]): unknown[] {
   });
 }
 
-function readStatus(value: unknown, index: number, notes: string[], missing: Status = 'draft'): Status {
+export function readStatus(value: unknown, index: number, notes: string[], missing: Status = 'draft'): Status {
   const status = readString(value)?.trim().toLowerCase();
   if (status === undefined) return missing; // a draft order of this hook, unless read from the record
   if (STATUSES.has(status)) return status as Status;
@@ -156,7 +156,7 @@ function readStatus(value: unknown, index: number, notes: string[], missing: Sta
   return 'unknown';
 }
 
-function readIntent(value: unknown): Intent {
+export function readIntent(value: unknown): Intent {
   const intent = readString(value)?.trim().toLowerCase();
   return intent !== undefined && INTENTS.has(intent) ? (intent as Intent) : 'order';
 }
@@ -226,7 +226,7 @@ function readMedicationOrder(raw: Json, index: number, notes: string[]): fhir4.M
   });
 }
 
-function readMedicationChoice(
+export function readMedicationChoice(
   raw: Json,
 ): Pick<fhir4.MedicationRequest, 'medicationCodeableConcept' | 'medicationReference' | 'contained'> {
   const contained = readList(raw.contained, (item) =>

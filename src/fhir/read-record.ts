@@ -1,8 +1,10 @@
-import { readMedication, readMedicationRequest } from './draft-orders';
+import { readIntent, readMedication, readMedicationChoice, readStatus } from './draft-orders';
 import type { FhirResource } from './prefetch';
 import {
   compact,
+  readBoolean,
   readCodeableConcept,
+  readDosage,
   readList,
   readPeriod,
   readQuantity,
@@ -61,8 +63,25 @@ export function readObservation(raw: FhirResource): fhir4.Observation {
   });
 }
 
+/**
+ * A MedicationRequest of the record: only the elements a rule reads (§2–§4: status, intent,
+ * dates, the medication, the dosage, the modifier `doNotPerform`). Unlike a draft, nothing else
+ * is passed through — a record order is never sent back in a suggestion (only drafts are updated,
+ * src/logic/rules/propose-dose.ts) — which makes this read a third of the draft reader's cost on
+ * every order of every hook (bench/, issue 5). A missing status is `unknown`, not `draft`.
+ */
 export function readRecordMedicationRequest(raw: FhirResource, index: number, notes: string[]): fhir4.MedicationRequest {
-  return readMedicationRequest(raw, index, notes, 'unknown');
+  return compact<fhir4.MedicationRequest>({
+    resourceType: 'MedicationRequest',
+    id: readString(raw.id),
+    status: readStatus(raw.status, index, notes, 'unknown'),
+    intent: readIntent(raw.intent),
+    doNotPerform: readBoolean(raw.doNotPerform),
+    subject: readReference(raw.subject) ?? {},
+    authoredOn: readString(raw.authoredOn),
+    dosageInstruction: readList(raw.dosageInstruction, readDosage),
+    ...readMedicationChoice(raw),
+  });
 }
 
 export function readRecordMedication(raw: FhirResource): fhir4.Medication {
