@@ -67,18 +67,17 @@ function namesInText(text: string): readonly ProductEntry[] {
   return found;
 }
 
-function textsOf(concept: fhir4.CodeableConcept | undefined): string[] {
-  if (!concept) return [];
-  const texts: string[] = [];
+/** Texts of a concept in reading order: `text`, then each coding's `display`. */
+function pushTexts(concept: fhir4.CodeableConcept | undefined, texts: string[]): void {
+  if (!concept) return;
   if (concept.text) texts.push(concept.text);
   for (const coding of concept.coding ?? []) if (coding.display) texts.push(coding.display);
-  return texts;
 }
 
-function rxnormCodes(concept: fhir4.CodeableConcept | undefined): string[] {
-  return (concept?.coding ?? [])
-    .filter((coding) => coding.system === RXNORM_SYSTEM && typeof coding.code === 'string')
-    .map((coding) => (coding.code ?? '').trim());
+function pushRxnormCodes(concept: fhir4.CodeableConcept | undefined, codes: string[]): void {
+  for (const coding of concept?.coding ?? []) {
+    if (coding.system === RXNORM_SYSTEM && typeof coding.code === 'string') codes.push(coding.code.trim());
+  }
 }
 
 /** Resolves `medicationReference` against contained resources, then the prefetched Medications. */
@@ -171,24 +170,43 @@ function nonSystemicWordIn(text: string): string | null {
   return word;
 }
 
-function nonSystemicReason(texts: readonly string[]): string | undefined {
-  for (const text of texts) {
+function nonSystemicReason(routeAndForm: readonly string[], names: readonly string[]): string | undefined {
+  for (const text of routeAndForm) {
+    const word = nonSystemicWordIn(text);
+    if (word) return `non-systemic route or form (${word})`;
+  }
+  for (const text of names) {
     const word = nonSystemicWordIn(text);
     if (word) return `non-systemic route or form (${word})`;
   }
   return undefined;
 }
 
+/** Route texts of every dosage instruction, then the Medication's dose form. */
+function routeAndFormTexts(
+  request: fhir4.MedicationRequest,
+  medication: fhir4.Medication | undefined,
+): string[] {
+  const texts: string[] = [];
+  for (const dosage of request.dosageInstruction ?? []) pushTexts(dosage.route, texts);
+  pushTexts(medication?.form, texts);
+  return texts;
+}
+
 /** §2: a route coded only in SNOMED CT (no display, no text) is still read (e.g. 448598008 cutaneous). */
 function hasNonSystemicRouteCode(request: fhir4.MedicationRequest): boolean {
-  return (request.dosageInstruction ?? []).some((dosage) =>
-    (dosage.route?.coding ?? []).some(
-      (coding) =>
+  for (const dosage of request.dosageInstruction ?? []) {
+    for (const coding of dosage.route?.coding ?? []) {
+      if (
         coding.system === SNOMED_SYSTEM &&
         coding.code !== undefined &&
-        NON_SYSTEMIC_SNOMED_ROUTES.has(coding.code.trim()),
-    ),
-  );
+        NON_SYSTEMIC_SNOMED_ROUTES.has(coding.code.trim())
+      ) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 const SNOMED_SYSTEM = 'http://snomed.info/sct';
@@ -205,22 +223,26 @@ export function classifyMedication(
   if (request.medicationReference && !medication && !request.medicationCodeableConcept) {
     return { kind: 'unresolved', reason: 'medicationReference could not be resolved' };
   }
-  const concepts = [
-    request.medicationCodeableConcept,
-    medication?.code,
-    ...(medication?.ingredient ?? []).map((i) => i.itemCodeableConcept),
-  ];
-  const codes = concepts.flatMap(rxnormCodes);
-  const names = concepts.flatMap(textsOf);
-  const routeAndForm = [
-    ...(request.dosageInstruction?.flatMap((d) => textsOf(d.route)) ?? []),
-    ...textsOf(medication?.form),
-  ];
+  // Plain loops, no flatMap or spread copies: this runs for every order of every hook (bench/,
+  // issue 5). Reading order matters (first code, first non-systemic word): concepts are the
+  // request's, the Medication's, then its ingredients'; routes come before the form and names.
+  const codes: string[] = [];
+  const names: string[] = [];
+  pushRxnormCodes(request.medicationCodeableConcept, codes);
+  pushTexts(request.medicationCodeableConcept, names);
+  if (medication) {
+    pushRxnormCodes(medication.code, codes);
+    pushTexts(medication.code, names);
+    for (const ingredient of medication.ingredient ?? []) {
+      pushRxnormCodes(ingredient.itemCodeableConcept, codes);
+      pushTexts(ingredient.itemCodeableConcept, names);
+    }
+  }
   const nonSystemic = codes.some((code) => NON_SYSTEMIC_RXNORM_PRODUCTS.has(code))
     ? 'topical tacrolimus product'
     : hasNonSystemicRouteCode(request)
       ? 'non-systemic route (SNOMED CT route code)'
-      : nonSystemicReason([...routeAndForm, ...names]);
+      : nonSystemicReason(routeAndFormTexts(request, medication), names);
 
   const byCode = matchByCode(codes);
   let product: ProductEntry | undefined = byCode;
