@@ -9,7 +9,7 @@ import type { FeedbackRecord, IssuedCard, RecordFeedbackResult, Store } from './
 /** Expired jti rows are purged at most this often (they are never consulted once expired). */
 const REPLAY_PURGE_INTERVAL_MS = 60_000;
 
-/** Rows per INSERT when recording issued cards: 5 parameters each, far below PostgreSQL's 65535. */
+/** Rows per INSERT when recording issued cards: bounds one statement's work and size. */
 const ISSUED_CARDS_PER_INSERT = 500;
 
 interface IssuedCardRow {
@@ -20,16 +20,16 @@ interface IssuedCardRow {
   issued_at: Date;
 }
 
-function insertIssuedCardsSql(rowCount: number): string {
-  const values = Array.from({ length: rowCount }, (_, row) => {
-    const base = row * 5;
-    return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::timestamptz)`;
-  });
-  return (
-    'INSERT INTO issued_cards (uuid, service_id, rule_code, hook_instance, issued_at) VALUES ' +
-    `${values.join(', ')} ON CONFLICT (uuid) DO NOTHING`
-  );
-}
+/**
+ * One statement text whatever the batch size: five array parameters unnested into rows. Cheaper
+ * to parse and plan than a VALUES list of 5 × n parameters (on the embedded PGlite, ~30 → ~20 µs
+ * of CPU per card at the batch sizes of a busy service; bench/, issue 5), and the same SQL on
+ * PostgreSQL.
+ */
+const INSERT_ISSUED_CARDS_SQL = `
+  INSERT INTO issued_cards (uuid, service_id, rule_code, hook_instance, issued_at)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+  ON CONFLICT (uuid) DO NOTHING`;
 
 const INSERT_FEEDBACK_SQL = `
   INSERT INTO feedback (service_id, card_uuid, outcome, outcome_at, accepted_suggestions,
@@ -89,14 +89,13 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
     async recordIssuedCards(cards: readonly IssuedCard[]): Promise<void> {
       for (let start = 0; start < cards.length; start += ISSUED_CARDS_PER_INSERT) {
         const chunk = cards.slice(start, start + ISSUED_CARDS_PER_INSERT);
-        const params = chunk.flatMap((card) => [
-          card.uuid,
-          card.serviceId,
-          card.ruleCode,
-          card.hookInstance,
-          card.issuedAt.toISOString(),
+        await client.query(INSERT_ISSUED_CARDS_SQL, [
+          chunk.map((card) => card.uuid),
+          chunk.map((card) => card.serviceId),
+          chunk.map((card) => card.ruleCode),
+          chunk.map((card) => card.hookInstance),
+          chunk.map((card) => card.issuedAt.toISOString()),
         ]);
-        await client.query(insertIssuedCardsSql(chunk.length), params);
       }
     },
 
