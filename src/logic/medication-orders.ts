@@ -12,11 +12,13 @@ const DISCONTINUING_STATUSES: ReadonlySet<string> = new Set(['stopped', 'cancell
 
 /** §4: start = earliest boundsPeriod.start, else authoredOn. */
 function startOf(request: fhir4.MedicationRequest): Date | undefined {
-  const starts = (request.dosageInstruction ?? [])
-    .map((dosage) => parseFhirDateTime(dosage.timing?.repeat?.boundsPeriod?.start))
-    .filter((date): date is Date => date !== undefined);
-  if (starts.length > 0) return new Date(Math.min(...starts.map((d) => d.getTime())));
-  return parseFhirDateTime(request.authoredOn);
+  // One pass, no intermediate arrays: this runs for every order of every hook (bench/, issue 5).
+  let earliest: Date | undefined;
+  for (const dosage of request.dosageInstruction ?? []) {
+    const start = parseFhirDateTime(dosage.timing?.repeat?.boundsPeriod?.start);
+    if (start && (!earliest || start.getTime() < earliest.getTime())) earliest = start;
+  }
+  return earliest ?? parseFhirDateTime(request.authoredOn);
 }
 
 const DURATION_UNITS: Readonly<Record<string, { days?: number; months?: number }>> = {
