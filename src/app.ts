@@ -13,10 +13,9 @@ import { createFeedbackReportEndpoint } from './hooks/admin';
 import { createFeedbackHandler } from './hooks/feedback';
 import { createFeedbackRequestParser } from './hooks/feedback-request';
 import { createMetricsEndpoint, createReadyz, healthz } from './hooks/health';
-import { createHttpMetrics } from './hooks/http-metrics';
 import { createHookHandler, type IssuedCardsEvent } from './hooks/hook-handler';
 import { createHookRequestParser } from './hooks/hook-request';
-import { createRequestLog } from './hooks/request-log';
+import { createRequestObserver } from './hooks/request-observer';
 import { createSecurityHeaders } from './hooks/security-headers';
 import { loadServiceDefinitions, type ServiceDefinition } from './hooks/service-definitions';
 import type { Logger } from './logger';
@@ -77,8 +76,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(createRequestLog(logger, elapsed));
-  app.use(createHttpMetrics(metrics, elapsed));
+  app.use(createRequestObserver({ logger, metrics, now: elapsed }));
   app.use(createSecurityHeaders());
   app.use(createCors(config.corsOrigins));
 

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import type { Metrics, RouteKind } from '../metrics';
 
 /** The route kind of a path, from the fixed set of routes this service serves. */
@@ -25,24 +25,18 @@ function isFhirQueryTiming(value: unknown): value is FhirQueryTiming {
 }
 
 /**
- * Observes every response once it is finished: request count and latency by route kind, service
+ * Observes a finished response: request count and latency by route kind, service
  * (`res.locals.serviceId`, set only for a known service, so unknown ids cannot grow the label set)
  * and status; and the FHIR queries the hook ran (`res.locals.fhirQueries`).
  */
-export function createHttpMetrics(metrics: Metrics, now: () => number): RequestHandler {
-  return (req, res, next) => {
-    const started = now();
-    res.on('finish', () => {
-      const serviceId = typeof res.locals.serviceId === 'string' ? res.locals.serviceId : 'none';
-      metrics.observeRequest(routeKindOf(req.path), serviceId, res.statusCode, (now() - started) / 1000);
-      const queries: unknown = res.locals.fhirQueries;
-      if (!Array.isArray(queries)) return;
-      for (const query of queries as unknown[]) {
-        if (!isFhirQueryTiming(query)) continue;
-        const ok = query.outcome === 'ok';
-        metrics.observeFhirQuery(query.key, query.ms / 1000, ok, ok ? undefined : query.outcome);
-      }
-    });
-    next();
-  };
+export function recordRequestMetrics(metrics: Metrics, req: Request, res: Response, seconds: number): void {
+  const serviceId = typeof res.locals.serviceId === 'string' ? res.locals.serviceId : 'none';
+  metrics.observeRequest(routeKindOf(req.path), serviceId, res.statusCode, seconds);
+  const queries: unknown = res.locals.fhirQueries;
+  if (!Array.isArray(queries)) return;
+  for (const query of queries as unknown[]) {
+    if (!isFhirQueryTiming(query)) continue;
+    const ok = query.outcome === 'ok';
+    metrics.observeFhirQuery(query.key, query.ms / 1000, ok, ok ? undefined : query.outcome);
+  }
 }

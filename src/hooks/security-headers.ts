@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
@@ -5,20 +6,54 @@ import helmet from 'helmet';
  * Response headers for a JSON API that answers with patient-specific advice (issue 4 §6).
  * helmet's defaults plus: a CSP that lets nothing load or frame the responses, and `no-store`
  * so that no shared or browser cache keeps a card about a patient.
+ *
+ * helmet computes the same headers for every request (none of these options depends on it), so
+ * they are taken from helmet once at start-up and set by one middleware: helmet's chain of a
+ * dozen middlewares per request cost more than the headers themselves (bench/, issue 5).
  */
-export function createSecurityHeaders(): RequestHandler[] {
-  const headers = helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+export const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
     },
-    // Browsers reach us through CORS (the Sandbox); CORP must not block those responses.
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
-  const noStore: RequestHandler = (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
+  },
+  // Browsers reach us through CORS (the Sandbox); CORP must not block those responses.
+  crossOriginResourcePolicy: { policy: 'cross-origin' },
+  referrerPolicy: { policy: 'no-referrer' },
+};
+
+export function createSecurityHeaders(): RequestHandler {
+  const headers = headersSetBy(helmet(HELMET_OPTIONS));
+  headers.push(['Cache-Control', 'no-store']);
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
     next();
   };
-  return [headers, noStore];
+}
+
+type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** Runs a header-only middleware once against a recording response; throws if it does anything else. */
+export function headersSetBy(middleware: NodeMiddleware): [string, string][] {
+  const headers = new Map<string, [string, string]>();
+  const recorder = {
+    setHeader(name: string, value: unknown): void {
+      headers.set(name.toLowerCase(), [name, String(value)]);
+    },
+    // helmet's X-Powered-By removal; the app disables that header itself.
+    removeHeader(name: string): void {
+      headers.delete(name.toLowerCase());
+    },
+  };
+  let nextCalled = false;
+  middleware({ headers: {} } as IncomingMessage, recorder as unknown as ServerResponse, (error) => {
+    if (error !== undefined) throw error instanceof Error ? error : new Error('security headers failed');
+    nextCalled = true;
+  });
+  if (!nextCalled) throw new Error('security headers: the middleware did not complete synchronously');
+  return [...headers.values()];
 }

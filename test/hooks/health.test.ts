@@ -1,10 +1,11 @@
 import express from 'express';
 import request from 'supertest';
-import { createHttpMetrics, routeKindOf } from '../../src/hooks/http-metrics';
+import { routeKindOf } from '../../src/hooks/http-metrics';
+import { createRequestObserver } from '../../src/hooks/request-observer';
 import { isLoopbackAddress } from '../../src/hooks/admin';
 import { createMetrics } from '../../src/metrics';
 import type { Store } from '../../src/store/store';
-import { buildTestApp } from '../support/test-app';
+import { buildTestApp, captureLogger } from '../support/test-app';
 
 /**
  * Operations endpoints: /healthz (alive), /readyz (config loaded and store reachable), /metrics
@@ -90,7 +91,7 @@ describe('metrics', () => {
   test('counts cards issued by rule code, and FHIR queries with their failures', async () => {
     const metrics = createMetrics();
     const app = express();
-    app.use(createHttpMetrics(metrics, () => 0));
+    app.use(createRequestObserver({ logger: captureLogger().logger, metrics, now: () => 0 }));
     app.get('/cds-services/ln-patient-view', (_req, res) => {
       res.locals.serviceId = 'ln-patient-view';
       res.locals.fhirQueries = [
