@@ -55,8 +55,10 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
 
     const now = deps.clock();
     const decision = decide({ record: gathered.record, now, newId: deps.newId, targets: deps.config.targets });
-    const notes = [...gathered.notes, ...decision.notes];
-    if (notes.length > 0) log.debug('silent or adjusted', { notes });
+    // winston formats a line before its transports drop it by level: ask first (bench/, issue 5).
+    if (log.isDebugEnabled() && gathered.notes.length + decision.notes.length > 0) {
+      log.debug('silent or adjusted', { notes: [...gathered.notes, ...decision.notes] });
+    }
     res.locals.cardCount = decision.cards.length;
     deps.onCardsIssued?.({
       serviceId: service.id,

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { expectCdsResponse } from '../support/cds-response-schema';
-import { buildTestApp } from '../support/test-app';
+import { buildTestApp, captureLogger } from '../support/test-app';
 
 /**
  * EHR data of any quality: an element of the wrong JSON shape is dropped at the edge
@@ -89,5 +89,29 @@ describe('records with malformed elements', () => {
     ['clinicalStatus is an array', { clinicalStatus: [] }],
   ])('a lupus nephritis condition whose %s is answered 200', async (_what, change) => {
     await codes(patientView({ conditions: [{ ...lnClassIv, ...change }], medications: [tacrolimusSince2024], troughs: [troughOf({ value: 3.1, unit: 'ng/mL' })] }));
+  });
+});
+
+describe('why a rule stayed silent', () => {
+  const unreadableTrough = patientView({
+    conditions: [lnClassIv],
+    medications: [tacrolimusSince2024],
+    troughs: [troughOf({ value: '3.1', unit: 'ng/mL' })],
+  });
+  const silentNotes = (lines: Record<string, unknown>[]) =>
+    lines.filter((line) => line.message === 'silent or adjusted').flatMap((line) => line.notes as string[]);
+
+  test('is in the debug log when the operator asks for debug', async () => {
+    const { logger, log } = captureLogger('debug');
+    const { app: debugApp } = buildTestApp({ now: '2026-06-01T09:00:00Z', logger });
+    await request(debugApp).post('/cds-services/ln-patient-view').send(unreadableTrough).expect(200);
+    expect(silentNotes(log.lines)).toContainEqual(expect.stringContaining('latest tacrolimus level unreadable'));
+  });
+
+  test('is not written at the default info level', async () => {
+    const { logger, log } = captureLogger('info');
+    const { app: infoApp } = buildTestApp({ now: '2026-06-01T09:00:00Z', logger });
+    await request(infoApp).post('/cds-services/ln-patient-view').send(unreadableTrough).expect(200);
+    expect(log.lines.map((line) => line.message)).toEqual(['request']);
   });
 });
