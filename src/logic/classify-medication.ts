@@ -7,6 +7,7 @@ import {
   type ProductEntry,
   type ProductStrength,
 } from './medication-groups';
+import { listOf } from './fhir-list';
 import { NON_SYSTEMIC_RXNORM_PRODUCTS, NON_SYSTEMIC_SNOMED_ROUTES, NON_SYSTEMIC_WORDS } from './non-systemic';
 
 /**
@@ -75,7 +76,7 @@ function pushTexts(concept: fhir4.CodeableConcept | undefined, texts: string[]):
 }
 
 function pushRxnormCodes(concept: fhir4.CodeableConcept | undefined, codes: string[]): void {
-  for (const coding of concept?.coding ?? []) {
+  for (const coding of listOf(concept?.coding)) {
     if (coding.system === RXNORM_SYSTEM && typeof coding.code === 'string') codes.push(coding.code.trim());
   }
 }
@@ -188,15 +189,15 @@ function routeAndFormTexts(
   medication: fhir4.Medication | undefined,
 ): string[] {
   const texts: string[] = [];
-  for (const dosage of request.dosageInstruction ?? []) pushTexts(dosage.route, texts);
+  for (const dosage of listOf(request.dosageInstruction)) pushTexts(dosage.route, texts);
   pushTexts(medication?.form, texts);
   return texts;
 }
 
 /** §2: a route coded only in SNOMED CT (no display, no text) is still read (e.g. 448598008 cutaneous). */
 function hasNonSystemicRouteCode(request: fhir4.MedicationRequest): boolean {
-  for (const dosage of request.dosageInstruction ?? []) {
-    for (const coding of dosage.route?.coding ?? []) {
+  for (const dosage of listOf(request.dosageInstruction)) {
+    for (const coding of listOf(dosage.route?.coding)) {
       if (
         coding.system === SNOMED_SYSTEM &&
         coding.code !== undefined &&
@@ -233,16 +234,17 @@ export function classifyMedication(
   if (medication) {
     pushRxnormCodes(medication.code, codes);
     pushTexts(medication.code, names);
-    for (const ingredient of medication.ingredient ?? []) {
+    for (const ingredient of listOf(medication.ingredient)) {
       pushRxnormCodes(ingredient.itemCodeableConcept, codes);
       pushTexts(ingredient.itemCodeableConcept, names);
     }
   }
+  const routeAndForm = routeAndFormTexts(request, medication);
   const nonSystemic = codes.some((code) => NON_SYSTEMIC_RXNORM_PRODUCTS.has(code))
     ? 'topical tacrolimus product'
     : hasNonSystemicRouteCode(request)
       ? 'non-systemic route (SNOMED CT route code)'
-      : nonSystemicReason(routeAndFormTexts(request, medication), names);
+      : nonSystemicReason(routeAndForm, names);
 
   const byCode = matchByCode(codes);
   let product: ProductEntry | undefined = byCode;

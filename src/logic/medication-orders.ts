@@ -1,4 +1,5 @@
 import { classifyMedication, resolveMedication } from './classify-medication';
+import { listOf } from './fhir-list';
 import { addDays, addMonths, parseFhirDateTime } from './fhir-time';
 import type { MedicationOrder } from './rule';
 
@@ -14,7 +15,7 @@ const DISCONTINUING_STATUSES: ReadonlySet<string> = new Set(['stopped', 'cancell
 function startOf(request: fhir4.MedicationRequest): Date | undefined {
   // One pass, no intermediate arrays: this runs for every order of every hook (bench/, issue 5).
   let earliest: Date | undefined;
-  for (const dosage of request.dosageInstruction ?? []) {
+  for (const dosage of listOf(request.dosageInstruction)) {
     const start = parseFhirDateTime(dosage.timing?.repeat?.boundsPeriod?.start);
     if (start && (!earliest || start.getTime() < earliest.getTime())) earliest = start;
   }

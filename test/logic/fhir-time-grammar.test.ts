@@ -39,12 +39,14 @@ function parseWithRegex(value: string): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-/** Deterministic pseudo-random numbers (no Math.random: a failure must be reproducible). */
+/** Deterministic pseudo-random numbers (mulberry32; no Math.random: a failure must reproduce). */
 function seededRandom(seed: number): () => number {
-  let state = seed;
+  let state = seed | 0;
   return () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x80000000;
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
