@@ -51,7 +51,13 @@ const BEARER_PATTERN = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 
 const MAX_DEPTH = 12;
 
+/** What every match of BEARER_PATTERN starts with; a cheap test before the replacing one. */
+const AUTH_SCHEME = /\b(?:Bearer|Basic)\s/i;
+
 export function redactString(value: string): string {
+  // Most strings (ids, codes, routes, timestamps) hold neither a JOSE header nor an auth scheme:
+  // return them without the two global replaces, on every field of every log line (issue 5).
+  if (!value.includes('eyJ') && !AUTH_SCHEME.test(value)) return value;
   return value.replace(JWT_PATTERN, REDACTED).replace(BEARER_PATTERN, `$1 ${REDACTED}`);
 }
 
@@ -97,10 +103,13 @@ const SPLAT = Symbol.for('splat');
  * (`createLogger({ redact: redactSecrets() })`).
  */
 export const redactSecrets = winston.format((info) => {
+  // One cycle guard for the whole entry (redactValue removes what it adds as it returns): every
+  // request writes a line, so no allocation per field (bench/, issue 5).
+  const seen = new WeakSet<object>();
   for (const key of Object.keys(info)) {
     // `level` is winston's own; everything else, `message` included, may carry caller data.
     if (key === 'level') continue;
-    info[key] = redactEntry(key, info[key], 0, new WeakSet());
+    info[key] = redactEntry(key, info[key], 0, seen);
   }
   const splat: unknown = (info as Record<symbol, unknown>)[SPLAT];
   if (Array.isArray(splat)) (info as Record<symbol, unknown>)[SPLAT] = redactValue(splat);
