@@ -92,10 +92,24 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
+  // The labelled series of each (route, service, status), looked up once: prom-client hashes the
+  // label object on every call otherwise, on every request (bench/, issue 5). Bounded: route
+  // kinds × known service ids × HTTP statuses.
+  type RequestLabels = 'route' | 'service' | 'status';
+  const requestSeries = new Map<
+    string,
+    { readonly count: Counter.Internal; readonly latency: Histogram.Internal<RequestLabels> }
+  >();
   const observeRequest = (route: RouteKind, serviceId: string, status: number, seconds: number): void => {
-    const labels = { route, service: serviceId, status: String(status) };
-    requests.inc(labels);
-    requestDuration.observe(labels, seconds);
+    const key = `${route} ${serviceId} ${status}`;
+    let series = requestSeries.get(key);
+    if (series === undefined) {
+      const labels = { route, service: serviceId, status: String(status) };
+      series = { count: requests.labels(labels), latency: requestDuration.labels(labels) };
+      requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(seconds);
   };
 
   return {
