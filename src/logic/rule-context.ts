@@ -1,7 +1,8 @@
+import { computeDailyDose, type DailyDose } from './daily-dose';
 import { buildOrders } from './medication-orders';
 import { selectLatestResults } from './observations';
 import type { PatientRecord } from './patient-record';
-import type { RuleContext, ScopeGate } from './rule';
+import type { MedicationOrder, RuleContext, ScopeGate } from './rule';
 import type { Targets } from './targets';
 import { buildTimeline } from './timeline';
 
@@ -24,6 +25,7 @@ export function buildRuleContext(
     now,
     note,
   });
+  const dailyDoses = new Map<MedicationOrder, DailyDose>();
   return {
     now,
     hook: record.hook,
@@ -37,6 +39,16 @@ export function buildRuleContext(
     drafts,
     timeline: buildTimeline(orders, now, targets, isOrderHook),
     latest: selectLatestResults(record.observations, now, note),
+    dailyDoseOf(order) {
+      const known = dailyDoses.get(order);
+      if (known) return known;
+      const dose = computeDailyDose(order.request.dosageInstruction, {
+        now,
+        strength: order.product.strength,
+      });
+      dailyDoses.set(order, dose);
+      return dose;
+    },
     note,
   };
 }

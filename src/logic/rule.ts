@@ -1,3 +1,4 @@
+import type { DailyDose } from './daily-dose';
 import type { HookName } from './patient-record';
 import type { DrugGroup, ProductEntry } from './medication-groups';
 import type { ObservationGroupKey } from './observation-groups';
@@ -111,6 +112,11 @@ export interface RuleContext {
   readonly timeline: Timeline;
   /** The latest result of each analyte group (no window applied: rules apply their own). */
   readonly latest: Readonly<Partial<Record<ObservationGroupKey, LatestResult>>>;
+  /**
+   * §2 daily dose of an order at `now` (computeDailyDose), computed once per decision: the
+   * mycophenolate, glucocorticoid and azathioprine rules each read the same orders (bench/, issue 5).
+   */
+  dailyDoseOf(order: MedicationOrder): DailyDose;
   /** Why a rule stayed silent — for the debug log. Never PHI (no names, no values with ids). */
   note(reason: string): void;
 }

@@ -1,4 +1,3 @@
-import { computeDailyDose } from '../daily-dose';
 import type { MedicationOrder, RuleContext } from '../rule';
 import type { RuleCode } from '../rule-codes';
 
@@ -31,10 +30,7 @@ export function readGroupDose(
   let prn = false;
   const parts: string[] = [];
   for (const order of orders) {
-    const dose = computeDailyDose(order.request.dosageInstruction, {
-      now: context.now,
-      strength: order.product.strength,
-    });
+    const dose = context.dailyDoseOf(order);
     if (!dose.ok) {
       context.note(`${code}: ${order.product.ingredient} dose unreadable (${dose.reason})`);
       return undefined;
