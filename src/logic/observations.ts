@@ -65,9 +65,11 @@ function sameReading(a: Reading, b: Reading): boolean {
   return a.ok && b.ok && a.value === b.value && a.comparator === b.comparator;
 }
 
+/** The latest result of a group so far, and any others at the same instant with the same `issued`. */
 interface Candidate {
-  readonly observation: fhir4.Observation;
-  readonly at: Date;
+  observation: fhir4.Observation;
+  at: Date;
+  ties: fhir4.Observation[] | undefined;
 }
 
 /** `issued` only breaks ties at the same instant: parsed then, not for every result (hot path). */
@@ -84,7 +86,9 @@ export function selectLatestResults(
   now: Date,
   note: (reason: string) => void,
 ): Partial<Record<ObservationGroupKey, LatestResult>> {
-  const best = new Map<ObservationGroupKey, Candidate[]>();
+  // One candidate object per group, replaced in place: no array per newer result (bench/, issue 5).
+  const best = new Map<ObservationGroupKey, Candidate>();
+  const nowMs = now.getTime();
   for (const observation of observations) {
     const key = groupOf(observation);
     if (!key) continue;
@@ -94,31 +98,38 @@ export function selectLatestResults(
       note(`${key} result without a readable date ignored`);
       continue;
     }
-    if (at.getTime() > now.getTime()) {
+    const atMs = at.getTime();
+    if (atMs > nowMs) {
       note(`${key} result dated after now ignored`);
       continue;
     }
-    const current = best.get(key);
-    const head = current?.[0];
-    if (!current || !head || at.getTime() > head.at.getTime()) {
-      best.set(key, [{ observation, at }]);
-    } else if (at.getTime() === head.at.getTime()) {
+    const head = best.get(key);
+    if (!head) {
+      best.set(key, { observation, at, ties: undefined });
+    } else if (atMs > head.at.getTime()) {
+      head.observation = observation;
+      head.at = at;
+      head.ties = undefined;
+    } else if (atMs === head.at.getTime()) {
       const issued = issuedOf(observation);
       const headIssued = issuedOf(head.observation);
-      if (issued > headIssued) best.set(key, [{ observation, at }]);
-      else if (issued === headIssued) current.push({ observation, at });
+      if (issued > headIssued) {
+        head.observation = observation;
+        head.at = at;
+        head.ties = undefined;
+      } else if (issued === headIssued) {
+        (head.ties ??= []).push(observation);
+      }
     }
   }
   const latest: Partial<Record<ObservationGroupKey, LatestResult>> = {};
-  for (const [key, candidates] of best) {
-    const [first, ...rest] = candidates;
-    if (!first) continue;
+  for (const [key, head] of best) {
     const group = OBSERVATION_GROUPS[key];
-    let reading = readResult(first.observation, group);
-    if (rest.some((other) => !sameReading(reading, readResult(other.observation, group)))) {
+    let reading = readResult(head.observation, group);
+    if (head.ties?.some((other) => !sameReading(reading, readResult(other, group)))) {
       reading = { ok: false, reason: 'several results at the same time disagree' };
     }
-    latest[key] = { observation: first.observation, at: first.at, reading };
+    latest[key] = { observation: head.observation, at: head.at, reading };
   }
   return latest;
 }
