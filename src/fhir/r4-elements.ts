@@ -4,6 +4,12 @@
  * A value of the wrong JSON type is dropped (and the rule that needed it stays silent); a single
  * object where R4 has an array is wrapped (the CDS Hooks Sandbox sends `category` and
  * `reasonCode` as single objects).
+ *
+ * Each reader returns one object literal with every element it reads as a key, `undefined` when
+ * absent or unreadable: one hidden class per data type, so the rules' property reads stay
+ * monomorphic, and no call per element. Absent and `undefined` read the same to `?.` / `??`, and
+ * JSON.stringify leaves `undefined` out, so nothing changes on the wire (bench/, issue 5: the
+ * per-element conditional copies were the hottest part of reading a record).
  */
 
 export type Json = Readonly<Record<string, unknown>>;
@@ -46,15 +52,6 @@ export function readList<T>(value: unknown, read: (item: unknown) => T | undefin
   return items.length > 0 ? items : undefined;
 }
 
-/**
- * Sets an element only when it was readable: no `undefined` keys, as compact() gives, but with a
- * named store per call site once inlined. compact()'s one keyed store shared by every element of
- * every type was the hottest line of a hook's record reading (bench/, issue 5).
- */
-export function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
-  if (value !== undefined) target[key] = value;
-}
-
 /** Copies the defined entries only (exactOptionalPropertyTypes-friendly, no `undefined` keys). */
 export function compact<T extends object>(value: { [K in keyof T]: T[K] | undefined }): T {
   // for…in over a fresh object literal (no inherited enumerable keys): no entries array per call,
@@ -72,13 +69,13 @@ export function readCoding(value: unknown): fhir4.Coding | undefined {
   const code = readString(value.code);
   const display = readString(value.display);
   if (code === undefined && display === undefined) return undefined;
-  const coding: fhir4.Coding = {};
-  put(coding, 'system', readString(value.system));
-  put(coding, 'version', readString(value.version));
-  put(coding, 'code', code);
-  put(coding, 'display', display);
-  put(coding, 'userSelected', readBoolean(value.userSelected));
-  return coding;
+  return {
+    system: readString(value.system),
+    version: readString(value.version),
+    code,
+    display,
+    userSelected: readBoolean(value.userSelected),
+  };
 }
 
 export function readCodeableConcept(value: unknown): fhir4.CodeableConcept | undefined {
@@ -86,10 +83,7 @@ export function readCodeableConcept(value: unknown): fhir4.CodeableConcept | und
   const coding = readList(value.coding, readCoding);
   const text = readString(value.text);
   if (coding === undefined && text === undefined) return undefined;
-  const concept: fhir4.CodeableConcept = {};
-  put(concept, 'coding', coding);
-  put(concept, 'text', text);
-  return concept;
+  return { coding, text };
 }
 
 const COMPARATORS: ReadonlySet<string> = new Set(['<', '<=', '>=', '>']);
@@ -98,32 +92,24 @@ export function readQuantity(value: unknown): fhir4.Quantity | undefined {
   if (!isObject(value)) return undefined;
   const comparator = readString(value.comparator);
   const known = comparator === undefined || COMPARATORS.has(comparator);
-  const quantity: fhir4.Quantity = {};
-  // A value behind an unknown comparator cannot be read with certainty: drop it.
-  if (known) {
-    put(quantity, 'value', readNumber(value.value));
-    put(quantity, 'comparator', comparator as fhir4.Quantity['comparator']);
-  }
-  put(quantity, 'unit', readString(value.unit));
-  put(quantity, 'system', readString(value.system));
-  put(quantity, 'code', readString(value.code));
-  return quantity;
+  return {
+    // A value behind an unknown comparator cannot be read with certainty: drop it.
+    value: known ? readNumber(value.value) : undefined,
+    comparator: known ? (comparator as fhir4.Quantity['comparator']) : undefined,
+    unit: readString(value.unit),
+    system: readString(value.system),
+    code: readString(value.code),
+  };
 }
 
 export function readRange(value: unknown): fhir4.Range | undefined {
   if (!isObject(value)) return undefined;
-  const range: fhir4.Range = {};
-  put(range, 'low', readQuantity(value.low));
-  put(range, 'high', readQuantity(value.high));
-  return range;
+  return { low: readQuantity(value.low), high: readQuantity(value.high) };
 }
 
 export function readRatio(value: unknown): fhir4.Ratio | undefined {
   if (!isObject(value)) return undefined;
-  const ratio: fhir4.Ratio = {};
-  put(ratio, 'numerator', readQuantity(value.numerator));
-  put(ratio, 'denominator', readQuantity(value.denominator));
-  return ratio;
+  return { numerator: readQuantity(value.numerator), denominator: readQuantity(value.denominator) };
 }
 
 export function readPeriod(value: unknown): fhir4.Period | undefined {
@@ -131,10 +117,7 @@ export function readPeriod(value: unknown): fhir4.Period | undefined {
   const start = readString(value.start);
   const end = readString(value.end);
   if (start === undefined && end === undefined) return undefined;
-  const period: fhir4.Period = {};
-  put(period, 'start', start);
-  put(period, 'end', end);
-  return period;
+  return { start, end };
 }
 
 export function readReference(value: unknown): fhir4.Reference | undefined {
@@ -142,11 +125,7 @@ export function readReference(value: unknown): fhir4.Reference | undefined {
   const reference = readString(value.reference);
   const display = readString(value.display);
   if (reference === undefined && display === undefined) return undefined;
-  const read: fhir4.Reference = {};
-  put(read, 'reference', reference);
-  put(read, 'type', readString(value.type));
-  put(read, 'display', display);
-  return read;
+  return { reference, type: readString(value.type), display };
 }
 
 export function readAnnotation(value: unknown): fhir4.Annotation | undefined {
@@ -177,34 +156,34 @@ export function readTiming(value: unknown): fhir4.Timing | undefined {
   // QD code under an unreadable "2 per day" would be half the dose): drop the code, no dose.
   const unreadableFrequency =
     raw?.frequency !== undefined && raw.frequency !== null && repeat?.frequency === undefined;
-  const timing: fhir4.Timing = {};
-  put(timing, 'event', readList(value.event, readString));
-  put(timing, 'repeat', repeat);
-  if (!unreadableFrequency) put(timing, 'code', readCodeableConcept(value.code));
-  return timing;
+  return {
+    event: readList(value.event, readString),
+    repeat,
+    code: unreadableFrequency ? undefined : readCodeableConcept(value.code),
+  };
 }
 
 function readTimingRepeat(raw: Json): fhir4.TimingRepeat {
-  const repeat: fhir4.TimingRepeat = {};
-  put(repeat, 'boundsPeriod', readPeriod(raw.boundsPeriod));
-  put(repeat, 'boundsDuration', readQuantity(raw.boundsDuration ?? raw.boundsQuantity));
-  put(repeat, 'boundsRange', readRange(raw.boundsRange));
-  put(repeat, 'count', readNumber(raw.count));
-  put(repeat, 'countMax', readNumber(raw.countMax));
-  put(repeat, 'duration', readNumber(raw.duration));
-  put(repeat, 'durationMax', readNumber(raw.durationMax));
-  put(repeat, 'durationUnit', readUnitOfTime(raw.durationUnit ?? raw.durationUnits));
-  put(repeat, 'frequency', readNumber(raw.frequency));
-  put(repeat, 'frequencyMax', readNumber(raw.frequencyMax));
-  put(repeat, 'period', readNumber(raw.period));
-  put(repeat, 'periodMax', readNumber(raw.periodMax));
-  // An unrecognised unit is kept out: the dose reader then reports "period unit not recognised".
-  put(repeat, 'periodUnit', readUnitOfTime(raw.periodUnit ?? raw.periodUnits));
-  put(repeat, 'dayOfWeek', readList(raw.dayOfWeek, readString) as fhir4.TimingRepeat['dayOfWeek']);
-  put(repeat, 'timeOfDay', readList(raw.timeOfDay, readString));
-  put(repeat, 'when', readList(raw.when, readString) as fhir4.TimingRepeat['when']);
-  put(repeat, 'offset', readNumber(raw.offset));
-  return repeat;
+  return {
+    boundsPeriod: readPeriod(raw.boundsPeriod),
+    boundsDuration: readQuantity(raw.boundsDuration ?? raw.boundsQuantity),
+    boundsRange: readRange(raw.boundsRange),
+    count: readNumber(raw.count),
+    countMax: readNumber(raw.countMax),
+    duration: readNumber(raw.duration),
+    durationMax: readNumber(raw.durationMax),
+    durationUnit: readUnitOfTime(raw.durationUnit ?? raw.durationUnits),
+    frequency: readNumber(raw.frequency),
+    frequencyMax: readNumber(raw.frequencyMax),
+    period: readNumber(raw.period),
+    periodMax: readNumber(raw.periodMax),
+    // An unrecognised unit is kept out: the dose reader then reports "period unit not recognised".
+    periodUnit: readUnitOfTime(raw.periodUnit ?? raw.periodUnits),
+    dayOfWeek: readList(raw.dayOfWeek, readString) as fhir4.TimingRepeat['dayOfWeek'],
+    timeOfDay: readList(raw.timeOfDay, readString),
+    when: readList(raw.when, readString) as fhir4.TimingRepeat['when'],
+    offset: readNumber(raw.offset),
+  };
 }
 
 const DOSE_AND_RATE_KEYS = [
@@ -218,14 +197,22 @@ const DOSE_AND_RATE_KEYS = [
 
 function readDoseAndRate(value: unknown): fhir4.DosageDoseAndRate | undefined {
   if (!isObject(value)) return undefined;
-  const entry: fhir4.DosageDoseAndRate = {};
-  put(entry, 'type', readCodeableConcept(value.type));
-  put(entry, 'doseQuantity', readQuantity(value.doseQuantity ?? value.doseSimpleQuantity));
-  put(entry, 'doseRange', readRange(value.doseRange));
-  put(entry, 'rateQuantity', readQuantity(value.rateQuantity));
-  put(entry, 'rateRatio', readRatio(value.rateRatio));
-  put(entry, 'rateRange', readRange(value.rateRange));
-  return Object.keys(entry).length > 0 ? entry : undefined;
+  const entry: fhir4.DosageDoseAndRate = {
+    type: readCodeableConcept(value.type),
+    doseQuantity: readQuantity(value.doseQuantity ?? value.doseSimpleQuantity),
+    doseRange: readRange(value.doseRange),
+    rateQuantity: readQuantity(value.rateQuantity),
+    rateRatio: readRatio(value.rateRatio),
+    rateRange: readRange(value.rateRange),
+  };
+  const empty =
+    entry.type === undefined &&
+    entry.doseQuantity === undefined &&
+    entry.doseRange === undefined &&
+    entry.rateQuantity === undefined &&
+    entry.rateRatio === undefined &&
+    entry.rateRange === undefined;
+  return empty ? undefined : entry;
 }
 
 /**
@@ -251,23 +238,22 @@ export function readDosage(value: unknown): fhir4.Dosage | undefined {
   // concurrent instruction (§7: steps apply one at a time, concurrent ones add up): no dose.
   const unreadableSequence =
     value.sequence !== undefined && value.sequence !== null && readNumber(value.sequence) === undefined;
-  const dosage: fhir4.Dosage = {};
-  put(dosage, 'sequence', readNumber(value.sequence));
-  put(dosage, 'text', readString(value.text));
-  put(
-    dosage,
-    'additionalInstruction',
-    readList(value.additionalInstruction ?? value.additionalInstructions, readCodeableConcept),
-  );
-  put(dosage, 'patientInstruction', readString(value.patientInstruction));
-  put(dosage, 'timing', readTiming(value.timing));
-  put(dosage, 'asNeededBoolean', readBoolean(value.asNeededBoolean));
-  put(dosage, 'asNeededCodeableConcept', readCodeableConcept(value.asNeededCodeableConcept));
-  put(dosage, 'site', readCodeableConcept(value.site ?? value.siteCodeableConcept));
-  put(dosage, 'route', readCodeableConcept(value.route));
-  put(dosage, 'method', readCodeableConcept(value.method));
-  if (!unreadableAsNeeded && !unreadableSequence) put(dosage, 'doseAndRate', doseAndRate);
-  put(dosage, 'maxDosePerPeriod', readRatio(value.maxDosePerPeriod));
-  put(dosage, 'maxDosePerAdministration', readQuantity(value.maxDosePerAdministration));
-  return dosage;
+  return {
+    sequence: readNumber(value.sequence),
+    text: readString(value.text),
+    additionalInstruction: readList(
+      value.additionalInstruction ?? value.additionalInstructions,
+      readCodeableConcept,
+    ),
+    patientInstruction: readString(value.patientInstruction),
+    timing: readTiming(value.timing),
+    asNeededBoolean: readBoolean(value.asNeededBoolean),
+    asNeededCodeableConcept: readCodeableConcept(value.asNeededCodeableConcept),
+    site: readCodeableConcept(value.site ?? value.siteCodeableConcept),
+    route: readCodeableConcept(value.route),
+    method: readCodeableConcept(value.method),
+    doseAndRate: unreadableAsNeeded || unreadableSequence ? undefined : doseAndRate,
+    maxDosePerPeriod: readRatio(value.maxDosePerPeriod),
+    maxDosePerAdministration: readQuantity(value.maxDosePerAdministration),
+  };
 }

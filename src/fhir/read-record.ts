@@ -6,7 +6,6 @@ import {
   readCodeableConcept,
   readDosage,
   readList,
-  put,
   readPeriod,
   readQuantity,
   readReference,
@@ -20,17 +19,18 @@ import {
  * into a crash or a guess further down.
  */
 export function readCondition(raw: FhirResource): fhir4.Condition {
-  const condition: fhir4.Condition = { resourceType: 'Condition', subject: {} };
-  put(condition, 'id', readString(raw.id));
-  put(condition, 'subject', readReference(raw.subject));
-  put(condition, 'clinicalStatus', readCodeableConcept(raw.clinicalStatus));
-  put(condition, 'verificationStatus', readCodeableConcept(raw.verificationStatus));
-  put(condition, 'category', readList(raw.category, readCodeableConcept));
-  put(condition, 'code', readCodeableConcept(raw.code));
-  put(condition, 'onsetDateTime', readString(raw.onsetDateTime));
-  put(condition, 'abatementDateTime', readString(raw.abatementDateTime));
-  put(condition, 'recordedDate', readString(raw.recordedDate));
-  return condition;
+  return {
+    resourceType: 'Condition',
+    id: readString(raw.id),
+    subject: readReference(raw.subject) ?? {},
+    clinicalStatus: readCodeableConcept(raw.clinicalStatus),
+    verificationStatus: readCodeableConcept(raw.verificationStatus),
+    category: readList(raw.category, readCodeableConcept),
+    code: readCodeableConcept(raw.code),
+    onsetDateTime: readString(raw.onsetDateTime),
+    abatementDateTime: readString(raw.abatementDateTime),
+    recordedDate: readString(raw.recordedDate),
+  };
 }
 
 const OBSERVATION_STATUSES: ReadonlySet<string> = new Set([
@@ -46,23 +46,21 @@ const OBSERVATION_STATUSES: ReadonlySet<string> = new Set([
 
 export function readObservation(raw: FhirResource): fhir4.Observation {
   const status = readString(raw.status);
-  const observation: fhir4.Observation = {
+  return {
     resourceType: 'Observation',
+    id: readString(raw.id),
     // An unreadable status is `unknown`, which no rule accepts.
     status: status !== undefined && OBSERVATION_STATUSES.has(status) ? (status as fhir4.Observation['status']) : 'unknown',
-    code: {},
+    subject: readReference(raw.subject),
+    code: readCodeableConcept(raw.code) ?? {},
+    effectiveDateTime: readString(raw.effectiveDateTime),
+    effectivePeriod: readPeriod(raw.effectivePeriod),
+    effectiveInstant: readString(raw.effectiveInstant),
+    issued: readString(raw.issued),
+    valueQuantity: readQuantity(raw.valueQuantity),
+    valueString: readString(raw.valueString),
+    dataAbsentReason: readCodeableConcept(raw.dataAbsentReason),
   };
-  put(observation, 'id', readString(raw.id));
-  put(observation, 'subject', readReference(raw.subject));
-  put(observation, 'code', readCodeableConcept(raw.code));
-  put(observation, 'effectiveDateTime', readString(raw.effectiveDateTime));
-  put(observation, 'effectivePeriod', readPeriod(raw.effectivePeriod));
-  put(observation, 'effectiveInstant', readString(raw.effectiveInstant));
-  put(observation, 'issued', readString(raw.issued));
-  put(observation, 'valueQuantity', readQuantity(raw.valueQuantity));
-  put(observation, 'valueString', readString(raw.valueString));
-  put(observation, 'dataAbsentReason', readCodeableConcept(raw.dataAbsentReason));
-  return observation;
 }
 
 /**
@@ -73,22 +71,20 @@ export function readObservation(raw: FhirResource): fhir4.Observation {
  * every order of every hook (bench/, issue 5). A missing status is `unknown`, not `draft`.
  */
 export function readRecordMedicationRequest(raw: FhirResource, index: number, notes: string[]): fhir4.MedicationRequest {
-  const request: fhir4.MedicationRequest = {
+  const { medicationCodeableConcept, medicationReference, contained } = readMedicationChoice(raw);
+  return {
     resourceType: 'MedicationRequest',
+    id: readString(raw.id),
     status: readStatus(raw.status, index, notes, 'unknown'),
     intent: readIntent(raw.intent),
-    subject: {},
+    doNotPerform: readBoolean(raw.doNotPerform),
+    subject: readReference(raw.subject) ?? {},
+    authoredOn: readString(raw.authoredOn),
+    dosageInstruction: readList(raw.dosageInstruction, readDosage),
+    medicationCodeableConcept,
+    medicationReference,
+    contained,
   };
-  put(request, 'id', readString(raw.id));
-  put(request, 'doNotPerform', readBoolean(raw.doNotPerform));
-  put(request, 'subject', readReference(raw.subject));
-  put(request, 'authoredOn', readString(raw.authoredOn));
-  put(request, 'dosageInstruction', readList(raw.dosageInstruction, readDosage));
-  const { medicationCodeableConcept, medicationReference, contained } = readMedicationChoice(raw);
-  put(request, 'medicationCodeableConcept', medicationCodeableConcept);
-  put(request, 'medicationReference', medicationReference);
-  put(request, 'contained', contained);
-  return request;
 }
 
 export function readRecordMedication(raw: FhirResource): fhir4.Medication {
