@@ -196,5 +196,13 @@ export function isWithinLastMonths(at: Date, now: Date, months: number): boolean
 
 /** YYYY-MM-DD of an instant, for card text. */
 export function formatDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
+  // From the UTC fields rather than a whole ISO string cut down (bench/, issue 5); outside years
+  // 0–9999 (and for an invalid date, which throws) toISOString still decides.
+  const year = date.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) return date.toISOString().slice(0, 10);
+  return `${String(year).padStart(4, '0')}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(date.getUTCDate())}`;
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }

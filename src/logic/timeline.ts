@@ -10,6 +10,7 @@ export function buildTimeline(
   targets: Targets,
   isOrderHook: boolean,
 ): Timeline {
+  // Plain passes over the orders, no filtered copies: built for every hook (bench/, issue 5).
   const firstStartByGroup = new Map<DrugGroup, Date>();
   let therapyStart: Date | undefined;
   for (const order of orders) {
@@ -26,20 +27,29 @@ export function buildTimeline(
       : now.getTime() < addMonths(therapyStart, targets.inductionMonths).getTime()
         ? 'induction'
         : 'maintenance';
-  const lnDrafts = orders.filter((o) => o.isDraft && LN_IMMUNOSUPPRESSANT_GROUPS.has(o.group));
-  // A stop only changes the plan when it ends something: stopping a drug the patient is not on
-  // (no active order of its group) must not read as "therapy started and stopped today".
-  const activeGroups = new Set(orders.filter((o) => !o.isDraft && o.isActive).map((o) => o.group));
   return {
     ...(therapyStart ? { therapyStart } : {}),
     ...(phase ? { phase } : {}),
     firstStartByGroup,
     plannedEnd: planEnd(orders),
     // §7: only a stop or a draft with an end changes the plan; an unrelated draft never does.
-    draftChangesLnPlan:
-      isOrderHook &&
-      lnDrafts.some((d) => (d.discontinuesGroup ? activeGroups.has(d.group) : d.end !== undefined)),
+    draftChangesLnPlan: isOrderHook && someDraftChangesLnPlan(orders),
   };
+}
+
+function someDraftChangesLnPlan(orders: readonly MedicationOrder[]): boolean {
+  for (const draft of orders) {
+    if (!draft.isDraft || !LN_IMMUNOSUPPRESSANT_GROUPS.has(draft.group)) continue;
+    // A stop only changes the plan when it ends something: stopping a drug the patient is not on
+    // (no active order of its group) must not read as "therapy started and stopped today".
+    if (draft.discontinuesGroup ? hasActiveOrder(orders, draft.group) : draft.end !== undefined) return true;
+  }
+  return false;
+}
+
+function hasActiveOrder(orders: readonly MedicationOrder[], group: DrugGroup): boolean {
+  for (const order of orders) if (!order.isDraft && order.isActive && order.group === group) return true;
+  return false;
 }
 
 /**
@@ -48,25 +58,23 @@ export function buildTimeline(
  * otherwise when its orders end (an active order without an end: never).
  */
 function planEnd(orders: readonly MedicationOrder[]): PlannedEnd {
-  const byGroup = new Map<DrugGroup, MedicationOrder[]>();
+  let hasTherapy = false;
+  let draftedGroups: Set<DrugGroup> | undefined;
   for (const order of orders) {
     if (!LN_IMMUNOSUPPRESSANT_GROUPS.has(order.group)) continue;
-    const list = byGroup.get(order.group) ?? [];
-    list.push(order);
-    byGroup.set(order.group, list);
+    hasTherapy = true;
+    if (order.isDraft) (draftedGroups ??= new Set()).add(order.group);
   }
-  if (byGroup.size === 0) return { kind: 'no-therapy' };
+  if (!hasTherapy) return { kind: 'no-therapy' };
   let latest: Date | undefined;
-  for (const groupOrders of byGroup.values()) {
-    const drafts = groupOrders.filter((order) => order.isDraft);
-    const deciding = drafts.length > 0 ? drafts : groupOrders;
-    for (const order of deciding) {
-      if (order.end === undefined) {
-        if (order.isActive) return { kind: 'never' };
-        continue; // no start and no end: nothing known (noted when built)
-      }
-      if (!latest || order.end.getTime() > latest.getTime()) latest = order.end;
+  for (const order of orders) {
+    if (!LN_IMMUNOSUPPRESSANT_GROUPS.has(order.group)) continue;
+    if (!order.isDraft && draftedGroups?.has(order.group)) continue; // the group's drafts decide
+    if (order.end === undefined) {
+      if (order.isActive) return { kind: 'never' };
+      continue; // no start and no end: nothing known (noted when built)
     }
+    if (!latest || order.end.getTime() > latest.getTime()) latest = order.end;
   }
   return latest ? { kind: 'at', at: latest } : { kind: 'no-therapy' };
 }
