@@ -1,46 +1,115 @@
-import { PGlite } from '@electric-sql/pglite';
-import type { Transaction } from '@electric-sql/pglite';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { releaseDataDirLock, takeDataDirLock } from './data-dir-lock';
+import type { WorkerError, WorkerReply, WorkerRequest } from './pglite-protocol';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
 /** `memory` keeps the database in RAM (tests); any other value is a directory on disk. */
 export const PGLITE_IN_MEMORY = 'memory';
 
-function wrapExecutor(db: PGlite | Transaction): SqlExecutor {
-  return {
-    async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-      const result = await db.query<R>(sql, [...params]);
-      return result.rows;
-    },
-    async exec(sql: string): Promise<void> {
-      await db.exec(sql);
-    },
-  };
+/** A statement's failure as the database reported it (`code`: the SQLSTATE). */
+export class PgliteError extends Error {
+  readonly code?: string;
+
+  constructor(error: WorkerError) {
+    super(error.message);
+    this.name = error.name;
+    if (error.code !== undefined) this.code = error.code;
+  }
+}
+
+type Pending = { resolve: (rows: unknown[]) => void; reject: (error: Error) => void };
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/**
+ * The worker runs compiled (dist/) or, under tsx and jest (this file is then .ts), from source
+ * through tsx's CommonJS hook (a dev dependency, as tsx and ts-jest are).
+ */
+function startWorker(dataDir: string | undefined): Worker {
+  const options = { workerData: { dataDir }, execArgv: [] };
+  if (!__filename.endsWith('.ts')) return new Worker(path.join(__dirname, 'pglite-worker.js'), options);
+  const source = JSON.stringify(path.join(__dirname, 'pglite-worker.ts'));
+  return new Worker(`require('tsx/cjs'); require(${source});`, { ...options, eval: true });
 }
 
 /**
- * Opens embedded PostgreSQL (PGlite, WASM). PGlite serves ONE connection per data directory, so
- * a lock file next to the directory makes a second process (e.g. `npm run feedback-report`
- * while the service runs) fail with a clear error instead of corrupting the data.
+ * Opens embedded PostgreSQL (PGlite, WASM) on a worker thread (pglite-worker.ts): its statements
+ * run beside the hooks instead of in their event loop. PGlite serves ONE connection per data
+ * directory, so a lock file next to the directory makes a second process (e.g. `npm run
+ * feedback-report` while the service runs) fail with a clear error instead of corrupting the data.
  */
 export async function openPgliteClient(dataDir: string): Promise<SqlClient> {
   const inMemory = dataDir === PGLITE_IN_MEMORY;
   const lockPath = inMemory ? undefined : takeDataDirLock(dataDir);
-  const db = inMemory ? new PGlite() : new PGlite(dataDir);
+  const worker = startWorker(inMemory ? undefined : dataDir);
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let broken: Error | undefined;
+
+  const ready = new Promise<void>((resolve, reject) => {
+    pending.set(0, { resolve: () => resolve(), reject });
+  });
+  worker.on('message', (reply: WorkerReply) => {
+    const waiting = pending.get(reply.id);
+    if (waiting === undefined) return;
+    pending.delete(reply.id);
+    if (reply.ok) waiting.resolve(reply.rows ?? []);
+    else waiting.reject(new PgliteError(reply.error));
+  });
+  // A crashed worker (a WASM abort) fails what is waiting and every later call; never the process.
+  const fail = (error: Error): void => {
+    broken ??= error;
+    for (const waiting of pending.values()) waiting.reject(broken);
+    pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the PGlite worker stopped (exit code ${code})`)));
+
+  const call = (request: Request): Promise<unknown[]> => {
+    if (broken !== undefined) return Promise.reject(broken);
+    const id = nextId++;
+    return new Promise<unknown[]>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+  };
+  const executor = (tx?: number): SqlExecutor => ({
+    async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+      return (await call({ kind: 'query', sql, params: [...params], ...(tx === undefined ? {} : { tx }) })) as R[];
+    },
+    async exec(sql: string): Promise<void> {
+      await call({ kind: 'exec', sql, ...(tx === undefined ? {} : { tx }) });
+    },
+  });
+
   try {
-    await db.waitReady;
+    await ready;
   } catch (error) {
+    await worker.terminate();
     if (lockPath !== undefined) releaseDataDirLock(lockPath);
     throw error;
   }
   return {
     description: { kind: 'pglite', location: inMemory ? 'memory' : dataDir },
-    ...wrapExecutor(db),
-    transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => db.transaction((tx) => work(wrapExecutor(tx))),
+    ...executor(),
+    async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      const tx = nextId; // a transaction is named by the id of its `begin` request
+      await call({ kind: 'begin' });
+      let result: T;
+      try {
+        result = await work(executor(tx));
+      } catch (error) {
+        await call({ kind: 'end', tx, commit: false }).catch(() => undefined); // the first error tells
+        throw error;
+      }
+      await call({ kind: 'end', tx, commit: true });
+      return result;
+    },
     async close(): Promise<void> {
       try {
-        if (!db.closed) await db.close();
+        if (broken === undefined) await call({ kind: 'close' });
       } finally {
+        await worker.terminate();
         if (lockPath !== undefined) releaseDataDirLock(lockPath);
       }
     },

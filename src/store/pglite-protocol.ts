@@ -1,0 +1,23 @@
+/**
+ * Messages between the main thread (pglite-client.ts) and the PGlite worker (pglite-worker.ts).
+ * Every request carries an id; its reply carries the same id. Reply id 0 says the database is
+ * ready (or could not start).
+ */
+export type WorkerRequest =
+  | { readonly id: number; readonly kind: 'query'; readonly sql: string; readonly params: unknown[]; readonly tx?: number }
+  | { readonly id: number; readonly kind: 'exec'; readonly sql: string; readonly tx?: number }
+  /** Opens a transaction whose id is this request's id. */
+  | { readonly id: number; readonly kind: 'begin' }
+  | { readonly id: number; readonly kind: 'end'; readonly tx: number; readonly commit: boolean }
+  | { readonly id: number; readonly kind: 'close' };
+
+export interface WorkerError {
+  readonly name: string;
+  readonly message: string;
+  /** PostgreSQL SQLSTATE, when the database gave one. */
+  readonly code?: string;
+}
+
+export type WorkerReply =
+  | { readonly id: number; readonly ok: true; readonly rows?: unknown[] }
+  | { readonly id: number; readonly ok: false; readonly error: WorkerError };
