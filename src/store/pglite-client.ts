@@ -75,7 +75,12 @@ export async function openPgliteClient(dataDir: string): Promise<SqlClient> {
   };
   const executor = (tx?: number): SqlExecutor => ({
     async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
-      return (await call({ kind: 'query', sql, params: [...params], ...(tx === undefined ? {} : { tx }) })) as R[];
+      return (await call({
+        kind: 'query',
+        sql,
+        params: [...params],
+        ...(tx === undefined ? {} : { tx }),
+      })) as R[];
     },
     async exec(sql: string): Promise<void> {
       await call({ kind: 'exec', sql, ...(tx === undefined ? {} : { tx }) });

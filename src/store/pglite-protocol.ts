@@ -4,7 +4,13 @@
  * ready (or could not start).
  */
 export type WorkerRequest =
-  | { readonly id: number; readonly kind: 'query'; readonly sql: string; readonly params: unknown[]; readonly tx?: number }
+  | {
+      readonly id: number;
+      readonly kind: 'query';
+      readonly sql: string;
+      readonly params: unknown[];
+      readonly tx?: number;
+    }
   | { readonly id: number; readonly kind: 'exec'; readonly sql: string; readonly tx?: number }
   /** Opens a transaction whose id is this request's id. */
   | { readonly id: number; readonly kind: 'begin' }

@@ -31,7 +31,9 @@ function reply(message: WorkerReply): void {
 
 function failure(id: number, error: unknown): WorkerReply {
   const { name, message, code } =
-    error instanceof Error ? (error as Error & { code?: unknown }) : { name: 'Error', message: String(error), code: undefined };
+    error instanceof Error
+      ? (error as Error & { code?: unknown })
+      : { name: 'Error', message: String(error), code: undefined };
   return { id, ok: false, error: { name, message, ...(typeof code === 'string' ? { code } : {}) } };
 }
 
