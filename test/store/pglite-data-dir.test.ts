@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirLockedError } from '../../src/store/data-dir-lock';
@@ -17,6 +17,14 @@ const options = (dataDir: string) => ({
 });
 
 describe('embedded PGlite data directory', () => {
+  test('a directory PGlite cannot open fails the start with the reason, and leaves no lock behind', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'ln-pglite-')), 'pglite');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'PG_VERSION'), '99\n'); // not a PostgreSQL 17 data directory
+    await expect(openStore(options(dataDir))).rejects.toThrow(/PGlite/);
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  });
+
   test('keeps the issued cards and feedback across a restart of the service', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'ln-pglite-')), 'pglite');
     const first = await openStore(options(dataDir));
