@@ -163,7 +163,9 @@ export function buildCard(finding: Finding, newId: () => string): CdsCard {
   const suggestions = buildSuggestions(finding, newId);
   const overrideReasons =
     finding.code === 'tacrolimus-trough-high' ? [...OVERRIDE_REASONS, NOT_A_TROUGH] : [...OVERRIDE_REASONS];
-  return {
+  // Keys set in order rather than a conditional spread ahead of the last keys (a slow path in V8,
+  // bench/, issue 5): the card's JSON is the same, key for key.
+  const card: CdsCard = {
     uuid,
     summary: clip(text.summary(finding)),
     detail: buildDetail(finding),
@@ -172,10 +174,14 @@ export function buildCard(finding: Finding, newId: () => string): CdsCard {
       label: SOURCE_LABEL,
       topic: { system: RULE_CODE_SYSTEM, code: finding.code, display: displayOfRuleCode(finding.code) },
     },
-    ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
-    overrideReasons,
-    links: text.links.map((link) => ({ label: link.label, url: link.url, type: 'absolute' as const })),
   };
+  if (suggestions.length > 0) {
+    card.suggestions = suggestions;
+    card.selectionBehavior = 'at-most-one';
+  }
+  card.overrideReasons = overrideReasons;
+  card.links = text.links.map((link) => ({ label: link.label, url: link.url, type: 'absolute' as const }));
+  return card;
 }
 
 export function buildCards(findings: readonly Finding[], newId: () => string): CdsCard[] {
