@@ -1,4 +1,4 @@
-import { parseFhirDateTime } from './fhir-time';
+import { parseFhirInstant } from './fhir-time';
 import {
   LOINC_SYSTEM,
   OBSERVATION_GROUPS,
@@ -29,12 +29,17 @@ function groupOf(observation: fhir4.Observation): ObservationGroupKey | undefine
 
 /** §3: effectiveDateTime, else effectivePeriod.start, else issued. */
 export function timeOfResult(observation: fhir4.Observation): Date | undefined {
+  const at = instantOfResult(observation);
+  return at === undefined ? undefined : new Date(at);
+}
+
+function instantOfResult(observation: fhir4.Observation): number | undefined {
   const text =
     observation.effectiveDateTime ??
     observation.effectiveInstant ??
     observation.effectivePeriod?.start ??
     observation.issued;
-  return parseFhirDateTime(text);
+  return parseFhirInstant(text);
 }
 
 const COMPARATORS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
@@ -68,13 +73,13 @@ function sameReading(a: Reading, b: Reading): boolean {
 /** The latest result of a group so far, and any others at the same instant with the same `issued`. */
 interface Candidate {
   observation: fhir4.Observation;
-  at: Date;
+  at: number;
   ties: fhir4.Observation[] | undefined;
 }
 
 /** `issued` only breaks ties at the same instant: parsed then, not for every result (hot path). */
 function issuedOf(observation: fhir4.Observation): number {
-  return parseFhirDateTime(observation.issued)?.getTime() ?? -Infinity;
+  return parseFhirInstant(observation.issued) ?? -Infinity;
 }
 
 /**
@@ -86,36 +91,35 @@ export function selectLatestResults(
   now: Date,
   note: (reason: string) => void,
 ): Partial<Record<ObservationGroupKey, LatestResult>> {
-  // One candidate object per group, replaced in place: no array per newer result (bench/, issue 5).
+  // One candidate per group, replaced in place, instants compared as numbers: no array per newer
+  // result and a Date only for each group's latest (bench/, issue 5).
   const best = new Map<ObservationGroupKey, Candidate>();
   const nowMs = now.getTime();
   for (const observation of observations) {
     const key = groupOf(observation);
     if (!key) continue;
     if (!OBSERVATION_GROUPS[key].statuses.includes(observation.status)) continue;
-    const at = timeOfResult(observation);
-    if (!at) {
+    const at = instantOfResult(observation);
+    if (at === undefined) {
       note(`${key} result without a readable date ignored`);
       continue;
     }
-    const atMs = at.getTime();
-    if (atMs > nowMs) {
+    if (at > nowMs) {
       note(`${key} result dated after now ignored`);
       continue;
     }
     const head = best.get(key);
     if (!head) {
       best.set(key, { observation, at, ties: undefined });
-    } else if (atMs > head.at.getTime()) {
+    } else if (at > head.at) {
       head.observation = observation;
       head.at = at;
       head.ties = undefined;
-    } else if (atMs === head.at.getTime()) {
+    } else if (at === head.at) {
       const issued = issuedOf(observation);
       const headIssued = issuedOf(head.observation);
       if (issued > headIssued) {
         head.observation = observation;
-        head.at = at;
         head.ties = undefined;
       } else if (issued === headIssued) {
         (head.ties ??= []).push(observation);
@@ -129,7 +133,7 @@ export function selectLatestResults(
     if (head.ties?.some((other) => !sameReading(reading, readResult(other, group)))) {
       reading = { ok: false, reason: 'several results at the same time disagree' };
     }
-    latest[key] = { observation: head.observation, at: head.at, reading };
+    latest[key] = { observation: head.observation, at: new Date(head.at), reading };
   }
   return latest;
 }
