@@ -39,9 +39,18 @@ const CNI_NEPHROTOXICITY =
 const CYP3A4 =
   "Tacrolimus is a CYP3A4 substrate: azoles, macrolides and HIV protease inhibitors raise levels; rifampin, carbamazepine, phenytoin and St John's wort lower them.";
 
+const formattedNumbers = new Map<number, string>();
+
 /** "3.1", "< 2" — numbers as a clinician writes them. */
 export function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2)));
+  // Targets and doses repeat on every card: toFixed and the number-to-text conversion are kept per
+  // value (bench/, issue 5); bounded, cleared when full.
+  const known = formattedNumbers.get(value);
+  if (known !== undefined) return known;
+  const text = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2)));
+  if (formattedNumbers.size >= 1000) formattedNumbers.clear();
+  formattedNumbers.set(value, text);
+  return text;
 }
 
 export function formatMeasurement(m: Measurement): string {
