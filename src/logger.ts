@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { jsonLine } from './logging/json-line';
 import { redactSecrets } from './logging/redact';
 
 /**
@@ -16,9 +17,9 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const formats = [winston.format.timestamp(), winston.format.errors({ stack: false })];
+  const formats = [winston.format.errors({ stack: false })];
   formats.push(options.redact ?? redactSecrets());
-  formats.push(winston.format.json());
+  formats.push(jsonLine());
   return winston.createLogger({
     level: options.level,
     format: winston.format.combine(...formats),
