@@ -149,10 +149,7 @@ export function readDosePerAdministration(
   const mg = convertMassToMg(value, unit);
   if (mg !== undefined) return { ok: true, mg, kind: 'mass', how: `${formatNumber(value)} ${unit}` };
 
-  const bare = unit
-    .toLowerCase()
-    .replace(/^\{(.*)\}$/, '$1')
-    .trim();
+  const bare = unbrace(unit.toLowerCase()).trim();
   if (COUNT_UNIT.test(bare)) {
     const strength = options.strength?.per === 'unit' ? options.strength.mg : undefined;
     if (strength === undefined || !(strength > 0)) return fail('count dose without a product strength');
@@ -187,10 +184,8 @@ function readUnit(quantity: fhir4.Quantity): string | undefined {
 
 /** The printable unit when it is one of the count words ("tablet"), else the code ("tbl"). */
 function displayUnit(printable: string | undefined, bare: string): string {
-  const word = printable
-    ?.trim()
-    .toLowerCase()
-    .replace(/^\{(.*)\}$/, '$1');
+  const trimmed = printable?.trim();
+  const word = trimmed === undefined ? undefined : unbrace(trimmed.toLowerCase());
   return word !== undefined && COUNT_UNIT.test(word) ? word : bare;
 }
 
@@ -234,10 +229,13 @@ function readTimingCode(code: fhir4.CodeableConcept | undefined): PerDay {
   return { ok: true, count, how: `${formatNumber(count)}/day (${key})` };
 }
 
+const DOTS_OR_SPACES = /[.\s]/;
+
 /** "BID", "bid", "b.i.d." → "BID"; anything not in the table → undefined. */
 function normaliseAbbreviation(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  const key = raw.replace(/[.\s]/g, '').toUpperCase();
+  // Nearly every code is plain ("BID"): test before a global replace (bench/, issue 5).
+  const key = (DOTS_OR_SPACES.test(raw) ? raw.replace(/[.\s]/g, '') : raw).toUpperCase();
   return key in PER_DAY_BY_TIMING_CODE ? key : undefined;
 }
 
@@ -256,6 +254,19 @@ function convertMassToMg(value: number, unit: string): number | undefined {
   if (code === undefined) return undefined;
   const converted = convertUnit(value, code, 'mg');
   return converted.ok ? converted.value : undefined;
+}
+
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+/**
+ * "{tbl}" → "tbl": `text.replace(/^\{(.*)\}$/, '$1')` without the regex and its capture, which
+ * ran for every count dose (bench/, issue 5). `.` stops at line terminators, so must this.
+ */
+function unbrace(text: string): string {
+  const last = text.length - 1;
+  if (last < 1 || text.charCodeAt(0) !== 123 || text.charCodeAt(last) !== 125) return text;
+  const inner = text.slice(1, last);
+  return LINE_TERMINATOR.test(inner) ? text : inner;
 }
 
 function fail(reason: string): { ok: false; reason: string } {

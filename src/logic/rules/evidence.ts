@@ -27,18 +27,21 @@ export function describeOrder(order: MedicationOrder): Evidence {
   };
 }
 
+// Evidence and measurements are built key by key rather than with conditional spreads followed
+// by other keys, which V8 builds on a slow path (bench/, issue 5): same keys, same order.
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 export function describeResult(label: string, result: LatestResult): Evidence {
   const quantity = result.observation.valueQuantity;
   const value =
     quantity?.value === undefined
       ? undefined
       : `${quantity.comparator ?? ''}${quantity.value} ${quantity.unit ?? quantity.code ?? ''}`.trim();
-  return {
-    label,
-    ...(value ? { value } : {}),
-    date: formatDate(result.at),
-    ...(result.observation.id ? { reference: `Observation/${result.observation.id}` } : {}),
-  };
+  const evidence: Writable<Evidence> = { label };
+  if (value) evidence.value = value;
+  evidence.date = formatDate(result.at);
+  if (result.observation.id) evidence.reference = `Observation/${result.observation.id}`;
+  return evidence;
 }
 
 /** The measurement of a readable latest result, in the canonical unit, with what was reported. */
@@ -46,26 +49,20 @@ export function measurementOf(label: string, result: LatestResult): Measurement 
   const reading = result.reading;
   if (!reading.ok) return undefined;
   const converted = reading.reported.unit !== reading.unit;
-  return {
-    label,
-    value: reading.value,
-    unit: reading.unit,
-    ...(reading.comparator ? { comparator: reading.comparator } : {}),
-    date: formatDate(result.at),
-    ...(converted ? { reported: reading.reported } : {}),
-  };
+  const measurement: Writable<Measurement> = { label, value: reading.value, unit: reading.unit };
+  if (reading.comparator) measurement.comparator = reading.comparator;
+  measurement.date = formatDate(result.at);
+  if (converted) measurement.reported = reading.reported;
+  return measurement;
 }
 
 export function describeTherapyStart(context: RuleContext): Evidence[] {
   const { therapyStart, phase } = context.timeline;
   if (!therapyStart) return [];
-  return [
-    {
-      label: 'LN immunosuppression started',
-      ...(phase ? { value: `${phase} phase` } : {}),
-      date: formatDate(therapyStart),
-    },
-  ];
+  const evidence: Writable<Evidence> = { label: 'LN immunosuppression started' };
+  if (phase) evidence.value = `${phase} phase`;
+  evidence.date = formatDate(therapyStart);
+  return [evidence];
 }
 
 /** The current orders of a group, for evidence, drafts first. */
