@@ -180,51 +180,65 @@ function assembleRecord(
   notes: string[],
 ): PatientRecord {
   const { patientId } = request.context;
-  const all = (key: DataKey, type: string): FhirResource[] =>
-    (found.get(key) ?? []).filter((resource) => resource.resourceType === type);
-  const ofPatient = <T extends FhirResource>(resources: T[], what: string): T[] => {
-    const kept = resources.filter((resource) => isAboutPatient(resource, patientId));
-    if (kept.length < resources.length)
-      notes.push(`${what}: left out ${resources.length - kept.length} of another patient`);
-    return kept;
+  const isAboutPatient = subjectTest(patientId);
+  // One pass per kind: type, duplicates (Observations come from several keys) and patient checked
+  // without filtered copies in between (every hook, bench/, issue 5); the note about other
+  // patients comes before the notes of reading, as it always has.
+  const readOwn = <T>(keys: readonly DataKey[], type: string, what: string, read: (raw: FhirResource) => T): T[] => {
+    const own: FhirResource[] = [];
+    const seen = keys.length > 1 ? new Set<string>() : undefined;
+    let others = 0;
+    for (const key of keys) {
+      for (const resource of found.get(key) ?? []) {
+        if (resource.resourceType !== type) continue;
+        if (seen !== undefined && resource.id !== undefined) {
+          if (seen.has(resource.id)) continue;
+          seen.add(resource.id);
+        }
+        if (isAboutPatient(resource)) own.push(resource);
+        else others += 1;
+      }
+    }
+    if (others > 0) notes.push(`${what}: left out ${others} of another patient`);
+    return own.map(read);
   };
-  const observations = (['tacrolimus', 'mpaTrough', 'mpaAuc', 'egfr', 'weight'] as const).flatMap((key) =>
-    all(key, 'Observation'),
-  );
   const drafts = normaliseDraftOrders(
     hook === 'medication-prescribe' ? request.context.medications : request.context.draftOrders,
   );
   notes.push(...drafts.notes);
-  const patient = all('patient', 'Patient')[0];
+  const patient = found.get('patient')?.find((resource) => resource.resourceType === 'Patient');
+  const conditions = readOwn(['conditions'], 'Condition', 'conditions', readCondition);
+  const medicationRequests = readOwn(['medications'], 'MedicationRequest', 'medications', (raw) => raw).map(
+    (raw, index) => readRecordMedicationRequest(raw, index, notes),
+  );
+  const medications: fhir4.Medication[] = [];
+  for (const resource of found.get('medications') ?? []) {
+    if (resource.resourceType === 'Medication') medications.push(readRecordMedication(resource));
+  }
+  medications.push(...drafts.medications);
   return {
     hook,
     patientId,
     ...(patient ? { patient: readPatient(patient) } : {}),
-    conditions: ofPatient(all('conditions', 'Condition'), 'conditions').map(readCondition),
-    medicationRequests: ofPatient(all('medications', 'MedicationRequest'), 'medications').map((raw, index) =>
-      readRecordMedicationRequest(raw, index, notes),
-    ),
-    medications: [...all('medications', 'Medication').map(readRecordMedication), ...drafts.medications],
-    observations: ofPatient(dedupe(observations), 'observations').map(readObservation),
+    conditions,
+    medicationRequests,
+    medications,
+    observations: readOwn(OBSERVATION_KEYS, 'Observation', 'observations', readObservation),
     draftOrders: drafts.orders,
     ...(request.context.selections ? { selections: request.context.selections } : {}),
   };
 }
 
-/** A resource whose subject names another patient is not this patient's data (an EHR bug). */
-function isAboutPatient(resource: FhirResource, patientId: string): boolean {
-  const subject = resource.subject as { reference?: unknown } | undefined;
-  const reference = subject?.reference;
-  if (typeof reference !== 'string') return true;
-  return reference === `Patient/${patientId}` || reference.endsWith(`/Patient/${patientId}`);
-}
+const OBSERVATION_KEYS: readonly DataKey[] = ['tacrolimus', 'mpaTrough', 'mpaAuc', 'egfr', 'weight'];
 
-function dedupe(resources: FhirResource[]): FhirResource[] {
-  const seen = new Set<string>();
-  return resources.filter((resource) => {
-    if (resource.id === undefined) return true;
-    if (seen.has(resource.id)) return false;
-    seen.add(resource.id);
-    return true;
-  });
+/** A resource whose subject names another patient is not this patient's data (an EHR bug). */
+function subjectTest(patientId: string): (resource: FhirResource) => boolean {
+  const own = `Patient/${patientId}`;
+  const ownAbsolute = `/${own}`;
+  return (resource) => {
+    const subject = resource.subject as { reference?: unknown } | undefined;
+    const reference = subject?.reference;
+    if (typeof reference !== 'string') return true;
+    return reference === own || reference.endsWith(ownAbsolute);
+  };
 }
