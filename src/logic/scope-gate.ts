@@ -68,15 +68,30 @@ const TRANSPLANT_ICD10_PREFIXES: readonly string[] = [
   'Z482',
 ];
 
+const DOTS_OR_SPACES = /[\s.]/;
+
 /** "M32.14", "m3214 ", "M32.14." → "M3214". */
 function normaliseIcd10(code: string): string {
-  return code.toUpperCase().replace(/[\s.]/g, '');
+  // Test before a global replace: most codes arrive plain or with one dot (bench/, issue 5).
+  const upper = code.toUpperCase();
+  return DOTS_OR_SPACES.test(upper) ? upper.replace(/[\s.]/g, '') : upper;
 }
+
+// "starts with one of the prefixes" as set lookups of the code's first 4 and 5 characters,
+// rather than a startsWith per prefix for every ICD-10 coding of every hook (bench/, issue 5).
+const TRANSPLANT_ICD10_PREFIX_SET: ReadonlySet<string> = new Set(TRANSPLANT_ICD10_PREFIXES);
+const TRANSPLANT_ICD10_PREFIX_LENGTHS: readonly number[] = [
+  ...new Set(TRANSPLANT_ICD10_PREFIXES.map((prefix) => prefix.length)),
+];
 
 function isTransplantIcd10(code: string): boolean {
   const normalised = normaliseIcd10(code);
   if (normalised === 'Z948') return true;
-  return TRANSPLANT_ICD10_PREFIXES.some((prefix) => normalised.startsWith(prefix));
+  for (const length of TRANSPLANT_ICD10_PREFIX_LENGTHS) {
+    if (normalised.length >= length && TRANSPLANT_ICD10_PREFIX_SET.has(normalised.slice(0, length)))
+      return true;
+  }
+  return false;
 }
 
 const VERIFICATION_EXCLUDED: ReadonlySet<string> = new Set(['entered-in-error', 'refuted']);
