@@ -1,4 +1,10 @@
-import { addMonths, isWithinLastDays, monthsBetween, parseFhirDateTime } from '../../src/logic/fhir-time';
+import {
+  addMonths,
+  formatDate,
+  isWithinLastDays,
+  monthsBetween,
+  parseFhirDateTime,
+} from '../../src/logic/fhir-time';
 
 const iso = (value: string | undefined): string | undefined => parseFhirDateTime(value)?.toISOString();
 
@@ -51,5 +57,23 @@ describe('day windows (§7)', () => {
     expect(isWithinLastDays(new Date('2026-03-03T08:59:59Z'), now, 90)).toBe(false);
     expect(isWithinLastDays(now, now, 90)).toBe(true);
     expect(isWithinLastDays(new Date('2026-06-01T09:00:01Z'), now, 90)).toBe(false);
+  });
+});
+
+describe('dates on cards (YYYY-MM-DD, UTC)', () => {
+  it('prints the UTC day exactly as the ISO form does, for years 0–9999 and beyond', () => {
+    const instants = [
+      '2026-03-05T23:59:59.999Z',
+      '2026-12-31T00:00:00.000Z',
+      '0099-01-01T00:00:00.000Z',
+      '0001-07-04T12:00:00.000Z',
+      '9999-12-31T23:59:59.999Z',
+      '1970-01-01T00:00:00.000Z',
+    ].map((text) => new Date(text));
+    instants.push(new Date(Date.UTC(10000, 0, 1)), new Date(Date.UTC(-1, 5, 15)));
+    for (const date of instants) expect(formatDate(date)).toBe(date.toISOString().slice(0, 10));
+  });
+  it('refuses an invalid date as the ISO form does', () => {
+    expect(() => formatDate(new Date(Number.NaN))).toThrow(RangeError);
   });
 });

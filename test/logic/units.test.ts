@@ -43,6 +43,14 @@ describe('conversion with @lhncbc/ucum-lhc', () => {
     expect(convertUnit(20, 'mL/min', 'mL/min/{1.73_m2}').ok).toBe(false);
     expect(value(convertUnit(20, 'mL/min/1.73m2', 'mL/min/{1.73_m2}'))).toBe(20);
   });
+  it('gives each trough its own conversion when the same unit repeats (answers are kept per value)', () => {
+    const first = value(convertUnit(9, 'nmol/L', 'ng/mL', 804.02));
+    const second = value(convertUnit(18, 'nmol/L', 'ng/mL', 804.02));
+    const again = value(convertUnit(9, 'nmol/L', 'ng/mL', 804.02));
+    expect(second).toBeCloseTo(2 * (first ?? Number.NaN), 10);
+    expect(again).toBe(first);
+    expect(value(convertUnit(9, 'nmol/L', 'mg/L', 320.34))).not.toBe(first);
+  });
   it('refuses an unknown or incommensurable unit', () => {
     expect(convertUnit(5, 'furlongs', 'ng/mL').ok).toBe(false);
     expect(convertUnit(5, 'mg', 'ng/mL').ok).toBe(false);
