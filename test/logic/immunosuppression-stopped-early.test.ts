@@ -55,7 +55,9 @@ describe('immunosuppression-stopped-early in order hooks (§5, §7)', () => {
   it('is silent when the stopped drug ended long ago and nothing else is given', () => {
     const oldCourse = mmf({ id: 'old', status: 'completed', start: '2025-01-01', end: '2025-06-01' });
     const stop = mmf({ id: 'stop', status: 'stopped', start: '2026-06-01' });
-    expect(stoppedEarly({ hook: 'order-sign', medicationRequests: [oldCourse], draftOrders: [stop] })).toEqual([]);
+    expect(
+      stoppedEarly({ hook: 'order-sign', medicationRequests: [oldCourse], draftOrders: [stop] }),
+    ).toEqual([]);
   });
 
   it('is silent when another immunosuppressant continues without an end', () => {
