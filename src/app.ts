@@ -65,7 +65,9 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.jwksFetch ? { fetch: deps.jwksFetch } : {}),
     ...(deps.replayCache ? { replayCache: deps.replayCache } : {}),
   });
-  const authenticate: RequestHandler = deps.authenticate ?? trust.authenticate ?? ((_req, _res, next) => next());
+  // No authentication (development default): no pass-through layer on every route either.
+  const authenticate = deps.authenticate ?? trust.authenticate;
+  const authenticated: RequestHandler[] = authenticate ? [authenticate] : [];
 
   const metrics = deps.metrics ?? createMetrics();
   const onCardsIssued = (event: IssuedCardsEvent): void => {
@@ -80,18 +82,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(createSecurityHeaders());
   app.use(createCors(config.corsOrigins));
 
-  // Probes and scrapes carry no JWT (docs/deploy.md); admin routes answer loopback callers only.
-  app.get('/healthz', healthz);
-  app.get('/readyz', createReadyz({ logger, ...(deps.store ? { store: deps.store } : {}) }));
-  app.get('/metrics', createMetricsEndpoint(metrics));
-  if (deps.store) app.get('/admin/feedback-report', createFeedbackReportEndpoint({ store: deps.store }));
-
-  app.get('/cds-services', authenticate, (_req, res) => {
-    res.type('application/json').send(discovery);
-  });
+  // The hook route first: every hook otherwise walked past the probe routes (bench/, issue 5).
   app.post(
     '/cds-services/:id',
-    authenticate,
+    ...authenticated,
     express.json({ limit: config.maxBodyBytes, type: () => true }),
     createHookHandler({
       config,
@@ -105,10 +99,20 @@ export function createApp(deps: AppDeps): Express {
       onCardsIssued,
     }),
   );
+
+  // Probes and scrapes carry no JWT (docs/deploy.md); admin routes answer loopback callers only.
+  app.get('/healthz', healthz);
+  app.get('/readyz', createReadyz({ logger, ...(deps.store ? { store: deps.store } : {}) }));
+  app.get('/metrics', createMetricsEndpoint(metrics));
+  if (deps.store) app.get('/admin/feedback-report', createFeedbackReportEndpoint({ store: deps.store }));
+
+  app.get('/cds-services', ...authenticated, (_req, res) => {
+    res.type('application/json').send(discovery);
+  });
   if (deps.store) {
     app.post(
       '/cds-services/:id/feedback',
-      authenticate,
+      ...authenticated,
       express.json({ limit: config.maxBodyBytes, type: () => true }),
       createFeedbackHandler({
         serviceIds: new Set(services.map((service) => service.id)),
