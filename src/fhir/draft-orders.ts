@@ -162,18 +162,14 @@ export function readIntent(value: unknown): Intent {
 }
 
 /**
- * R4 as is, STU3 mapped; single objects where R4 has arrays are wrapped. Also reads the record's
- * own (non-draft) orders, where a missing status is `unknown` rather than `draft`.
+ * A draft order: R4 as is, STU3 mapped; single objects where R4 has arrays are wrapped. Every
+ * other element is passed through, since a dose suggestion sends the draft back as an update
+ * (the record's own orders are read by read-record.ts, with only what the rules read).
  */
-export function readMedicationRequest(
-  raw: Json,
-  index: number,
-  notes: string[],
-  missingStatus: Status = 'draft',
-): fhir4.MedicationRequest {
+function readMedicationRequest(raw: Json, index: number, notes: string[]): fhir4.MedicationRequest {
   // Elements read below replace their raw value even when unreadable: a malformed element must
   // not survive untyped for the rules to trip over. Copied key by key rather than spread and
-  // deleted (a hot path: every order of every hook, bench/); a null prototype keeps a
+  // deleted (every draft of every order hook, bench/); a null prototype keeps a
   // `__proto__` key a plain data property, as the spread did.
   const rest = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
@@ -188,7 +184,7 @@ export function readMedicationRequest(
     ...compact<fhir4.MedicationRequest>({
       resourceType: 'MedicationRequest',
       id: readString(raw.id),
-      status: readStatus(raw.status, index, notes, missingStatus),
+      status: readStatus(raw.status, index, notes),
       intent: readIntent(raw.intent),
       category: readList(raw.category, readCodeableConcept),
       subject: readReference(raw.subject) ?? {},

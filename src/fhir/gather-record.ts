@@ -184,7 +184,12 @@ function assembleRecord(
   // One pass per kind: type, duplicates (Observations come from several keys) and patient checked
   // without filtered copies in between (every hook, bench/, issue 5); the note about other
   // patients comes before the notes of reading, as it always has.
-  const readOwn = <T>(keys: readonly DataKey[], type: string, what: string, read: (raw: FhirResource) => T): T[] => {
+  const readOwn = <T>(
+    keys: readonly DataKey[],
+    type: string,
+    what: string,
+    read: (raw: FhirResource, index: number) => T,
+  ): T[] => {
     const own: FhirResource[] = [];
     const seen = keys.length > 1 ? new Set<string>() : undefined;
     let others = 0;
@@ -208,8 +213,8 @@ function assembleRecord(
   notes.push(...drafts.notes);
   const patient = found.get('patient')?.find((resource) => resource.resourceType === 'Patient');
   const conditions = readOwn(['conditions'], 'Condition', 'conditions', readCondition);
-  const medicationRequests = readOwn(['medications'], 'MedicationRequest', 'medications', (raw) => raw).map(
-    (raw, index) => readRecordMedicationRequest(raw, index, notes),
+  const medicationRequests = readOwn(['medications'], 'MedicationRequest', 'medications', (raw, index) =>
+    readRecordMedicationRequest(raw, index, notes),
   );
   const medications: fhir4.Medication[] = [];
   for (const resource of found.get('medications') ?? []) {

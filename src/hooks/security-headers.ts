@@ -38,7 +38,7 @@ export function createSecurityHeaders(): RequestHandler {
 type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 /** Runs a header-only middleware once against a recording response; throws if it does anything else. */
-export function headersSetBy(middleware: NodeMiddleware): [string, string][] {
+function headersSetBy(middleware: NodeMiddleware): [string, string][] {
   const headers = new Map<string, [string, string]>();
   const recorder = {
     setHeader(name: string, value: unknown): void {

@@ -19,7 +19,9 @@ export class PgliteError extends Error {
 }
 
 type Pending = { resolve: (rows: unknown[]) => void; reject: (error: Error) => void };
-type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+/** A request before it is given its id (Omit applied to each member of the union). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = WithoutId<WorkerRequest>;
 
 /**
  * The worker runs compiled (dist/) or, under tsx and jest (this file is then .ts), from source
@@ -65,9 +67,8 @@ export async function openPgliteClient(dataDir: string): Promise<SqlClient> {
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the PGlite worker stopped (exit code ${code})`)));
 
-  const call = (request: Request): Promise<unknown[]> => {
+  const call = (request: Request, id = nextId++): Promise<unknown[]> => {
     if (broken !== undefined) return Promise.reject(broken);
-    const id = nextId++;
     return new Promise<unknown[]>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
@@ -98,8 +99,8 @@ export async function openPgliteClient(dataDir: string): Promise<SqlClient> {
     description: { kind: 'pglite', location: inMemory ? 'memory' : dataDir },
     ...executor(),
     async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      const tx = nextId; // a transaction is named by the id of its `begin` request
-      await call({ kind: 'begin' });
+      const tx = nextId++; // a transaction is named by the id of its `begin` request
+      await call({ kind: 'begin' }, tx);
       let result: T;
       try {
         result = await work(executor(tx));
