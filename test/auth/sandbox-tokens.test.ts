@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseClients } from '../../src/auth/clients-file';
 import { createJwtVerifier, type JwtVerifier } from '../../src/auth/jwt-verifier';
 import { createMemoryReplayCache } from '../../src/auth/replay-cache';
 import { sharedDirOrSkip } from '../support/acceptance-cases';
+import { loadRecordedRequests, SANDBOX_PUBLIC_JWK } from '../support/sandbox-requests';
 
 // Real ES384 tokens the CDS Hooks Sandbox sent (shared/sandbox-requests/README.md). Its private
 // key is public in its repository, so this trust belongs in test configuration only. Every token
@@ -11,42 +10,18 @@ import { sharedDirOrSkip } from '../support/acceptance-cases';
 const INSIDE_WINDOW = new Date('2026-11-22T02:09:00Z');
 const AFTER_EXPIRY = new Date('2026-11-22T02:13:00Z');
 
-const SANDBOX_JWK = {
-  kty: 'EC',
-  crv: 'P-384',
-  use: 'sig',
-  alg: 'ES384',
-  kid: '44823f3d-0b01-4a6c-a80e-b9d3e8a7226f',
-  x: 'dw_JGR8nB2I6XveNxUOl2qk699ZPLM2nYI5STSdiEl9avAkrm3CkfYMbrrjr8laB',
-  y: 'Sm3mLE-n1zYNla_aiE3cb3nZsL51RbC7ysw3q8aJLxGm-hx79RPMYpITDjp7kgzy',
-};
-
-interface RecordedRequest {
-  readonly file: string;
-  readonly method: string;
-  readonly path: string;
-  readonly token: string;
-}
-
-function readRecordedRequests(dir: string): RecordedRequest[] {
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.json'))
-    .flatMap((file) => {
-      const recorded = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
-        method: string;
-        path: string;
-        headers: Record<string, string>;
-      };
-      const authorization = recorded.headers.authorization;
-      if (authorization === undefined) return [];
-      return [{ file, method: recorded.method, path: recorded.path, token: authorization.replace(/^Bearer /, '') }];
-    });
+/** The recorded requests that carry a JWT, with the token as sent. */
+function readSignedRequests(dir: string): { file: string; method: string; path: string; token: string }[] {
+  return loadRecordedRequests(dir).flatMap(({ file, method, path, headers }) => {
+    const authorization = headers.authorization;
+    return authorization === undefined ? [] : [{ file, method, path, token: authorization.replace(/^Bearer /, '') }];
+  });
 }
 
 function sandboxVerifier(now: Date): JwtVerifier {
   return createJwtVerifier({
     clients: parseClients(
-      [{ iss: 'https://sandbox.cds-hooks.org', jwks: { keys: [SANDBOX_JWK] }, fhirServers: ['http://127.0.0.1:8090'] }],
+      [{ iss: 'https://sandbox.cds-hooks.org', jwks: { keys: [SANDBOX_PUBLIC_JWK] }, fhirServers: ['http://127.0.0.1:8090'] }],
       { production: false },
     ),
     // The Sandbox called the service at http://127.0.0.1:3001.
@@ -62,7 +37,7 @@ function sandboxVerifier(now: Date): JwtVerifier {
 const sandboxDir = sharedDirOrSkip('sandbox-requests');
 
 (sandboxDir === undefined ? describe.skip : describe)('real CDS Hooks Sandbox tokens', () => {
-  const requests = sandboxDir === undefined ? [] : readRecordedRequests(sandboxDir);
+  const requests = sandboxDir === undefined ? [] : readSignedRequests(sandboxDir);
 
   it('cover discovery, three hooks and feedback', () => {
     expect(requests.map((request) => request.path).sort()).toEqual([

@@ -9,7 +9,8 @@ import { createMetrics, type Metrics } from '../../src/metrics';
 import { createReplayCacheFor } from '../../src/store/store-replay-cache';
 import type { IssuedCard, Store } from '../../src/store/store';
 import { sharedDirOrSkip } from '../support/acceptance-cases';
-import { loadRecordedRequests, SANDBOX_CLOCK, type RecordedRequest } from '../support/sandbox-requests';
+import { operationOutcome as outcome } from '../support/operation-outcome';
+import { loadRecordedRequests, SANDBOX_CLOCK, SANDBOX_PUBLIC_JWK, type RecordedRequest } from '../support/sandbox-requests';
 import { buildTestApp, captureLogger } from '../support/test-app';
 import { BACKENDS, describeBackend, openTestStore, type TestStore } from '../store/store-backends';
 
@@ -34,19 +35,6 @@ function send(app: Parameters<typeof request>[0], r: RecordedRequest) {
   return call.set('accept', 'application/json, text/plain, */*').send(r.body as object);
 }
 
-function outcome(code: string, errorCode: string, text: string, expression?: string) {
-  return {
-    resourceType: 'OperationOutcome',
-    issue: [
-      {
-        severity: 'error',
-        code,
-        details: { coding: [{ system: 'urn:ln-cds-hooks:error', code: errorCode }], text },
-        ...(expression ? { expression: [expression] } : {}),
-      },
-    ],
-  };
-}
 
 const troughLowCard: IssuedCard = {
   uuid: '3c1b8f0e-5a2d-4e7b-9c6a-1d2e3f4a5b6c',
@@ -298,16 +286,6 @@ describe('feedback endpoint when the database fails', () => {
   });
 });
 
-const SANDBOX_JWK = {
-  kty: 'EC',
-  crv: 'P-384',
-  use: 'sig',
-  alg: 'ES384',
-  kid: '44823f3d-0b01-4a6c-a80e-b9d3e8a7226f',
-  x: 'dw_JGR8nB2I6XveNxUOl2qk699ZPLM2nYI5STSdiEl9avAkrm3CkfYMbrrjr8laB',
-  y: 'Sm3mLE-n1zYNla_aiE3cb3nZsL51RbC7ysw3q8aJLxGm-hx79RPMYpITDjp7kgzy',
-};
-
 describeBackend('postgresql', 'two replicas behind a load balancer, CDS_AUTH=required', () => {
   let shared: TestStore;
 
@@ -326,7 +304,7 @@ describeBackend('postgresql', 'two replicas behind a load balancer, CDS_AUTH=req
       JSON.stringify([
         {
           iss: 'https://sandbox.cds-hooks.org',
-          jwks: { keys: [SANDBOX_JWK] },
+          jwks: { keys: [SANDBOX_PUBLIC_JWK] },
           fhirServers: ['http://127.0.0.1:8090/fhir'],
         },
       ]),

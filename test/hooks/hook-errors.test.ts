@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { operationOutcome as outcome } from '../support/operation-outcome';
 import { buildTestApp } from '../support/test-app';
 
 /**
@@ -14,19 +15,6 @@ const patientView = {
   prefetch: { patient: null, conditions: null, medications: null, tacrolimus: null, mpaTrough: null, mpaAuc: null, egfr: null, weight: null },
 };
 
-function outcome(code: string, errorCode: string, text: string, expression?: string) {
-  return {
-    resourceType: 'OperationOutcome',
-    issue: [
-      {
-        severity: 'error',
-        code,
-        details: { coding: [{ system: 'urn:ln-cds-hooks:error', code: errorCode }], text },
-        ...(expression ? { expression: [expression] } : {}),
-      },
-    ],
-  };
-}
 
 describe('hook requests the service refuses', () => {
   test('answers an empty record with no cards (the baseline the refusals below differ from)', async () => {

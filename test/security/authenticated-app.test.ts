@@ -7,7 +7,7 @@ import { loadClientsFile } from '../../src/auth/clients-file';
 import { loadConfig } from '../../src/config';
 import type { FhirRequesterFactory, FhirServerAccess } from '../../src/fhir/fhir-client';
 import { sharedDirOrSkip } from '../support/acceptance-cases';
-import { loadRecordedRequests, SANDBOX_CLOCK, type RecordedRequest } from '../support/sandbox-requests';
+import { loadRecordedRequests, SANDBOX_CLOCK, SANDBOX_PUBLIC_JWK, type RecordedRequest } from '../support/sandbox-requests';
 import { captureLogger } from '../support/test-app';
 import { makeKey, signToken, type TestKey } from '../auth/jwt-fixtures';
 
@@ -196,15 +196,6 @@ const sandboxDir = sharedDirOrSkip('sandbox-requests');
 const recorded = sandboxDir ? loadRecordedRequests(sandboxDir) : [];
 
 (recorded.length === 0 ? describe.skip : describe)('the real CDS Hooks Sandbox, registered with its published key', () => {
-  const sandboxJwk = {
-    kty: 'EC',
-    crv: 'P-384',
-    use: 'sig',
-    alg: 'ES384',
-    kid: '44823f3d-0b01-4a6c-a80e-b9d3e8a7226f',
-    x: 'dw_JGR8nB2I6XveNxUOl2qk699ZPLM2nYI5STSdiEl9avAkrm3CkfYMbrrjr8laB',
-    y: 'Sm3mLE-n1zYNla_aiE3cb3nZsL51RbC7ysw3q8aJLxGm-hx79RPMYpITDjp7kgzy',
-  };
   const byFile = (file: string): RecordedRequest => {
     const found = recorded.find((r) => r.file === file);
     if (found === undefined) throw new Error(`recording ${file} is missing`);
@@ -214,7 +205,7 @@ const recorded = sandboxDir ? loadRecordedRequests(sandboxDir) : [];
   const sandboxApp = (contacted: string[] = []) =>
     productionApp({
       publicUrl: 'http://127.0.0.1:3001',
-      clients: [{ iss: 'https://sandbox.cds-hooks.org', jwks: { keys: [sandboxJwk] }, fhirServers: ['http://127.0.0.1:8090/fhir'] }],
+      clients: [{ iss: 'https://sandbox.cds-hooks.org', jwks: { keys: [SANDBOX_PUBLIC_JWK] }, fhirServers: ['http://127.0.0.1:8090/fhir'] }],
       now: new Date(SANDBOX_CLOCK),
       contacted,
     }).app;

@@ -18,6 +18,20 @@ export function loadRecordedRequests(dir: string): RecordedRequest[] {
     .map((file) => ({ file, ...(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Omit<RecordedRequest, 'file'>) }));
 }
 
+/**
+ * The Sandbox's public ES384 signing key (its private key is public in its repository, so trusting
+ * it belongs in test configuration only); every recorded JWT verifies against it.
+ */
+export const SANDBOX_PUBLIC_JWK = {
+  kty: 'EC',
+  crv: 'P-384',
+  use: 'sig',
+  alg: 'ES384',
+  kid: '44823f3d-0b01-4a6c-a80e-b9d3e8a7226f',
+  x: 'dw_JGR8nB2I6XveNxUOl2qk699ZPLM2nYI5STSdiEl9avAkrm3CkfYMbrrjr8laB',
+  y: 'Sm3mLE-n1zYNla_aiE3cb3nZsL51RbC7ysw3q8aJLxGm-hx79RPMYpITDjp7kgzy',
+} as const;
+
 /** Every token in the recordings is valid from 02:06:54Z to 02:11:44Z on 2026-11-22 (README). */
 export const SANDBOX_CLOCK = '2026-11-22T02:09:00.000Z';
 
