@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { AuthenticatedClient, JwtVerifier } from '../auth/jwt-verifier';
 import { CdsError, isCdsError } from '../errors';
 import type { Logger } from '../logger';
+import { requestLogger } from './request-observer';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -32,7 +33,7 @@ export function createAuthenticate(deps: AuthenticateDeps): RequestHandler {
       next();
       return;
     }
-    const log = (res.locals.logger as Logger | undefined) ?? deps.logger;
+    const log = requestLogger(res, deps.logger);
     try {
       const token = readBearerToken(req.headers.authorization);
       // `aud` is the exact URL called: the path as received (not normalised), without the query.

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CdsError, isCdsError, statusForCode } from '../errors';
 import type { Logger } from '../logger';
 import { toOperationOutcome } from './operation-outcome';
+import { requestLogger } from './request-observer';
 
 /** body-parser's own errors carry a `type`; they are the client's mistakes, not ours. */
 function fromBodyParser(error: unknown): CdsError | undefined {
@@ -37,7 +38,7 @@ export function createErrorMiddleware(logger: Logger): ErrorRequestHandler {
     const cdsError = known ?? new CdsError('internal', 'The service failed unexpectedly; the failure was logged');
     const status = statusForCode(cdsError.code);
     res.locals.errorCode = cdsError.code;
-    const log = (res.locals.logger as Logger | undefined) ?? logger;
+    const log = requestLogger(res, logger);
     if (known === undefined) {
       log.error('unexpected failure', {
         errorName: error instanceof Error ? error.name : typeof error,

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { UNATTRIBUTED_RULE, type Metrics } from '../metrics';
 import type { FeedbackRecord, Store } from '../store/store';
 import type { FeedbackItem, FeedbackRequestParser } from './feedback-request';
+import { requestLogger } from './request-observer';
 
 export interface FeedbackHandlerDeps {
   /** Known service ids: feedback for any other id is a 404 (service-contract.md). */
@@ -53,7 +54,7 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps): RequestHandler
     const records = request.feedback.map((item) => toFeedbackRecord(id, item));
     const result = await deps.store.recordFeedback(records);
 
-    const log = (res.locals.logger as Logger | undefined) ?? deps.logger;
+    const log = requestLogger(res, deps.logger);
     let unattributed = 0;
     for (const [index, record] of records.entries()) {
       if (result.storedItems[index] !== true) continue;

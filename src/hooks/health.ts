@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store/store';
+import { requestLogger } from './request-observer';
 
 /** /readyz gives up on the store after this long: a hung database must not hang the probe. */
 const READY_TIMEOUT_MS = 2_000;
@@ -37,7 +38,7 @@ export function createReadyz(deps: {
       if (deps.store) await withTimeout(deps.store.ping(), READY_TIMEOUT_MS);
       res.json({ status: 'ready', config: 'loaded', store });
     } catch (error) {
-      const log = (res.locals.logger as Logger | undefined) ?? deps.logger;
+      const log = requestLogger(res, deps.logger);
       log.warn('not ready: store unreachable', {
         errorName: error instanceof Error ? error.name : typeof error,
       });

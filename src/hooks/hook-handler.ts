@@ -6,6 +6,7 @@ import { gatherPatientRecord } from '../fhir/gather-record';
 import { decide } from '../logic/decide';
 import type { Logger } from '../logger';
 import type { HookRequestParser } from './hook-request';
+import { requestLogger } from './request-observer';
 import type { ServiceDefinition } from './service-definitions';
 
 export interface HookHandlerDeps {
@@ -19,6 +20,7 @@ export interface HookHandlerDeps {
   readonly newId: () => string;
   /** Monotonic milliseconds, for timings. */
   readonly elapsed: () => number;
+  readonly logger: Logger;
   /** Told about every response's cards (issued-card store, metrics). Must not throw. */
   readonly onCardsIssued?: (event: IssuedCardsEvent) => void;
 }
@@ -39,7 +41,6 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
     res.locals.serviceId = service.id;
     const request = deps.parse(req.body, service.hook);
     res.locals.hookInstance = request.hookInstance;
-    const log = res.locals.logger as Logger;
 
     const gathered = await gatherPatientRecord(request, {
       hook: service.hook,
@@ -56,8 +57,8 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
     const now = deps.clock();
     const decision = decide({ record: gathered.record, now, newId: deps.newId, targets: deps.config.targets });
     // winston formats a line before its transports drop it by level: ask first (bench/, issue 5).
-    if (log.isDebugEnabled() && gathered.notes.length + decision.notes.length > 0) {
-      log.debug('silent or adjusted', { notes: [...gathered.notes, ...decision.notes] });
+    if (deps.logger.isDebugEnabled() && gathered.notes.length + decision.notes.length > 0) {
+      requestLogger(res, deps.logger).debug('silent or adjusted', { notes: [...gathered.notes, ...decision.notes] });
     }
     res.locals.cardCount = decision.cards.length;
     deps.onCardsIssued?.({

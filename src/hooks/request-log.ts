@@ -2,16 +2,17 @@ import type { Request, Response } from 'express';
 import type { Logger } from '../logger';
 
 /**
- * The one line per finished request: request id (on the child logger), service, hookInstance,
- * status, duration, FHIR query timings. Never a body, a header value, a token or a patient
- * identifier beyond what the route itself names.
+ * The one line per finished request: request id, service, hookInstance, status, duration, FHIR
+ * query timings. Never a body, a header value, a token or a patient identifier beyond what the
+ * route itself names. The line names its request id itself rather than through a child logger
+ * (request-observer.ts makes one only for requests that log more).
  */
-export function logRequest(req: Request, res: Response, durationMs: number): void {
-  const log = res.locals.logger as Logger;
-  const { serviceId, hookInstance, fhirQueries, cardCount, errorCode } = res.locals;
+export function logRequest(logger: Logger, req: Request, res: Response, durationMs: number): void {
+  const { requestId, serviceId, hookInstance, fhirQueries, cardCount, errorCode } = res.locals;
   // Assigned one by one, not spread in: V8 builds an object literal with spreads on a slow path,
   // and this runs for every request (bench/, issue 5).
   const line: Record<string, unknown> = {
+    requestId: typeof requestId === 'string' ? requestId : undefined,
     method: req.method,
     route: routeOf(req.path),
     status: res.statusCode,
@@ -22,7 +23,7 @@ export function logRequest(req: Request, res: Response, durationMs: number): voi
   if (Array.isArray(fhirQueries)) line.fhirQueries = fhirQueries as unknown[];
   if (typeof cardCount === 'number') line.cards = cardCount;
   if (typeof errorCode === 'string') line.errorCode = errorCode;
-  log.log(res.statusCode >= 500 ? 'error' : 'info', 'request', line);
+  logger.log(res.statusCode >= 500 ? 'error' : 'info', 'request', line);
 }
 
 /** The path with anything unexpected cut short, so a hostile URL cannot flood the log. */

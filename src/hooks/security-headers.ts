@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
@@ -8,8 +7,9 @@ import helmet from 'helmet';
  * so that no shared or browser cache keeps a card about a patient.
  *
  * helmet computes the same headers for every request (none of these options depends on it), so
- * they are taken from helmet once at start-up and set by one middleware: helmet's chain of a
- * dozen middlewares per request cost more than the headers themselves (bench/, issue 5).
+ * they are taken from helmet once at start-up and set by the request observer, the first layer of
+ * every request: helmet's chain of a dozen middlewares per request cost more than the headers
+ * themselves (bench/, issue 5).
  */
 export const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
   contentSecurityPolicy: {
@@ -26,13 +26,11 @@ export const HELMET_OPTIONS: Parameters<typeof helmet>[0] = {
   referrerPolicy: { policy: 'no-referrer' },
 };
 
-export function createSecurityHeaders(): RequestHandler {
+/** The headers, taken from helmet once; request-observer.ts sets them on every response. */
+export function securityHeaders(): readonly (readonly [string, string])[] {
   const headers = headersSetBy(helmet(HELMET_OPTIONS));
   headers.push(['Cache-Control', 'no-store']);
-  return (_req, res, next) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
-    next();
-  };
+  return headers;
 }
 
 type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;

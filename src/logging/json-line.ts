@@ -7,6 +7,18 @@ function bigintAsString(_key: string, value: unknown): unknown {
 }
 
 /**
+ * Without a replacer first: a replacer is a function call per key of every line, and only a
+ * BigInt needs one (JSON.stringify throws on it).
+ */
+function serialise(info: object): string {
+  try {
+    return JSON.stringify(info);
+  } catch {
+    return JSON.stringify(info, bigintAsString);
+  }
+}
+
+/**
  * The last format of the logger: stamps the time and serialises the entry as one JSON line.
  * Does what `format.timestamp()` + `format.json()` did in one step, with JSON.stringify (the
  * redaction before it has already turned cycles into "[Circular]"); one line is written per
@@ -16,7 +28,7 @@ function bigintAsString(_key: string, value: unknown): unknown {
 export const jsonLine = winston.format((info) => {
   info.timestamp = new Date().toISOString();
   try {
-    (info as Record<symbol, unknown>)[MESSAGE] = JSON.stringify(info, bigintAsString);
+    (info as Record<symbol, unknown>)[MESSAGE] = serialise(info);
   } catch {
     (info as Record<symbol, unknown>)[MESSAGE] = JSON.stringify({
       level: info.level,

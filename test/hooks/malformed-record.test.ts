@@ -108,6 +108,21 @@ describe('why a rule stayed silent', () => {
     expect(silentNotes(log.lines)).toContainEqual(expect.stringContaining('latest tacrolimus level unreadable'));
   });
 
+  test('names the request id the response carries, as the request line does', async () => {
+    const { logger, log } = captureLogger('debug');
+    const { app: debugApp } = buildTestApp({ now: '2026-06-01T09:00:00Z', logger });
+    const first = await request(debugApp).post('/cds-services/ln-patient-view').send(unreadableTrough).expect(200);
+    const second = await request(debugApp).post('/cds-services/ln-patient-view').send(unreadableTrough).expect(200);
+    const ids = [first.headers['x-request-id'], second.headers['x-request-id']];
+    expect(ids[0]).not.toEqual(ids[1]);
+    expect(log.lines.map((line) => [line.message, line.requestId])).toEqual([
+      ['silent or adjusted', ids[0]],
+      ['request', ids[0]],
+      ['silent or adjusted', ids[1]],
+      ['request', ids[1]],
+    ]);
+  });
+
   test('is not written at the default info level', async () => {
     const { logger, log } = captureLogger('info');
     const { app: infoApp } = buildTestApp({ now: '2026-06-01T09:00:00Z', logger });
