@@ -92,6 +92,30 @@ describe('records with malformed elements', () => {
   });
 });
 
+describe('blank text is absent text', () => {
+  // §3: the time of a result is effectiveDateTime, else … issued. A blank effectiveDateTime is no
+  // date at all: the issued time stands in, and the low trough still warns.
+  const lowTroughDated = (effectiveDateTime: string) =>
+    patientView({
+      conditions: [lnClassIv],
+      medications: [tacrolimusSince2024],
+      troughs: [{ ...troughOf({ value: 3.1, unit: 'ng/mL' }), effectiveDateTime, issued: '2026-05-20T14:00:00Z' }],
+    });
+
+  test.each([
+    ['spaces', '   '],
+    ['a tab and a newline', '\t\n'],
+    ['a no-break space', '\u00a0'],
+    ['an em space and a byte-order mark', '\u2003\ufeff'],
+  ])('a trough whose effectiveDateTime is only %s is dated by its issued time', async (_what, date) => {
+    expect(await codes(lowTroughDated(date))).toEqual(['tacrolimus-trough-low']);
+  });
+
+  test('a trough whose effectiveDateTime is not a date is undated, not dated by its issued time', async () => {
+    expect(await codes(lowTroughDated('x'))).not.toContain('tacrolimus-trough-low');
+  });
+});
+
 describe('why a rule stayed silent', () => {
   const unreadableTrough = patientView({
     conditions: [lnClassIv],
