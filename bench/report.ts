@@ -7,6 +7,8 @@ export interface ScenarioFigures {
   readonly floor: SideFigures;
   readonly hook: SideFigures;
   readonly cards: string;
+  /** hook/floor throughput of each round (floor and hook measured back to back). */
+  readonly roundRatios: readonly number[];
   readonly non2xx: number;
 }
 
@@ -35,14 +37,19 @@ const f0 = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '–');
 const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '–');
 
+function rangeOf(values: readonly number[]): string {
+  if (values.length === 0) return '–';
+  return `${f2(Math.min(...values))}–${f2(Math.max(...values))}`;
+}
+
 export function formatScenarioTable(rows: readonly ScenarioFigures[]): string {
   const lines = [
-    '| scenario | body KB | floor req/s | hook req/s | **hook/floor** | floor p50 / p99 ms | hook p50 / p99 ms | CPU ms/req floor / hook | CPU floor/hook | floor / hook peak RSS MB | non-2xx | cards |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | body KB | floor req/s | hook req/s | **hook/floor** | rounds min–max | floor p50 / p99 ms | hook p50 / p99 ms | CPU ms/req floor / hook | CPU floor/hook | floor / hook peak RSS MB | non-2xx | cards |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.name} | ${f1(row.bodyKb)} | ${f0(row.floor.rps)} | ${f0(row.hook.rps)} | **${f2(row.hook.rps / row.floor.rps)}** | ` +
+      `| ${row.name} | ${f1(row.bodyKb)} | ${f0(row.floor.rps)} | ${f0(row.hook.rps)} | **${f2(row.hook.rps / row.floor.rps)}** | ${rangeOf(row.roundRatios)} | ` +
         `${f1(row.floor.p50)} / ${f1(row.floor.p99)} | ${f1(row.hook.p50)} / ${f1(row.hook.p99)} | ` +
         `${f2(row.floor.cpuMsPerRequest)} / ${f2(row.hook.cpuMsPerRequest)} | ${f2(row.floor.cpuMsPerRequest / row.hook.cpuMsPerRequest)} | ` +
         `${f0(row.floor.peakRssMb)} / ${f0(row.hook.peakRssMb)} | ${row.non2xx} | ${row.cards} |`,

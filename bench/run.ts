@@ -52,7 +52,7 @@ const { values: flags } = parseArgs({
 });
 const DURATION = Number(flags.duration ?? (flags.smoke ? 1 : 5));
 const ROUNDS = Number(flags.rounds ?? (flags.smoke ? 1 : 3));
-const WARMUP = flags.smoke ? 0 : 2;
+const WARMUP = flags.smoke ? 0 : 4;
 const CONNECTIONS = Number(flags.connections);
 const FHIR_DELAY_MS = Number(flags['fhir-delay']);
 const FALLBACK_ITERATIONS = flags.smoke ? 10 : 300;
@@ -216,9 +216,16 @@ async function runScenario(
     rmSync(profileFile, { force: true });
     service.signal('SIGUSR2'); // start profiling: the measured rounds only
   }
+  // Floor–hook, hook–floor, …: the machine's speed drifts over minutes, and a fixed order would
+  // hand every drift to the same side. Each round's ratio is kept to show the spread.
   for (let round = 0; round < ROUNDS; round += 1) {
-    floorRuns.push(await load(floorUrl, floor, DURATION));
-    hookRuns.push(await load(hookUrl, service, DURATION));
+    if (round % 2 === 0) {
+      floorRuns.push(await load(floorUrl, floor, DURATION));
+      hookRuns.push(await load(hookUrl, service, DURATION));
+    } else {
+      hookRuns.push(await load(hookUrl, service, DURATION));
+      floorRuns.push(await load(floorUrl, floor, DURATION));
+    }
   }
   if (flags.profile) {
     service.signal('SIGUSR2'); // stop and write
@@ -255,6 +262,7 @@ async function runScenario(
     floor: side(floorRuns, floor),
     hook: side(hookRuns, service),
     cards,
+    roundRatios: hookRuns.map((run, round) => run.rps / (floorRuns[round]?.rps ?? Number.NaN)),
     non2xx: [...floorRuns, ...hookRuns].reduce((sum, r) => sum + r.non2xx + r.errors, 0),
   };
   await stop(service);
