@@ -1,0 +1,186 @@
+/**
+ * Instructions per hook, counted by valgrind (callgrind), for the floor and the service — and, with
+ * --dist, a second build of the service — on the same body, one request at a time.
+ *
+ * Why: on a shared virtual machine the speed drifts by tens of percent within minutes, so two
+ * builds a few percent apart cannot be told apart by req/s or CPU time. Instruction counts do not
+ * drift; one request at a time keeps the path the same from request to request. What still moves
+ * between runs (~1 %) is the JIT compiler and the garbage collector, which depend on timing: they
+ * are reported apart, and "mutator" (everything else) is the figure to compare builds by.
+ *
+ *   npx tsx bench/instructions.ts --body=/tmp/bodies/pv-long.json [--dist=/path/to/other/checkout]
+ *       [--requests=1000] [--warmup=1500]
+ *
+ * Needs valgrind (Debian: `apt-get install valgrind`); bodies from `npm run bench --
+ * --save-bodies=<dir>`. Each server runs under callgrind with instrumentation off until the
+ * warm-up is done (callgrind_control -i on/off), so start-up is not counted. Takes ~3 min.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from './children';
+
+const { values: flags } = parseArgs({
+  options: {
+    body: { type: 'string' },
+    dist: { type: 'string' },
+    requests: { type: 'string' },
+    warmup: { type: 'string' },
+  },
+});
+if (!flags.body) throw new Error('--body=<request body JSON> is required (npm run bench -- --save-bodies=<dir>)');
+const REQUESTS = Number(flags.requests ?? 1000);
+const WARMUP = Number(flags.warmup ?? 1500);
+const body = readFileSync(flags.body);
+const hook = (JSON.parse(body.toString('utf8')) as { hook?: string }).hook;
+const serviceId = hook === 'order-sign' ? 'ln-order-sign' : hook === 'order-select' ? 'ln-order-select' : 'ln-patient-view';
+const ROOT = REPO_ROOT;
+const work = mkdtempSync(path.join(tmpdir(), 'ln-instructions-'));
+
+interface Target {
+  readonly name: string;
+  readonly cwd: string;
+  readonly args: readonly string[];
+  readonly port: number;
+}
+
+const targets: Target[] = [
+  { name: 'floor', cwd: ROOT, args: ['node', '--import', 'tsx', 'bench/floor-server.ts'], port: 4711 },
+  { name: 'service', cwd: ROOT, args: ['node', 'dist/server.js'], port: 4712 },
+];
+if (flags.dist) {
+  targets.push({ name: `service (${flags.dist})`, cwd: path.resolve(flags.dist), args: ['node', 'dist/server.js'], port: 4713 });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function post(agent: http.Agent, port: number, route: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { agent, host: '127.0.0.1', port, method: 'POST', path: route, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function drive(port: number, route: string, count: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const status = await post(agent, port, route);
+      if (status !== 200) throw new Error(`POST ${route} answered ${status}`);
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function waitUntilUp(port: number): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/healthz`);
+      return;
+    } catch {
+      await sleep(500);
+    }
+  }
+  throw new Error(`nothing listening on ${port} after 5 min`);
+}
+
+function callgrindControl(pid: number, ...args: string[]): void {
+  // vgdb names its pipes after HOST: use the same value the server was started with.
+  const result = spawnSync('callgrind_control', [...args, String(pid)], { env: { ...process.env, HOST: '127.0.0.1' } });
+  if (result.status !== 0) throw new Error(`callgrind_control ${args.join(' ')} failed: ${result.stderr.toString()}`);
+}
+
+interface Counts {
+  readonly total: number;
+  readonly compiler: number;
+  readonly gc: number;
+}
+
+const COMPILER = /compiler::|Compiler|[Tt]urbofan|[Mm]aglev/;
+const GC = /Marking|Mark[A-Z]|Sweep|Scaveng|Evacuat|Heap::|IteratePointers|MemoryChunk|Compact|RememberedSet|SlotSet|Concurrent|Minor|GCTracer|_Rb_tree|Visitor/;
+
+function countsOf(outFile: string): Counts {
+  const annotated = spawnSync('callgrind_annotate', ['--threshold=100', outFile], { maxBuffer: 256 * 1024 * 1024 });
+  const counts = { total: 0, compiler: 0, gc: 0 };
+  for (const line of annotated.stdout.toString().split('\n')) {
+    const match = /^\s*([\d,]+)\s+\([\s\d.]+%\)\s+(.*)$/.exec(line);
+    if (!match?.[1] || !match[2] || match[2].includes('PROGRAM TOTALS')) continue;
+    const instructions = Number(match[1].replaceAll(',', ''));
+    counts.total += instructions;
+    if (COMPILER.test(match[2])) counts.compiler += instructions;
+    else if (GC.test(match[2])) counts.gc += instructions;
+  }
+  return counts;
+}
+
+async function measure(target: Target): Promise<Counts> {
+  const outFile = path.join(work, `callgrind.${target.port}`);
+  const child: ChildProcess = spawn(
+    'valgrind',
+    ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outFile}`, ...target.args],
+    {
+      cwd: target.cwd,
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(target.port),
+        HOST: '127.0.0.1',
+        CDS_AUTH: 'off',
+        LOG_LEVEL: 'info',
+        CDS_DATA_DIR: path.join(work, `data-${target.port}`),
+      },
+    },
+  );
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('valgrind did not start');
+  const route = `/cds-services/${serviceId}`;
+  try {
+    await waitUntilUp(target.port);
+    await drive(target.port, route, WARMUP);
+    callgrindControl(pid, '-i', 'on');
+    await drive(target.port, route, REQUESTS);
+    callgrindControl(pid, '-i', 'off');
+    callgrindControl(pid, '-d');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  const dumps = readdirSync(work).filter((file) => file.startsWith(`callgrind.${target.port}.`));
+  const counts = dumps.map((file) => countsOf(path.join(work, file)));
+  const sum = (key: keyof Counts): number => counts.reduce((total, c) => total + c[key], 0) / REQUESTS;
+  return { total: sum('total'), compiler: sum('compiler'), gc: sum('gc') };
+}
+
+async function main(): Promise<void> {
+  if (spawnSync('valgrind', ['--version']).status !== 0) throw new Error('valgrind is not installed');
+  if (!readdirSync(path.join(ROOT, 'dist')).includes('server.js')) throw new Error('no dist/: run npm run build first');
+  process.stdout.write(`${flags.body}: ${WARMUP} requests of warm-up, ${REQUESTS} counted, one at a time\n`);
+  // Two cores: every server at once (valgrind runs each on one).
+  const results = await Promise.all(targets.map(measure));
+  const k = (n: number): string => (n / 1000).toFixed(0).padStart(7);
+  process.stdout.write('\n| server | instructions/hook (k) | JIT compiler | GC | **mutator** | floor/server (mutator) |\n|---|---:|---:|---:|---:|---:|\n');
+  const floorMutator = (results[0]?.total ?? 0) - (results[0]?.compiler ?? 0) - (results[0]?.gc ?? 0);
+  for (const [index, target] of targets.entries()) {
+    const r = results[index];
+    if (!r) continue;
+    const mutator = r.total - r.compiler - r.gc;
+    process.stdout.write(`| ${target.name} | ${k(r.total)} | ${k(r.compiler)} | ${k(r.gc)} | **${k(mutator)}** | ${(floorMutator / mutator).toFixed(3)} |\n`);
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
