@@ -13,11 +13,13 @@
  *
  * Needs valgrind (Debian: `apt-get install valgrind`); bodies from `npm run bench --
  * --save-bodies=<dir>`. Each server runs under callgrind with instrumentation off until the
- * warm-up is done (callgrind_control -i on/off), so start-up is not counted. Takes ~3 min.
+ * warm-up is done (callgrind_control -i on/off), so start-up is not counted. Takes ~4 min.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -44,15 +46,31 @@ interface Target {
   readonly name: string;
   readonly cwd: string;
   readonly args: readonly string[];
-  readonly port: number;
 }
 
 const targets: Target[] = [
-  { name: 'floor', cwd: ROOT, args: ['node', '--import', 'tsx', 'bench/floor-server.ts'], port: 4711 },
-  { name: 'service', cwd: ROOT, args: ['node', 'dist/server.js'], port: 4712 },
+  { name: 'floor', cwd: ROOT, args: ['node', '--import', 'tsx', 'bench/floor-server.ts'] },
+  { name: 'service', cwd: ROOT, args: ['node', 'dist/server.js'] },
 ];
 if (flags.dist) {
-  targets.push({ name: `service (${flags.dist})`, cwd: path.resolve(flags.dist), args: ['node', 'dist/server.js'], port: 4713 });
+  targets.push({ name: `service (${flags.dist})`, cwd: path.resolve(flags.dist), args: ['node', 'dist/server.js'] });
+}
+
+/**
+ * vgdb, behind callgrind_control, finds the server's valgrind by pipe names made of the user and
+ * host names from the environment: both sides get the same ones.
+ */
+const VGDB_ENV = { USER: process.env.USER ?? 'bench', LOGNAME: process.env.LOGNAME ?? 'bench', HOST: '127.0.0.1' };
+
+/** A port nothing listens on now, so the counted server is the one answering. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,8 +101,9 @@ async function drive(port: number, route: string, count: number): Promise<void> 
   }
 }
 
-async function waitUntilUp(port: number): Promise<void> {
+async function waitUntilUp(port: number, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 600; i += 1) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server on ${port} exited`);
     try {
       await fetch(`http://127.0.0.1:${port}/healthz`);
       return;
@@ -96,9 +115,12 @@ async function waitUntilUp(port: number): Promise<void> {
 }
 
 function callgrindControl(pid: number, ...args: string[]): void {
-  // vgdb names its pipes after HOST: use the same value the server was started with.
-  const result = spawnSync('callgrind_control', [...args, String(pid)], { env: { ...process.env, HOST: '127.0.0.1' } });
-  if (result.status !== 0) throw new Error(`callgrind_control ${args.join(' ')} failed: ${result.stderr.toString()}`);
+  const result = spawnSync('callgrind_control', [...args, String(pid)], { env: { ...process.env, ...VGDB_ENV } });
+  // callgrind_control exits 0 even when vgdb found no valgrind: its output says so.
+  const output = `${result.stdout.toString()}${result.stderr.toString()}`;
+  if (result.status !== 0 || /error|cannot|no such/i.test(output)) {
+    throw new Error(`callgrind_control ${args.join(' ')} failed: ${output.trim()}`);
+  }
 }
 
 interface Counts {
@@ -112,6 +134,7 @@ const GC = /Marking|Mark[A-Z]|Sweep|Scaveng|Evacuat|Heap::|IteratePointers|Memor
 
 function countsOf(outFile: string): Counts {
   const annotated = spawnSync('callgrind_annotate', ['--threshold=100', outFile], { maxBuffer: 256 * 1024 * 1024 });
+  if (annotated.status !== 0) throw new Error(`callgrind_annotate ${outFile} failed: ${annotated.stderr.toString()}`);
   const counts = { total: 0, compiler: 0, gc: 0 };
   for (const line of annotated.stdout.toString().split('\n')) {
     const match = /^\s*([\d,]+)\s+\([\s\d.]+%\)\s+(.*)$/.exec(line);
@@ -125,7 +148,8 @@ function countsOf(outFile: string): Counts {
 }
 
 async function measure(target: Target): Promise<Counts> {
-  const outFile = path.join(work, `callgrind.${target.port}`);
+  const port = await freePort();
+  const outFile = path.join(work, `callgrind.${port}`);
   const child: ChildProcess = spawn(
     'valgrind',
     ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outFile}`, ...target.args],
@@ -134,37 +158,43 @@ async function measure(target: Target): Promise<Counts> {
       stdio: ['ignore', 'ignore', 'ignore'],
       env: {
         PATH: process.env.PATH ?? '',
-        PORT: String(target.port),
-        HOST: '127.0.0.1',
+        ...VGDB_ENV,
+        PORT: String(port),
         CDS_AUTH: 'off',
         LOG_LEVEL: 'info',
-        CDS_DATA_DIR: path.join(work, `data-${target.port}`),
+        CDS_DATA_DIR: path.join(work, `data-${port}`),
       },
     },
   );
+  // Settles whether the child exits or never starts ('error'): awaited below in every case.
+  const exited = once(child, 'exit').catch(() => undefined);
   const pid = child.pid;
   if (pid === undefined) throw new Error('valgrind did not start');
   const route = `/cds-services/${serviceId}`;
   try {
-    await waitUntilUp(target.port);
-    await drive(target.port, route, WARMUP);
+    await waitUntilUp(port, child);
+    await drive(port, route, WARMUP);
     callgrindControl(pid, '-i', 'on');
-    await drive(target.port, route, REQUESTS);
+    await drive(port, route, REQUESTS);
     callgrindControl(pid, '-i', 'off');
     callgrindControl(pid, '-d');
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
   }
-  const dumps = readdirSync(work).filter((file) => file.startsWith(`callgrind.${target.port}.`));
-  const counts = dumps.map((file) => countsOf(path.join(work, file)));
-  const sum = (key: keyof Counts): number => counts.reduce((total, c) => total + c[key], 0) / REQUESTS;
-  return { total: sum('total'), compiler: sum('compiler'), gc: sum('gc') };
+  // `-d` writes <file>.1; the dump at exit (<file>, instrumentation off) counts nothing.
+  const dump = path.join(work, `callgrind.${port}.1`);
+  const counts = countsOf(dump);
+  if (counts.total === 0) throw new Error(`${target.name}: callgrind counted nothing (${dump})`);
+  return { total: counts.total / REQUESTS, compiler: counts.compiler / REQUESTS, gc: counts.gc / REQUESTS };
 }
 
 async function main(): Promise<void> {
   if (spawnSync('valgrind', ['--version']).status !== 0) throw new Error('valgrind is not installed');
-  if (!readdirSync(path.join(ROOT, 'dist')).includes('server.js')) throw new Error('no dist/: run npm run build first');
+  if (spawnSync('callgrind_control', ['--version']).error) throw new Error('callgrind_control is not installed');
+  for (const target of targets.slice(1)) {
+    if (!existsSync(path.join(target.cwd, 'dist', 'server.js'))) throw new Error(`no ${target.cwd}/dist/server.js: build it first`);
+  }
   process.stdout.write(`${flags.body}: ${WARMUP} requests of warm-up, ${REQUESTS} counted, one at a time\n`);
   // Two cores: every server at once (valgrind runs each on one).
   const results = await Promise.all(targets.map(measure));
@@ -177,10 +207,13 @@ async function main(): Promise<void> {
     const mutator = r.total - r.compiler - r.gc;
     process.stdout.write(`| ${target.name} | ${k(r.total)} | ${k(r.compiler)} | ${k(r.gc)} | **${k(mutator)}** | ${(floorMutator / mutator).toFixed(3)} |\n`);
   }
-  rmSync(work, { recursive: true, force: true });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    rmSync(work, { recursive: true, force: true });
+  });

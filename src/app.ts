@@ -83,8 +83,9 @@ export function createApp(deps: AppDeps): Express {
   const observe = createRequestObserver({ logger, metrics, now: elapsed, headers: securityHeaders() });
   const cors = createCors(config.corsOrigins);
   app.use((req, res, next) => {
-    observe(req, res, () => {
-      cors(req, res, next);
+    observe(req, res, (error?: unknown) => {
+      if (error === undefined) cors(req, res, next);
+      else next(error);
     });
   });
 
