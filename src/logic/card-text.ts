@@ -1,3 +1,4 @@
+import { remember } from './bounded-memo';
 import type { Finding, Measurement, TargetUsed } from './rule';
 import type { RuleCode } from './rule-codes';
 
@@ -47,10 +48,12 @@ export function formatNumber(value: number): string {
   // value (bench/, issue 5); bounded, cleared when full.
   const known = formattedNumbers.get(value);
   if (known !== undefined) return known;
-  const text = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2)));
-  if (formattedNumbers.size >= 1000) formattedNumbers.clear();
-  formattedNumbers.set(value, text);
-  return text;
+  return remember(
+    formattedNumbers,
+    1000,
+    value,
+    Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2))),
+  );
 }
 
 export function formatMeasurement(m: Measurement): string {

@@ -7,6 +7,7 @@ import {
   type ProductEntry,
   type ProductStrength,
 } from './medication-groups';
+import { remember } from './bounded-memo';
 import { listOf } from './fhir-list';
 import { NON_SYSTEMIC_RXNORM_PRODUCTS, NON_SYSTEMIC_SNOMED_ROUTES, NON_SYSTEMIC_WORDS } from './non-systemic';
 
@@ -63,9 +64,7 @@ function namesInText(text: string): readonly ProductEntry[] {
   }
   BARE_MYCOPHENOLATE_MATCHER.lastIndex = 0;
   if (found.length === 0 && BARE_MYCOPHENOLATE_MATCHER.test(text)) found.push(BARE_MYCOPHENOLATE);
-  if (namesInTextCache.size >= MAX_CACHED_TEXTS) namesInTextCache.clear();
-  namesInTextCache.set(text, found);
-  return found;
+  return remember(namesInTextCache, MAX_CACHED_TEXTS, text, found);
 }
 
 /** Texts of a concept in reading order: `text`, then each coding's `display`. */
@@ -166,9 +165,7 @@ function nonSystemicWordIn(text: string): string | null {
   NON_SYSTEMIC_MATCHER.lastIndex = 0;
   const match = NON_SYSTEMIC_MATCHER.exec(text);
   const word = match?.[1] ? normaliseName(match[1]) : null;
-  if (nonSystemicCache.size >= MAX_CACHED_TEXTS) nonSystemicCache.clear();
-  nonSystemicCache.set(text, word);
-  return word;
+  return remember(nonSystemicCache, MAX_CACHED_TEXTS, text, word);
 }
 
 function nonSystemicReason(routeAndForm: readonly string[], names: readonly string[]): string | undefined {

@@ -6,6 +6,7 @@
  * over concurrent instructions. Whatever cannot be read with certainty gives no dose and a reason
  * (no PHI: only structural facts, never values tied to a patient name or id).
  */
+import { withoutDotsOrSpaces } from './codes';
 import { parseFhirDateTime } from './fhir-time';
 import type { ProductStrength } from './medication-groups';
 import { convertUnit } from './units';
@@ -229,13 +230,10 @@ function readTimingCode(code: fhir4.CodeableConcept | undefined): PerDay {
   return { ok: true, count, how: `${formatNumber(count)}/day (${key})` };
 }
 
-const DOTS_OR_SPACES = /[.\s]/;
-
 /** "BID", "bid", "b.i.d." → "BID"; anything not in the table → undefined. */
 function normaliseAbbreviation(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  // Nearly every code is plain ("BID"): test before a global replace (bench/, issue 5).
-  const key = (DOTS_OR_SPACES.test(raw) ? raw.replace(/[.\s]/g, '') : raw).toUpperCase();
+  const key = withoutDotsOrSpaces(raw).toUpperCase();
   return key in PER_DAY_BY_TIMING_CODE ? key : undefined;
 }
 

@@ -28,11 +28,6 @@ function groupOf(observation: fhir4.Observation): ObservationGroupKey | undefine
 }
 
 /** §3: effectiveDateTime, else effectivePeriod.start, else issued. */
-export function timeOfResult(observation: fhir4.Observation): Date | undefined {
-  const at = instantOfResult(observation);
-  return at === undefined ? undefined : new Date(at);
-}
-
 function instantOfResult(observation: fhir4.Observation): number | undefined {
   const text =
     observation.effectiveDateTime ??

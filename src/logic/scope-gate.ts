@@ -1,3 +1,4 @@
+import { withoutDotsOrSpaces } from './codes';
 import type { ScopeGate } from './rule';
 
 /**
@@ -68,13 +69,9 @@ const TRANSPLANT_ICD10_PREFIXES: readonly string[] = [
   'Z482',
 ];
 
-const DOTS_OR_SPACES = /[\s.]/;
-
 /** "M32.14", "m3214 ", "M32.14." → "M3214". */
 function normaliseIcd10(code: string): string {
-  // Test before a global replace: most codes arrive plain or with one dot (bench/, issue 5).
-  const upper = code.toUpperCase();
-  return DOTS_OR_SPACES.test(upper) ? upper.replace(/[\s.]/g, '') : upper;
+  return withoutDotsOrSpaces(code.toUpperCase());
 }
 
 // "starts with one of the prefixes" as set lookups of the code's first 4 and 5 characters,

@@ -1,4 +1,5 @@
 import { UcumLhcUtils } from '@lhncbc/ucum-lhc';
+import { remember } from './bounded-memo';
 
 /**
  * Unit handling of clinical-rules.md §3 and §7: common spellings are normalised to UCUM first,
@@ -52,12 +53,6 @@ const readUnits = new Map<string, ReadUnit>();
 const targetAnnotations = new Map<string, string>();
 const conversions = new Map<string, Conversion>();
 
-function remember<V>(cache: Map<string, V>, key: string, value: V): V {
-  if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(key, value);
-  return value;
-}
-
 function readUnit(unit: string): ReadUnit {
   const known = readUnits.get(unit);
   if (known) return known;
@@ -70,7 +65,7 @@ function readUnit(unit: string): ReadUnit {
       : !UCUM_ALPHABET.test(from)
         ? { from, annotations: '', problem: 'not a UCUM unit expression' }
         : { from, annotations: annotations(from) };
-  return remember(readUnits, unit, read);
+  return remember(readUnits, MAX_CACHED, unit, read);
 }
 
 /**
@@ -86,7 +81,7 @@ export function convertUnit(
   const { from, annotations: fromAnnotations, problem } = readUnit(unit);
   if (problem !== undefined) return { ok: false, reason: problem };
   const toAnnotations =
-    targetAnnotations.get(toUnit) ?? remember(targetAnnotations, toUnit, annotations(toUnit));
+    targetAnnotations.get(toUnit) ?? remember(targetAnnotations, MAX_CACHED, toUnit, annotations(toUnit));
   if (fromAnnotations !== toAnnotations) {
     return { ok: false, reason: `unit annotations do not match ${toUnit}` };
   }
@@ -105,7 +100,7 @@ export function convertUnit(
     result.status !== 'succeeded' || result.toVal === null || !Number.isFinite(result.toVal)
       ? { ok: false, reason: `unit cannot be converted to ${toUnit}` }
       : { ok: true, value: result.toVal };
-  return key === undefined ? conversion : remember(conversions, key, conversion);
+  return key === undefined ? conversion : remember(conversions, MAX_CACHED, key, conversion);
 }
 
 /** §7: compare converted values rounded to two decimals (4.9748 nmol/L → 4.00 ng/mL). */
