@@ -18,12 +18,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from './children';
+import { REPO_ROOT, freePort } from './children';
+import { post } from './measure';
 
 const { values: flags } = parseArgs({
   options: {
@@ -36,8 +35,8 @@ const { values: flags } = parseArgs({
 if (!flags.body) throw new Error('--body=<request body JSON> is required (npm run bench -- --save-bodies=<dir>)');
 const REQUESTS = Number(flags.requests ?? 1000);
 const WARMUP = Number(flags.warmup ?? 1500);
-const body = readFileSync(flags.body);
-const hook = (JSON.parse(body.toString('utf8')) as { hook?: string }).hook;
+const body = readFileSync(flags.body, 'utf8');
+const hook = (JSON.parse(body) as { hook?: string }).hook;
 const serviceId = hook === 'order-sign' ? 'ln-order-sign' : hook === 'order-select' ? 'ln-order-select' : 'ln-patient-view';
 const ROOT = REPO_ROOT;
 const work = mkdtempSync(path.join(tmpdir(), 'ln-instructions-'));
@@ -62,43 +61,11 @@ if (flags.dist) {
  */
 const VGDB_ENV = { USER: process.env.USER ?? 'bench', LOGNAME: process.env.LOGNAME ?? 'bench', HOST: '127.0.0.1' };
 
-/** A port nothing listens on now, so the counted server is the one answering. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function post(agent: http.Agent, port: number, route: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: route, headers: { 'content-type': 'application/json', 'content-length': body.length } },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
+/** One request at a time, each answered before the next (bench/measure.ts `post` throws unless 200). */
 async function drive(port: number, route: string, count: number): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  try {
-    for (let i = 0; i < count; i += 1) {
-      const status = await post(agent, port, route);
-      if (status !== 200) throw new Error(`POST ${route} answered ${status}`);
-    }
-  } finally {
-    agent.destroy();
-  }
+  for (let i = 0; i < count; i += 1) await post(`http://127.0.0.1:${port}${route}`, body);
 }
 
 async function waitUntilUp(port: number, child: ChildProcess): Promise<void> {
