@@ -10,6 +10,12 @@
  * monomorphic, and no call per element. Absent and `undefined` read the same to `?.` / `??`, and
  * JSON.stringify leaves `undefined` out, so nothing changes on the wire (bench/, issue 5: the
  * per-element conditional copies were the hottest part of reading a record).
+ *
+ * A Coding, CodeableConcept, Quantity, Period, Reference or list that is already well-formed —
+ * every element it reads comes out as it went in — is returned as it came, not copied: the
+ * copies were most of what a hook allocated (more than parsing the body), and what the rules
+ * read is the same either way. Such an element may carry elements no reader looks at
+ * (`extension`, `id`); a draft sent back in a suggestion keeps them, as an update should.
  */
 
 export type Json = Readonly<Record<string, unknown>>;
@@ -48,19 +54,28 @@ export function readBoolean(value: unknown): boolean | undefined {
   return typeof value === 'boolean' ? value : undefined;
 }
 
-/** Maps an array-or-single value through a reader, dropping unreadable items; undefined if none. */
+/**
+ * Maps an array-or-single value through a reader, dropping unreadable items; undefined if none.
+ * An array whose every item the reader returns unchanged is returned itself (no copy).
+ */
 export function readList<T>(value: unknown, read: (item: unknown) => T | undefined): T[] | undefined {
   if (value === undefined || value === null) return undefined;
-  const items: T[] = [];
-  if (Array.isArray(value)) {
-    for (const entry of value as unknown[]) {
-      const item = read(entry);
-      if (item !== undefined) items.push(item);
-    }
-  } else {
+  if (!Array.isArray(value)) {
     const item = read(value);
+    return item === undefined ? undefined : [item];
+  }
+  const raw = value as unknown[];
+  let items: T[] | undefined; // made at the first item that differs from what came in
+  for (let index = 0; index < raw.length; index += 1) {
+    const entry = raw[index];
+    const item = read(entry);
+    if (items === undefined) {
+      if (item !== undefined && item === entry) continue;
+      items = raw.slice(0, index) as T[];
+    }
     if (item !== undefined) items.push(item);
   }
+  if (items === undefined) return raw.length > 0 ? (raw as T[]) : undefined;
   return items.length > 0 ? items : undefined;
 }
 
@@ -78,16 +93,22 @@ export function compact<T extends object>(value: { [K in keyof T]: T[K] | undefi
 
 export function readCoding(value: unknown): fhir4.Coding | undefined {
   if (!isObject(value)) return undefined;
+  const system = readString(value.system);
+  const version = readString(value.version);
   const code = readString(value.code);
   const display = readString(value.display);
+  const userSelected = readBoolean(value.userSelected);
   if (code === undefined && display === undefined) return undefined;
-  return {
-    system: readString(value.system),
-    version: readString(value.version),
-    code,
-    display,
-    userSelected: readBoolean(value.userSelected),
-  };
+  if (
+    system === value.system &&
+    version === value.version &&
+    code === value.code &&
+    display === value.display &&
+    userSelected === value.userSelected
+  ) {
+    return value;
+  }
+  return { system, version, code, display, userSelected };
 }
 
 export function readCodeableConcept(value: unknown): fhir4.CodeableConcept | undefined {
@@ -95,6 +116,7 @@ export function readCodeableConcept(value: unknown): fhir4.CodeableConcept | und
   const coding = readList(value.coding, readCoding);
   const text = readString(value.text);
   if (coding === undefined && text === undefined) return undefined;
+  if (coding === value.coding && text === value.text) return value;
   return { coding, text };
 }
 
@@ -104,24 +126,44 @@ export function readQuantity(value: unknown): fhir4.Quantity | undefined {
   if (!isObject(value)) return undefined;
   const comparator = readString(value.comparator);
   const known = comparator === undefined || COMPARATORS.has(comparator);
+  // A value behind an unknown comparator cannot be read with certainty: drop it.
+  const number = known ? readNumber(value.value) : undefined;
+  const unit = readString(value.unit);
+  const system = readString(value.system);
+  const code = readString(value.code);
+  if (
+    known &&
+    number === value.value &&
+    comparator === value.comparator &&
+    unit === value.unit &&
+    system === value.system &&
+    code === value.code
+  ) {
+    return value;
+  }
   return {
-    // A value behind an unknown comparator cannot be read with certainty: drop it.
-    value: known ? readNumber(value.value) : undefined,
+    value: number,
     comparator: known ? (comparator as fhir4.Quantity['comparator']) : undefined,
-    unit: readString(value.unit),
-    system: readString(value.system),
-    code: readString(value.code),
+    unit,
+    system,
+    code,
   };
 }
 
 export function readRange(value: unknown): fhir4.Range | undefined {
   if (!isObject(value)) return undefined;
-  return { low: readQuantity(value.low), high: readQuantity(value.high) };
+  const low = readQuantity(value.low);
+  const high = readQuantity(value.high);
+  if (low === value.low && high === value.high) return value;
+  return { low, high };
 }
 
 export function readRatio(value: unknown): fhir4.Ratio | undefined {
   if (!isObject(value)) return undefined;
-  return { numerator: readQuantity(value.numerator), denominator: readQuantity(value.denominator) };
+  const numerator = readQuantity(value.numerator);
+  const denominator = readQuantity(value.denominator);
+  if (numerator === value.numerator && denominator === value.denominator) return value;
+  return { numerator, denominator };
 }
 
 export function readPeriod(value: unknown): fhir4.Period | undefined {
@@ -129,15 +171,20 @@ export function readPeriod(value: unknown): fhir4.Period | undefined {
   const start = readString(value.start);
   const end = readString(value.end);
   if (start === undefined && end === undefined) return undefined;
+  if (start === value.start && end === value.end) return value;
   return { start, end };
 }
 
 export function readReference(value: unknown): fhir4.Reference | undefined {
   if (!isObject(value)) return undefined;
   const reference = readString(value.reference);
+  const type = readString(value.type);
   const display = readString(value.display);
   if (reference === undefined && display === undefined) return undefined;
-  return { reference, type: readString(value.type), display };
+  if (reference === value.reference && type === value.type && display === value.display) {
+    return value;
+  }
+  return { reference, type, display };
 }
 
 export function readAnnotation(value: unknown): fhir4.Annotation | undefined {
@@ -168,15 +215,14 @@ export function readTiming(value: unknown): fhir4.Timing | undefined {
   // QD code under an unreadable "2 per day" would be half the dose): drop the code, no dose.
   const unreadableFrequency =
     raw?.frequency !== undefined && raw.frequency !== null && repeat?.frequency === undefined;
-  return {
-    event: readList(value.event, readString),
-    repeat,
-    code: unreadableFrequency ? undefined : readCodeableConcept(value.code),
-  };
+  const event = readList(value.event, readString);
+  const code = unreadableFrequency ? undefined : readCodeableConcept(value.code);
+  if (event === value.event && repeat === value.repeat && code === value.code) return value;
+  return { event, repeat, code };
 }
 
 function readTimingRepeat(raw: Json): fhir4.TimingRepeat {
-  return {
+  const read: fhir4.TimingRepeat = {
     boundsPeriod: readPeriod(raw.boundsPeriod),
     boundsDuration: readQuantity(raw.boundsDuration ?? raw.boundsQuantity),
     boundsRange: readRange(raw.boundsRange),
@@ -196,6 +242,25 @@ function readTimingRepeat(raw: Json): fhir4.TimingRepeat {
     when: readList(raw.when, readString) as fhir4.TimingRepeat['when'],
     offset: readNumber(raw.offset),
   };
+  const same =
+    read.boundsPeriod === raw.boundsPeriod &&
+    read.boundsDuration === raw.boundsDuration &&
+    read.boundsRange === raw.boundsRange &&
+    read.count === raw.count &&
+    read.countMax === raw.countMax &&
+    read.duration === raw.duration &&
+    read.durationMax === raw.durationMax &&
+    read.durationUnit === raw.durationUnit &&
+    read.frequency === raw.frequency &&
+    read.frequencyMax === raw.frequencyMax &&
+    read.period === raw.period &&
+    read.periodMax === raw.periodMax &&
+    read.periodUnit === raw.periodUnit &&
+    read.dayOfWeek === raw.dayOfWeek &&
+    read.timeOfDay === raw.timeOfDay &&
+    read.when === raw.when &&
+    read.offset === raw.offset;
+  return same ? (raw) : read;
 }
 
 const DOSE_AND_RATE_KEYS = [
@@ -208,6 +273,20 @@ const DOSE_AND_RATE_KEYS = [
 ];
 
 function readDoseAndRate(value: unknown): fhir4.DosageDoseAndRate | undefined {
+  const entry = readDoseAndRateOf(value);
+  if (entry === undefined || !isObject(value)) return entry;
+  const same =
+    entry.type === value.type &&
+    entry.doseQuantity === value.doseQuantity &&
+    entry.doseRange === value.doseRange &&
+    entry.rateQuantity === value.rateQuantity &&
+    entry.rateRatio === value.rateRatio &&
+    entry.rateRange === value.rateRange;
+  return same ? (value) : entry;
+}
+
+/** An STU3 / DSTU2 Dosage's own dose[x] and rate[x] as one R4 doseAndRate entry (always a copy). */
+function readDoseAndRateOf(value: unknown): fhir4.DosageDoseAndRate | undefined {
   if (!isObject(value)) return undefined;
   const entry: fhir4.DosageDoseAndRate = {
     type: readCodeableConcept(value.type),
@@ -238,7 +317,7 @@ export function readDosage(value: unknown): fhir4.Dosage | undefined {
     value.doseAndRate !== undefined
       ? readList(value.doseAndRate, readDoseAndRate)
       : hasTopLevelDose
-        ? readList(value, readDoseAndRate)
+        ? readList(value, readDoseAndRateOf)
         : undefined;
   // §2: an as-needed dose never makes a "dose low" card. An `asNeededBoolean` that is present but
   // not a boolean ("true" as a string) cannot say whether the dose is PRN: no dose, not a guess.
@@ -250,7 +329,7 @@ export function readDosage(value: unknown): fhir4.Dosage | undefined {
   // concurrent instruction (§7: steps apply one at a time, concurrent ones add up): no dose.
   const unreadableSequence =
     value.sequence !== undefined && value.sequence !== null && readNumber(value.sequence) === undefined;
-  return {
+  const read: fhir4.Dosage = {
     sequence: readNumber(value.sequence),
     text: readString(value.text),
     additionalInstruction: readList(
@@ -268,4 +347,19 @@ export function readDosage(value: unknown): fhir4.Dosage | undefined {
     maxDosePerPeriod: readRatio(value.maxDosePerPeriod),
     maxDosePerAdministration: readQuantity(value.maxDosePerAdministration),
   };
+  const same =
+    read.sequence === value.sequence &&
+    read.text === value.text &&
+    read.additionalInstruction === value.additionalInstruction &&
+    read.patientInstruction === value.patientInstruction &&
+    read.timing === value.timing &&
+    read.asNeededBoolean === value.asNeededBoolean &&
+    read.asNeededCodeableConcept === value.asNeededCodeableConcept &&
+    read.site === value.site &&
+    read.route === value.route &&
+    read.method === value.method &&
+    read.doseAndRate === value.doseAndRate &&
+    read.maxDosePerPeriod === value.maxDosePerPeriod &&
+    read.maxDosePerAdministration === value.maxDosePerAdministration;
+  return same ? (value) : read;
 }
