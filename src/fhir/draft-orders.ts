@@ -228,11 +228,12 @@ export function readMedicationChoice(
   const contained = readList(raw.contained, (item) =>
     isObject(item) && item.resourceType === 'Medication' ? readMedication(item) : undefined,
   );
-  return compact({
+  // Absent elements are `undefined` keys (r4-elements.ts): the draft reader compacts them away.
+  return {
     medicationCodeableConcept: readCodeableConcept(raw.medicationCodeableConcept),
     medicationReference: readReference(raw.medicationReference),
     contained,
-  });
+  };
 }
 
 /** `validityPeriod` is only how long the prescription may be filled (§4); kept for the update. */

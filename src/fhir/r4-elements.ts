@@ -312,11 +312,10 @@ function readDoseAndRateOf(value: unknown): fhir4.DosageDoseAndRate | undefined 
  */
 export function readDosage(value: unknown): fhir4.Dosage | undefined {
   if (!isObject(value)) return undefined;
-  const hasTopLevelDose = DOSE_AND_RATE_KEYS.some((key) => value[key] !== undefined);
   const doseAndRate =
     value.doseAndRate !== undefined
       ? readList(value.doseAndRate, readDoseAndRate)
-      : hasTopLevelDose
+      : DOSE_AND_RATE_KEYS.some((key) => value[key] !== undefined)
         ? readList(value, readDoseAndRateOf)
         : undefined;
   // §2: an as-needed dose never makes a "dose low" card. An `asNeededBoolean` that is present but

@@ -49,13 +49,37 @@ const NAME_MATCHER = wholeWords(DRUG_NAMES.map(([name]) => name));
 const BARE_MYCOPHENOLATE_MATCHER = wholeWords(['mycophenolate']);
 const NON_SYSTEMIC_MATCHER = wholeWords(NON_SYSTEMIC_WORDS);
 
-/** Medication texts repeat across orders and requests: cache their name matches (bounded). */
+/**
+ * What the regular expressions find in one medication, route or form text. Texts repeat across
+ * orders and requests: each is matched once and remembered (bounded), and an order's texts cost
+ * one lookup each (bench/, issue 5).
+ */
+interface TextFacts {
+  /** Drug groups named, whole words (§2). */
+  readonly names: readonly ProductEntry[];
+  /** A non-systemic route or form word (§2), normalised, or null. */
+  readonly nonSystemicWord: string | null;
+  /** Names an extended-release tacrolimus product. */
+  readonly extendedRelease: boolean;
+}
+
 const MAX_CACHED_TEXTS = 10_000;
-const namesInTextCache = new Map<string, readonly ProductEntry[]>();
+const textFactsCache = new Map<string, TextFacts>();
+
+function factsOf(text: string): TextFacts {
+  const cached = textFactsCache.get(text);
+  if (cached !== undefined) return cached;
+  NON_SYSTEMIC_MATCHER.lastIndex = 0;
+  const nonSystemic = NON_SYSTEMIC_MATCHER.exec(text);
+  const facts: TextFacts = {
+    names: namesInText(text),
+    nonSystemicWord: nonSystemic?.[1] ? normaliseName(nonSystemic[1]) : null,
+    extendedRelease: EXTENDED_RELEASE.test(text),
+  };
+  return remember(textFactsCache, MAX_CACHED_TEXTS, text, facts);
+}
 
 function namesInText(text: string): readonly ProductEntry[] {
-  const cached = namesInTextCache.get(text);
-  if (cached) return cached;
   const found: ProductEntry[] = [];
   // Typographic apostrophes ("St John’s Wort") read like straight ones, as the names are listed.
   for (const match of text.replace(/[\u2018\u2019]/g, "'").matchAll(NAME_MATCHER)) {
@@ -64,7 +88,7 @@ function namesInText(text: string): readonly ProductEntry[] {
   }
   BARE_MYCOPHENOLATE_MATCHER.lastIndex = 0;
   if (found.length === 0 && BARE_MYCOPHENOLATE_MATCHER.test(text)) found.push(BARE_MYCOPHENOLATE);
-  return remember(namesInTextCache, MAX_CACHED_TEXTS, text, found);
+  return found;
 }
 
 /** Texts of a concept in reading order: `text`, then each coding's `display`. */
@@ -114,7 +138,7 @@ function matchByCode(codes: readonly string[]): ProductEntry | undefined {
 function matchByName(texts: readonly string[]): ProductEntry[] {
   const found: ProductEntry[] = [];
   for (const text of texts) {
-    for (const entry of namesInText(text)) {
+    for (const entry of factsOf(text).names) {
       if (!found.some((f) => f.group === entry.group)) found.push(entry);
     }
   }
@@ -157,24 +181,13 @@ export function strengthFromMedication(
 const EXTENDED_RELEASE =
   /(?<![\p{L}\p{N}])(extended[- ]release|xl|xr|er|lcp|advagraf|astagraf|envarsus)(?![\p{L}\p{N}])/iu;
 
-const nonSystemicCache = new Map<string, string | null>();
-
-function nonSystemicWordIn(text: string): string | null {
-  const cached = nonSystemicCache.get(text);
-  if (cached !== undefined) return cached;
-  NON_SYSTEMIC_MATCHER.lastIndex = 0;
-  const match = NON_SYSTEMIC_MATCHER.exec(text);
-  const word = match?.[1] ? normaliseName(match[1]) : null;
-  return remember(nonSystemicCache, MAX_CACHED_TEXTS, text, word);
-}
-
 function nonSystemicReason(routeAndForm: readonly string[], names: readonly string[]): string | undefined {
   for (const text of routeAndForm) {
-    const word = nonSystemicWordIn(text);
+    const word = factsOf(text).nonSystemicWord;
     if (word) return `non-systemic route or form (${word})`;
   }
   for (const text of names) {
-    const word = nonSystemicWordIn(text);
+    const word = factsOf(text).nonSystemicWord;
     if (word) return `non-systemic route or form (${word})`;
   }
   return undefined;
@@ -260,7 +273,7 @@ export function classifyMedication(
   if (!product) return nonSystemic ? { kind: 'non-systemic', reason: nonSystemic } : { kind: 'unrelated' };
   if (nonSystemic) return { kind: 'non-systemic', reason: nonSystemic };
   if (product.group === 'tacrolimus' && !product.onceDailyExtendedRelease) {
-    if (names.some((name) => EXTENDED_RELEASE.test(name))) {
+    if (names.some((name) => factsOf(name).extendedRelease)) {
       product = { ...product, onceDailyExtendedRelease: true };
     }
   }
