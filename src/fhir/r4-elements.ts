@@ -15,7 +15,8 @@
  * every element it reads comes out as it went in — is returned as it came, not copied: the
  * copies were most of what a hook allocated (more than parsing the body), and what the rules
  * read is the same either way. Such an element may carry elements no reader looks at
- * (`extension`, `id`); a draft sent back in a suggestion keeps them, as an update should.
+ * (`extension`, `id`); a draft sent back in a suggestion keeps them, as an update should, except
+ * what restates the replaced dose (src/logic/rules/propose-dose.ts drops it).
  */
 
 export type Json = Readonly<Record<string, unknown>>;
@@ -260,7 +261,7 @@ function readTimingRepeat(raw: Json): fhir4.TimingRepeat {
     read.timeOfDay === raw.timeOfDay &&
     read.when === raw.when &&
     read.offset === raw.offset;
-  return same ? (raw) : read;
+  return same ? raw : read;
 }
 
 const DOSE_AND_RATE_KEYS = [
@@ -282,7 +283,7 @@ function readDoseAndRate(value: unknown): fhir4.DosageDoseAndRate | undefined {
     entry.rateQuantity === value.rateQuantity &&
     entry.rateRatio === value.rateRatio &&
     entry.rateRange === value.rateRange;
-  return same ? (value) : entry;
+  return same ? value : entry;
 }
 
 /** An STU3 / DSTU2 Dosage's own dose[x] and rate[x] as one R4 doseAndRate entry (always a copy). */
@@ -360,5 +361,5 @@ export function readDosage(value: unknown): fhir4.Dosage | undefined {
     read.doseAndRate === value.doseAndRate &&
     read.maxDosePerPeriod === value.maxDosePerPeriod &&
     read.maxDosePerAdministration === value.maxDosePerAdministration;
-  return same ? (value) : read;
+  return same ? value : read;
 }

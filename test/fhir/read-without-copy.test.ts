@@ -1,7 +1,18 @@
 import { computeDailyDose } from '../../src/logic/daily-dose';
 import type { FhirResource } from '../../src/fhir/prefetch';
 import { readRecordMedicationRequest, readObservation } from '../../src/fhir/read-record';
-import { readCodeableConcept, readDosage, readList, readQuantity, readCoding } from '../../src/fhir/r4-elements';
+import {
+  readCodeableConcept,
+  readCoding,
+  readDosage,
+  readList,
+  readPeriod,
+  readQuantity,
+  readRange,
+  readRatio,
+  readReference,
+  readTiming,
+} from '../../src/fhir/r4-elements';
 
 /**
  * Reading a record copies an element only when something in it has to change (bench/, issue 5:
@@ -21,7 +32,11 @@ function tacrolimusOrder(overrides: Record<string, unknown> = {}): FhirResource 
     authoredOn: '2026-01-05',
     medicationCodeableConcept: {
       coding: [
-        { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '198377', display: 'tacrolimus 1 MG Oral Capsule' },
+        {
+          system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+          code: '198377',
+          display: 'tacrolimus 1 MG Oral Capsule',
+        },
       ],
       text: 'tacrolimus 1 MG Oral Capsule',
     },
@@ -31,7 +46,9 @@ function tacrolimusOrder(overrides: Record<string, unknown> = {}): FhirResource 
         timing: {
           repeat: { boundsPeriod: { start: '2026-01-05' }, frequency: 2, period: 1, periodUnit: 'd' },
         },
-        doseAndRate: [{ doseQuantity: { value: 2, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }],
+        doseAndRate: [
+          { doseQuantity: { value: 2, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } },
+        ],
       },
     ],
     ...overrides,
@@ -73,7 +90,13 @@ describe('a well-formed tacrolimus order is read without copying its elements', 
 describe('an element that needs reading is still read into clean R4, never passed through', () => {
   it('drops a blank RxNorm code and keeps the display, without touching the request body', () => {
     const concept = {
-      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '   ', display: 'tacrolimus 1 MG Oral Capsule' }],
+      coding: [
+        {
+          system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+          code: '   ',
+          display: 'tacrolimus 1 MG Oral Capsule',
+        },
+      ],
       text: 'tacrolimus',
     };
     const before = structuredClone(concept);
@@ -94,7 +117,10 @@ describe('an element that needs reading is still read into clean R4, never passe
   });
 
   it('reads an empty coding list as absent', () => {
-    expect(readCodeableConcept({ coding: [], text: 'tacrolimus' })).toEqual({ coding: undefined, text: 'tacrolimus' });
+    expect(readCodeableConcept({ coding: [], text: 'tacrolimus' })).toEqual({
+      coding: undefined,
+      text: 'tacrolimus',
+    });
   });
 
   it('drops only the unreadable codings of a list and keeps the readable ones in order', () => {
@@ -109,7 +135,10 @@ describe('an element that needs reading is still read into clean R4, never passe
   it('drops a value behind an unknown comparator and a value sent as a string', () => {
     expect(readQuantity({ value: 3.1, comparator: '~', unit: 'ng/mL' })?.value).toBeUndefined();
     expect(readQuantity({ value: '3.1', unit: 'ng/mL' })?.value).toBeUndefined();
-    expect(readQuantity({ value: 3.1, comparator: '<', unit: 'ng/mL' })).toMatchObject({ value: 3.1, comparator: '<' });
+    expect(readQuantity({ value: 3.1, comparator: '<', unit: 'ng/mL' })).toMatchObject({
+      value: 3.1,
+      comparator: '<',
+    });
   });
 
   it('reads a DSTU2 periodUnits into periodUnit: prednisone 5 mg twice per day is 10 mg/day', () => {
@@ -154,7 +183,10 @@ describe('an element that needs reading is still read into clean R4, never passe
       tacrolimusOrder({
         dosageInstruction: [
           {
-            timing: { repeat: { frequency: '2', period: 1, periodUnit: 'd' }, code: { coding: [{ code: 'QD' }] } },
+            timing: {
+              repeat: { frequency: '2', period: 1, periodUnit: 'd' },
+              code: { coding: [{ code: 'QD' }] },
+            },
             doseAndRate: [{ doseQuantity: { value: 2, unit: 'mg' } }],
           },
         ],
@@ -164,5 +196,204 @@ describe('an element that needs reading is still read into clean R4, never passe
     );
     expect(order.dosageInstruction?.[0]?.timing?.code).toBeUndefined();
     expect(computeDailyDose(order.dosageInstruction, { now: NOW })).toMatchObject({ ok: false });
+  });
+});
+
+/** The value at a path of keys and indexes, or undefined. */
+function at(value: unknown, path: readonly (string | number)[]): unknown {
+  let current: unknown = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+/**
+ * Each row is an element as some EHR sends it, well-formed but for one part. Passing it through
+ * as it came would hand the rules that part unread; each reader must rebuild the element instead.
+ */
+const QUIRKS: readonly [
+  string,
+  (value: unknown) => unknown,
+  Record<string, unknown>,
+  readonly (string | number)[],
+  unknown,
+][] = [
+  ['a Period whose start is blank', readPeriod, { start: ' ', end: '2026-01-01' }, ['start'], undefined],
+  [
+    'a Reference whose display is blank',
+    readReference,
+    { reference: 'Patient/pt', display: ' ' },
+    ['display'],
+    undefined,
+  ],
+  [
+    'a Reference whose type is a number',
+    readReference,
+    { reference: 'Patient/pt', type: 3 },
+    ['type'],
+    undefined,
+  ],
+  [
+    'a Range whose low value is a string',
+    readRange,
+    { low: { value: '1', unit: 'mg' }, high: { value: 2, unit: 'mg' } },
+    ['low', 'value'],
+    undefined,
+  ],
+  [
+    'a Ratio whose numerator unit is blank',
+    readRatio,
+    { numerator: { value: 500, unit: ' ' }, denominator: { value: 1 } },
+    ['numerator', 'unit'],
+    undefined,
+  ],
+  ['a Quantity whose unit is blank', readQuantity, { value: 2, unit: ' ', code: 'mg' }, ['unit'], undefined],
+  [
+    'a Quantity whose system is a number',
+    readQuantity,
+    { value: 2, system: 5, code: 'mg' },
+    ['system'],
+    undefined,
+  ],
+  ['a Quantity whose code is empty', readQuantity, { value: 2, unit: 'mg', code: '' }, ['code'], undefined],
+  [
+    'a Quantity whose comparator is blank',
+    readQuantity,
+    { value: 2, comparator: ' ', unit: 'mg' },
+    ['comparator'],
+    undefined,
+  ],
+  [
+    'a Quantity with an unknown comparator and no value',
+    readQuantity,
+    { comparator: '~', unit: 'mg' },
+    ['comparator'],
+    undefined,
+  ],
+  ['a Coding whose system is blank', readCoding, { system: ' ', code: '77348-1' }, ['system'], undefined],
+  [
+    'a Timing with one event as a string',
+    readTiming,
+    { event: '2026-01-01T08:00:00Z' },
+    ['event'],
+    ['2026-01-01T08:00:00Z'],
+  ],
+  [
+    'a Timing whose code has only a blank text',
+    readTiming,
+    { repeat: { frequency: 1 }, code: { text: ' ' } },
+    ['code'],
+    undefined,
+  ],
+  [
+    'a repeat whose bounds start is blank',
+    readTiming,
+    { repeat: { boundsPeriod: { start: ' ', end: '2026-02-01' } } },
+    ['repeat', 'boundsPeriod', 'start'],
+    undefined,
+  ],
+  [
+    'a DSTU2 repeat with boundsQuantity',
+    readTiming,
+    { repeat: { boundsQuantity: { value: 7, unit: 'd' } } },
+    ['repeat', 'boundsDuration', 'value'],
+    7,
+  ],
+  [
+    'a DSTU2 repeat with durationUnits',
+    readTiming,
+    { repeat: { duration: 1, durationUnits: 'h' } },
+    ['repeat', 'durationUnit'],
+    'h',
+  ],
+  [
+    'a repeat whose period is a string',
+    readTiming,
+    { repeat: { frequency: 1, period: '1', periodUnit: 'd' } },
+    ['repeat', 'period'],
+    undefined,
+  ],
+  [
+    'a repeat with one when as a string',
+    readTiming,
+    { repeat: { when: 'MORN' } },
+    ['repeat', 'when'],
+    ['MORN'],
+  ],
+  [
+    'a dose whose type has only a blank text',
+    readDosage,
+    { doseAndRate: [{ type: { text: ' ' }, doseQuantity: { value: 2, unit: 'mg' } }] },
+    ['doseAndRate', 0, 'type'],
+    undefined,
+  ],
+  [
+    'a dose range whose low value is a string',
+    readDosage,
+    { doseAndRate: [{ doseRange: { low: { value: '1', unit: 'mg' } } }] },
+    ['doseAndRate', 0, 'doseRange', 'low', 'value'],
+    undefined,
+  ],
+  [
+    'an STU3 doseSimpleQuantity inside doseAndRate',
+    readDosage,
+    { doseAndRate: [{ doseSimpleQuantity: { value: 2, unit: 'mg' } }] },
+    ['doseAndRate', 0, 'doseQuantity', 'value'],
+    2,
+  ],
+  [
+    'a Dosage whose text is blank',
+    readDosage,
+    { text: ' ', doseAndRate: [{ doseQuantity: { value: 2, unit: 'mg' } }] },
+    ['text'],
+    undefined,
+  ],
+  ['a Dosage whose route has only a blank text', readDosage, { route: { text: ' ' } }, ['route'], undefined],
+  [
+    'a DSTU2 Dosage with siteCodeableConcept',
+    readDosage,
+    { siteCodeableConcept: { text: 'left arm' } },
+    ['site', 'text'],
+    'left arm',
+  ],
+  [
+    'a DSTU2 Dosage with one additionalInstructions',
+    readDosage,
+    { additionalInstructions: { text: 'with food' } },
+    ['additionalInstruction', 0, 'text'],
+    'with food',
+  ],
+  [
+    'a maximum dose whose numerator value is a string',
+    readDosage,
+    { maxDosePerPeriod: { numerator: { value: '4' }, denominator: { value: 1 } } },
+    ['maxDosePerPeriod', 'numerator', 'value'],
+    undefined,
+  ],
+  [
+    'a taper step whose sequence is a string',
+    readDosage,
+    { sequence: '2', timing: { repeat: { frequency: 1 } } },
+    ['sequence'],
+    undefined,
+  ],
+  [
+    'an as-needed flag sent as the string "true"',
+    readDosage,
+    { asNeededBoolean: 'true', timing: { repeat: { frequency: 1 } } },
+    ['asNeededBoolean'],
+    undefined,
+  ],
+];
+
+describe('an element well-formed but for one part is rebuilt, not passed through', () => {
+  it.each(QUIRKS)('reads %s', (_name, read, input, path, expected) => {
+    const before = structuredClone(input);
+    const result = read(input);
+    expect(result).not.toBe(input);
+    expect(at(result, path)).toEqual(expected);
+    expect(input).toEqual(before);
   });
 });
