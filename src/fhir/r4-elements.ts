@@ -19,6 +19,8 @@
  * what restates the replaced dose (src/logic/rules/propose-dose.ts drops it).
  */
 
+import { DOSE_ON_DOSAGE_KEYS } from '../logic/dose-on-dosage';
+
 export type Json = Readonly<Record<string, unknown>>;
 
 export function isObject(value: unknown): value is Json {
@@ -264,15 +266,6 @@ function readTimingRepeat(raw: Json): fhir4.TimingRepeat {
   return same ? raw : read;
 }
 
-const DOSE_AND_RATE_KEYS = [
-  'doseQuantity',
-  'doseSimpleQuantity',
-  'doseRange',
-  'rateQuantity',
-  'rateRatio',
-  'rateRange',
-];
-
 function readDoseAndRate(value: unknown): fhir4.DosageDoseAndRate | undefined {
   const entry = readDoseAndRateOf(value);
   if (entry === undefined || !isObject(value)) return entry;
@@ -316,7 +309,7 @@ export function readDosage(value: unknown): fhir4.Dosage | undefined {
   const doseAndRate =
     value.doseAndRate !== undefined
       ? readList(value.doseAndRate, readDoseAndRate)
-      : DOSE_AND_RATE_KEYS.some((key) => value[key] !== undefined)
+      : DOSE_ON_DOSAGE_KEYS.some((key) => value[key] !== undefined)
         ? readList(value, readDoseAndRateOf)
         : undefined;
   // §2: an as-needed dose never makes a "dose low" card. An `asNeededBoolean` that is present but

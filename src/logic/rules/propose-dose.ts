@@ -1,4 +1,5 @@
 import { readAdministrationsPerDay, readDosePerAdministration } from '../daily-dose';
+import { DOSE_ON_DOSAGE_KEYS } from '../dose-on-dosage';
 import type { MedicationOrder } from '../rule';
 
 /**
@@ -47,12 +48,7 @@ const STALE_DOSAGE_KEYS = [
   'patientInstruction',
   '_patientInstruction',
   '_text',
-  'doseQuantity',
-  'doseSimpleQuantity',
-  'doseRange',
-  'rateQuantity',
-  'rateRatio',
-  'rateRange',
+  ...DOSE_ON_DOSAGE_KEYS,
 ] as const;
 
 export function proposeDraftDose(
