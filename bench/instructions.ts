@@ -8,6 +8,12 @@
  * between runs (~1 %) is the JIT compiler and the garbage collector, which depend on timing: they
  * are reported apart, and "mutator" (everything else) is the figure to compare builds by.
  *
+ * Counted per thread: the main thread — the one every request runs on, which bounds throughput —
+ * and all threads together. The second includes the store's worker thread, which writes the issued
+ * cards in batches every 250 ms: at valgrind's pace a batch holds a few cards instead of the
+ * hundreds it holds at full speed, so there the store weighs far more per hook than it does under
+ * load (fifth session, docs/performance.md).
+ *
  *   npx tsx bench/instructions.ts --body=/tmp/bodies/pv-long.json [--dist=/path/to/other/checkout]
  *       [--requests=1000] [--warmup=1500]
  *
@@ -17,7 +23,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -96,6 +102,12 @@ interface Counts {
   readonly gc: number;
 }
 
+/** Every thread of the process, and its main (JavaScript) thread alone. */
+interface ThreadCounts {
+  readonly all: Counts;
+  readonly main: Counts;
+}
+
 const COMPILER = /compiler::|Compiler|[Tt]urbofan|[Mm]aglev/;
 const GC = /Marking|Mark[A-Z]|Sweep|Scaveng|Evacuat|Heap::|IteratePointers|MemoryChunk|Compact|RememberedSet|SlotSet|Concurrent|Minor|GCTracer|_Rb_tree|Visitor/;
 
@@ -114,12 +126,29 @@ function countsOf(outFile: string): Counts {
   return counts;
 }
 
-async function measure(target: Target): Promise<Counts> {
+function perRequest(counts: Counts): Counts {
+  return { total: counts.total / REQUESTS, compiler: counts.compiler / REQUESTS, gc: counts.gc / REQUESTS };
+}
+
+function sum(a: Counts, b: Counts): Counts {
+  return { total: a.total + b.total, compiler: a.compiler + b.compiler, gc: a.gc + b.gc };
+}
+
+async function measure(target: Target): Promise<ThreadCounts> {
   const port = await freePort();
   const outFile = path.join(work, `callgrind.${port}`);
   const child: ChildProcess = spawn(
     'valgrind',
-    ['--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${outFile}`, ...target.args],
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      '--smc-check=all-non-file',
+      // One dump per thread: the main thread, which bounds throughput, apart from V8's background
+      // compiler and GC threads and the store's worker thread.
+      '--separate-threads=yes',
+      `--callgrind-out-file=${outFile}`,
+      ...target.args,
+    ],
     {
       cwd: target.cwd,
       stdio: ['ignore', 'ignore', 'ignore'],
@@ -149,11 +178,21 @@ async function measure(target: Target): Promise<Counts> {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   }
-  // `-d` writes <file>.1; the dump at exit (<file>, instrumentation off) counts nothing.
-  const dump = path.join(work, `callgrind.${port}.1`);
-  const counts = countsOf(dump);
-  if (counts.total === 0) throw new Error(`${target.name}: callgrind counted nothing (${dump})`);
-  return { total: counts.total / REQUESTS, compiler: counts.compiler / REQUESTS, gc: counts.gc / REQUESTS };
+  // `-d` writes <file>.1-<thread> per thread (01 is the main thread); the dumps at exit
+  // (<file>-<thread>, instrumentation off) count nothing.
+  const prefix = `callgrind.${port}.1-`;
+  const dumps = readdirSync(work)
+    .filter((name) => name.startsWith(prefix))
+    .sort();
+  let all: Counts = { total: 0, compiler: 0, gc: 0 };
+  let main: Counts | undefined;
+  for (const name of dumps) {
+    const counts = countsOf(path.join(work, name));
+    all = sum(all, counts);
+    if (name === `${prefix}01`) main = counts;
+  }
+  if (all.total === 0 || main === undefined) throw new Error(`${target.name}: callgrind counted nothing (${prefix}*)`);
+  return { all: perRequest(all), main: perRequest(main) };
 }
 
 async function main(): Promise<void> {
@@ -166,14 +205,23 @@ async function main(): Promise<void> {
   // Two cores: every server at once (valgrind runs each on one).
   const results = await Promise.all(targets.map(measure));
   const k = (n: number): string => (n / 1000).toFixed(0).padStart(7);
-  process.stdout.write('\n| server | instructions/hook (k) | JIT compiler | GC | **mutator** | floor/server (mutator) |\n|---|---:|---:|---:|---:|---:|\n');
-  const floorMutator = (results[0]?.total ?? 0) - (results[0]?.compiler ?? 0) - (results[0]?.gc ?? 0);
-  for (const [index, target] of targets.entries()) {
-    const r = results[index];
-    if (!r) continue;
-    const mutator = r.total - r.compiler - r.gc;
-    process.stdout.write(`| ${target.name} | ${k(r.total)} | ${k(r.compiler)} | ${k(r.gc)} | **${k(mutator)}** | ${(floorMutator / mutator).toFixed(3)} |\n`);
-  }
+  const mutatorOf = (r: Counts | undefined): number => (r ? r.total - r.compiler - r.gc : 0);
+  const table = (title: string, pick: (r: ThreadCounts) => Counts): void => {
+    process.stdout.write(`\n${title}\n\n| server | instructions/hook (k) | JIT compiler | GC | **mutator** | floor/server (mutator) |\n|---|---:|---:|---:|---:|---:|\n`);
+    const floorMutator = mutatorOf(results[0] && pick(results[0]));
+    for (const [index, target] of targets.entries()) {
+      const result = results[index];
+      if (!result) continue;
+      const r = pick(result);
+      const mutator = mutatorOf(r);
+      process.stdout.write(`| ${target.name} | ${k(r.total)} | ${k(r.compiler)} | ${k(r.gc)} | **${k(mutator)}** | ${(floorMutator / mutator).toFixed(3)} |\n`);
+    }
+  };
+  table('Main thread (the one a hook waits for; it bounds throughput):', (r) => r.main);
+  table(
+    'All threads (with the store\'s worker: at valgrind\'s pace its batches hold a few cards, not hundreds, so its per-statement cost weighs far more per hook than at full speed):',
+    (r) => r.all,
+  );
 }
 
 main()
