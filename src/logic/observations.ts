@@ -27,7 +27,7 @@ function groupOf(observation: fhir4.Observation): ObservationGroupKey | undefine
   return undefined;
 }
 
-/** §3: effectiveDateTime, else effectivePeriod.start, else issued. */
+/** §3: effectiveDateTime (or effectiveInstant), else effectivePeriod.start, else issued. */
 function instantOfResult(observation: fhir4.Observation): number | undefined {
   const text =
     observation.effectiveDateTime ??
