@@ -1,4 +1,6 @@
 /** Tables of the benchmark, printed as Markdown so they can go into docs/performance.md as they are. */
+import { ratioInterval, verdictOf } from './ratio-interval';
+
 export interface ScenarioFigures {
   readonly name: string;
   readonly title: string;
@@ -42,20 +44,44 @@ function rangeOf(values: readonly number[]): string {
   return `${f2(Math.min(...values))}–${f2(Math.max(...values))}`;
 }
 
+function intervalOf(values: readonly number[]): string {
+  const interval = ratioInterval(values);
+  return interval ? `${f2(interval.mean)} [${f2(interval.low)}–${f2(interval.high)}]` : '–';
+}
+
 export function formatScenarioTable(rows: readonly ScenarioFigures[]): string {
   const lines = [
-    '| scenario | body KB | floor req/s | hook req/s | **hook/floor** | rounds min–max | floor p50 / p99 ms | hook p50 / p99 ms | CPU ms/req floor / hook | CPU floor/hook | floor / hook peak RSS MB | non-2xx | cards |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | body KB | floor req/s | hook req/s | **hook/floor** | rounds min–max | rounds mean [95 % interval] | floor p50 / p99 ms | hook p50 / p99 ms | CPU ms/req floor / hook | CPU floor/hook | floor / hook peak RSS MB | non-2xx | cards |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.name} | ${f1(row.bodyKb)} | ${f0(row.floor.rps)} | ${f0(row.hook.rps)} | **${f2(row.hook.rps / row.floor.rps)}** | ${rangeOf(row.roundRatios)} | ` +
+      `| ${row.name} | ${f1(row.bodyKb)} | ${f0(row.floor.rps)} | ${f0(row.hook.rps)} | **${f2(row.hook.rps / row.floor.rps)}** | ${rangeOf(row.roundRatios)} | ${intervalOf(row.roundRatios)} | ` +
         `${f1(row.floor.p50)} / ${f1(row.floor.p99)} | ${f1(row.hook.p50)} / ${f1(row.hook.p99)} | ` +
         `${f2(row.floor.cpuMsPerRequest)} / ${f2(row.hook.cpuMsPerRequest)} | ${f2(row.floor.cpuMsPerRequest / row.hook.cpuMsPerRequest)} | ` +
         `${f0(row.floor.peakRssMb)} / ${f0(row.hook.peakRssMb)} | ${row.non2xx} | ${row.cards} |`,
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * Whether this run settles a throughput target (issue 5: hook/floor ≥ 0.7 on the long record):
+ * only when the rounds' whole 95 % interval lies on one side of it.
+ */
+export function formatTargetVerdict(row: ScenarioFigures, target: number): string {
+  const interval = ratioInterval(row.roundRatios);
+  const aim = `${row.name} hook/floor ≥ ${f2(target)}`;
+  if (interval === undefined) return `${aim}: one round, no interval (run more --rounds)`;
+  const range = `rounds' mean ${f2(interval.mean)}, 95 % interval ${f2(interval.low)}–${f2(interval.high)} over ${interval.rounds} rounds`;
+  switch (verdictOf(interval, target)) {
+    case 'met':
+      return `${aim}: met (${range})`;
+    case 'not met':
+      return `${aim}: not met (${range})`;
+    case 'undecided':
+      return `${aim}: not settled by this run (${range}); more --rounds narrow the interval`;
+  }
 }
 
 export function formatScenarioLegend(rows: readonly ScenarioFigures[]): string {

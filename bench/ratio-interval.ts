@@ -1,0 +1,43 @@
+/**
+ * How sure one run of the bench is about a hook/floor ratio. Each round measures the floor and the
+ * hook back to back, so each round's ratio is one paired observation; on this kind of shared
+ * virtual machine they scatter by ±0.1 around their centre (docs/performance.md, sixth session),
+ * so the three rounds of one run cannot tell 0.65 from 0.70.
+ *
+ * The centre is the geometric mean of the rounds' ratios (a ratio and its inverse weigh the same),
+ * the interval Student's t on their logarithms. Rounds close in time are not quite independent
+ * (the machine's speed drifts over minutes), so the interval is a guide, not a guarantee.
+ */
+export interface RatioInterval {
+  readonly rounds: number;
+  readonly mean: number;
+  /** Two-sided 95 % interval of the mean. */
+  readonly low: number;
+  readonly high: number;
+}
+
+/** t(0.975) for 1…30 degrees of freedom; beyond, the normal 1.96. */
+const T_975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** undefined with fewer than two usable rounds (a smoke run): no spread, no interval. */
+export function ratioInterval(ratios: readonly number[]): RatioInterval | undefined {
+  const logs = ratios.filter((ratio) => Number.isFinite(ratio) && ratio > 0).map(Math.log);
+  const n = logs.length;
+  if (n < 2) return undefined;
+  const mean = logs.reduce((sum, value) => sum + value, 0) / n;
+  const variance = logs.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1);
+  const half = (T_975[n - 2] ?? 1.96) * Math.sqrt(variance / n);
+  return { rounds: n, mean: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) };
+}
+
+export type Verdict = 'met' | 'not met' | 'undecided';
+
+/** A target ratio is met (or not) only when the whole interval is on one side of it. */
+export function verdictOf(interval: RatioInterval, target: number): Verdict {
+  if (interval.low >= target) return 'met';
+  if (interval.high < target) return 'not met';
+  return 'undecided';
+}

@@ -1,0 +1,85 @@
+import { ratioInterval, verdictOf } from '../../bench/ratio-interval';
+import { formatTargetVerdict, type ScenarioFigures } from '../../bench/report';
+
+/**
+ * The bench says whether a run settles issue 5's throughput target (hook/floor ≥ 0.7 on the long
+ * record), from the per-round ratios of that run.
+ */
+describe('how sure one bench run is about hook/floor', () => {
+  it('centres on the geometric mean of the rounds: a round at half and one at double the floor average to the floor', () => {
+    expect(ratioInterval([0.5, 2])?.mean).toBeCloseTo(1, 10);
+  });
+
+  it('gives the Student-t interval of the log ratios (three rounds: t = 4.303)', () => {
+    const interval = ratioInterval([0.6, 0.65, 0.7]);
+    const logs = [0.6, 0.65, 0.7].map(Math.log);
+    const mean = logs.reduce((a, b) => a + b) / 3;
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
+    expect(interval?.low).toBeCloseTo(Math.exp(mean - (4.303 * sd) / Math.sqrt(3)), 6);
+    expect(interval?.high).toBeCloseTo(Math.exp(mean + (4.303 * sd) / Math.sqrt(3)), 6);
+  });
+
+  it('cannot settle 0.7 from three rounds scattered as they do on a shared VM (0.58–0.72)', () => {
+    const interval = ratioInterval([0.58, 0.65, 0.72]);
+    expect(interval).toBeDefined();
+    expect(interval && verdictOf(interval, 0.7)).toBe('undecided');
+  });
+
+  it('settles it either way once every round is well clear of it', () => {
+    const above = ratioInterval([0.76, 0.78, 0.8, 0.77, 0.79, 0.81, 0.78, 0.8]);
+    const below = ratioInterval([0.6, 0.63, 0.62, 0.64, 0.61, 0.63, 0.62, 0.6]);
+    expect(above && verdictOf(above, 0.7)).toBe('met');
+    expect(below && verdictOf(below, 0.7)).toBe('not met');
+  });
+
+  it('narrows as rounds are added at the same scatter', () => {
+    const three = ratioInterval([0.62, 0.68, 0.65]);
+    const nine = ratioInterval([0.62, 0.68, 0.65, 0.62, 0.68, 0.65, 0.62, 0.68, 0.65]);
+    expect(three && nine).toBeDefined();
+    if (three && nine) expect(nine.high - nine.low).toBeLessThan((three.high - three.low) / 3);
+  });
+
+  it('gives no interval for a single round (a smoke run) and ignores rounds that measured nothing', () => {
+    expect(ratioInterval([0.7])).toBeUndefined();
+    expect(ratioInterval([0.7, Number.NaN])).toBeUndefined();
+    expect(ratioInterval([0.7, 0, 0.72])?.rounds).toBe(2);
+  });
+});
+
+describe('the line the bench prints under its table', () => {
+  const row = (roundRatios: number[]): ScenarioFigures => {
+    const side = { rps: 1000, p50: 5, p99: 15, peakRssMb: 200, requests: 5000, cpuMsPerRequest: 0.8 };
+    return {
+      name: 'pv-long',
+      title: 'long',
+      bodyKb: 46,
+      limitMb: 2,
+      floor: side,
+      hook: side,
+      cards: '',
+      roundRatios,
+      non2xx: 0,
+    };
+  };
+
+  it('says a run with rounds straddling 0.7 does not settle it, and how to narrow it', () => {
+    expect(formatTargetVerdict(row([0.58, 0.65, 0.72]), 0.7)).toMatch(
+      /^pv-long hook\/floor ≥ 0\.70: not settled by this run \(rounds' mean 0\.65, 95 % interval 0\.\d\d–0\.\d\d over 3 rounds\); more --rounds/,
+    );
+  });
+
+  it('says met or not met when the interval is on one side', () => {
+    expect(formatTargetVerdict(row([0.6, 0.63, 0.62, 0.64, 0.61, 0.63, 0.62, 0.6]), 0.7)).toContain(
+      ': not met (',
+    );
+    expect(formatTargetVerdict(row([0.76, 0.78, 0.8, 0.77, 0.79, 0.81, 0.78, 0.8]), 0.7)).toContain(
+      ': met (',
+    );
+  });
+
+  it('asks for more rounds when there was one', () => {
+    expect(formatTargetVerdict(row([0.66]), 0.7)).toBe(
+      'pv-long hook/floor ≥ 0.70: one round, no interval (run more --rounds)',
+    );
+  });
+});
