@@ -7,15 +7,28 @@ import path from 'node:path';
  * parses the body afresh, as a request does. Prints the best of 1000-iteration blocks.
  *
  *   npm run build && npx tsx bench/stages.ts /tmp/bodies/pv-long.json [--dist=<other build>/dist]
+ *       [--evict=<KB>]
  *
  * (`npm run bench -- --save-bodies=/tmp/bodies` writes the bodies.) `--dist` points at another
  * build (e.g. a `git worktree` of an older commit, built with `npx tsc -p tsconfig.build.json`)
  * to compare two builds in one sitting.
+ *
+ * `--evict=<KB>` writes to that much other memory before each iteration (not timed), so that the
+ * stages start with the service's code and data pushed out of the caches, as between two hooks of
+ * a loaded server. On this VM 32 MB (the L3) makes deciding ~2.6 × slower and JSON.parse ~1.3 ×;
+ * 2 MB changes nothing (docs/performance.md, sixth session).
  */
 const args = process.argv.slice(2);
 const bodyFile = args.find((arg) => !arg.startsWith('--'));
 const dist = path.resolve(args.find((arg) => arg.startsWith('--dist='))?.slice('--dist='.length) ?? 'dist');
-if (bodyFile === undefined) throw new Error('usage: tsx bench/stages.ts <body.json> [--dist=<dir>]');
+if (bodyFile === undefined) throw new Error('usage: tsx bench/stages.ts <body.json> [--dist=<dir>] [--evict=<KB>]');
+const evictKb = Number(args.find((arg) => arg.startsWith('--evict='))?.slice('--evict='.length) ?? 0);
+const elsewhere = new Int32Array(Math.max(1, (evictKb * 1024) / 4));
+
+/** One write per 64-byte cache line of `elsewhere`. */
+function evictCaches(): void {
+  for (let index = 0; index < elsewhere.length; index += 16) elsewhere[index] = (elsewhere[index] ?? 0) + 1;
+}
 
 interface Modules {
   createAjv: () => unknown;
@@ -67,6 +80,7 @@ async function main(file: string): Promise<void> {
   for (let round = 0; round < 12; round += 1) {
     const spent = { json: 0, gather: 0, decide: 0 };
     for (let i = 0; i < block; i += 1) {
+      if (evictKb > 0) evictCaches();
       const t0 = performance.now();
       const body: unknown = JSON.parse(text);
       const t1 = performance.now();
@@ -84,7 +98,7 @@ async function main(file: string): Promise<void> {
   }
   const us = (ms: number): string => `${((ms / block) * 1000).toFixed(1)} µs`;
   console.log(
-    `${path.basename(file)} (${dist}): JSON.parse ${us(best.json)}, gather ${us(best.gather)}, decide ${us(best.decide)}; cards: ${codes || 'none'}`,
+    `${path.basename(file)} (${dist}${evictKb > 0 ? `, ${evictKb} KB evicted before each iteration` : ''}): JSON.parse ${us(best.json)}, gather ${us(best.gather)}, decide ${us(best.decide)}; cards: ${codes || 'none'}`,
   );
 }
 
