@@ -72,7 +72,8 @@ export function formatScenarioTable(rows: readonly ScenarioFigures[]): string {
 export function formatTargetVerdict(row: ScenarioFigures, target: number): string {
   const interval = ratioInterval(row.roundRatios);
   const aim = `${row.name} hook/floor ≥ ${f2(target)}`;
-  if (interval === undefined) return `${aim}: one round, no interval (run more --rounds)`;
+  if (row.roundRatios.length < 2) return `${aim}: one round, no interval (run more --rounds)`;
+  if (interval === undefined) return `${aim}: a round measured nothing, no interval (see non-2xx)`;
   const range = `rounds' mean ${f2(interval.mean)}, 95 % interval ${f2(interval.low)}–${f2(interval.high)} over ${interval.rounds} rounds`;
   switch (verdictOf(interval, target)) {
     case 'met':

@@ -362,8 +362,11 @@ async function main(): Promise<void> {
   if (flags.soak) return soak();
   const only = flags.only?.split(',');
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
+  const target = scenarios.find((s) => s.name === TARGET.scenario);
+  const targetRounds =
+    target && roundsOf(target) !== ROUNDS ? ` (${target.name}: ${roundsOf(target)})` : '';
   process.stdout.write(
-    `${scenarios.length} scenarios, ${ROUNDS} round(s) of ${DURATION} s per side (${TARGET.scenario}: ${flags.rounds !== undefined || flags.smoke ? ROUNDS : TARGET.rounds}), ${CONNECTIONS} connections${flags.smoke ? ' (smoke)' : ''}\n`,
+    `${scenarios.length} scenarios, ${ROUNDS} round(s) of ${DURATION} s per side${targetRounds}, ${CONNECTIONS} connections${flags.smoke ? ' (smoke)' : ''}\n`,
   );
   if (!FROM_SOURCE) buildService();
   const { services, bodies } = await buildBodies(scenarios);
@@ -384,8 +387,8 @@ async function main(): Promise<void> {
     if (fallback) fallbacks.push(fallback);
   }
   process.stdout.write(`\n${formatScenarioTable(rows)}\n\n${formatScenarioLegend(rows)}\n`);
-  const target = rows.find((row) => row.name === TARGET.scenario);
-  if (target) process.stdout.write(`\n${formatTargetVerdict(target, TARGET.ratio)}\n`);
+  const targetRow = rows.find((row) => row.name === TARGET.scenario);
+  if (targetRow) process.stdout.write(`\n${formatTargetVerdict(targetRow, TARGET.ratio)}\n`);
   for (const fallback of fallbacks) process.stdout.write(`\n${formatFallback(fallback)}\n`);
   if (rows.some((row) => row.non2xx > 0)) {
     process.stdout.write('\nSome responses were not 2xx or failed: the figures are meaningless.\n');

@@ -16,13 +16,16 @@ import path from 'node:path';
  * `--evict=<KB>` writes to that much other memory before each iteration (not timed), so that the
  * stages start with the service's code and data pushed out of the caches, as between two hooks of
  * a loaded server. On this VM 32 MB (the L3) makes deciding ~2.6 × slower and JSON.parse ~1.3 ×;
- * 2 MB changes nothing (docs/performance.md, sixth session).
+ * 2 MB changes nothing (docs/performance.md, sixth session). Two differences from a server: the
+ * body's text is evicted too (a server has just read it from the socket, so JSON.parse suffers
+ * more here), and the lines written stay dirty, to be written back during the timed stages.
  */
 const args = process.argv.slice(2);
 const bodyFile = args.find((arg) => !arg.startsWith('--'));
 const dist = path.resolve(args.find((arg) => arg.startsWith('--dist='))?.slice('--dist='.length) ?? 'dist');
 if (bodyFile === undefined) throw new Error('usage: tsx bench/stages.ts <body.json> [--dist=<dir>] [--evict=<KB>]');
 const evictKb = Number(args.find((arg) => arg.startsWith('--evict='))?.slice('--evict='.length) ?? 0);
+if (!Number.isInteger(evictKb) || evictKb < 0) throw new Error('--evict=<KB> takes a whole number of KB');
 const elsewhere = new Int32Array(Math.max(1, (evictKb * 1024) / 4));
 
 /** One write per 64-byte cache line of `elsewhere`. */

@@ -1,4 +1,4 @@
-import { ratioInterval, verdictOf } from '../../bench/ratio-interval';
+import { ratioInterval, t975, verdictOf } from '../../bench/ratio-interval';
 import { formatTargetVerdict, type ScenarioFigures } from '../../bench/report';
 
 /**
@@ -17,6 +17,23 @@ describe('how sure one bench run is about hook/floor', () => {
     const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
     expect(interval?.low).toBeCloseTo(Math.exp(mean - (4.303 * sd) / Math.sqrt(3)), 6);
     expect(interval?.high).toBeCloseTo(Math.exp(mean + (4.303 * sd) / Math.sqrt(3)), 6);
+  });
+
+  it("uses the t quantile of the run's rounds: 8 rounds (pv-long's default) t = 2.365; beyond the table, 40 rounds ≈ 2.02", () => {
+    const eight = [0.6, 0.66, 0.63, 0.7, 0.61, 0.68, 0.64, 0.65];
+    const logs = eight.map(Math.log);
+    const mean = logs.reduce((a, b) => a + b) / 8;
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / 7);
+    expect(ratioInterval(eight)?.high).toBeCloseTo(Math.exp(mean + (2.365 * sd) / Math.sqrt(8)), 6);
+    expect(t975(30)).toBe(2.042);
+    expect(t975(39)).toBeCloseTo(2.023, 2);
+    expect(t975(120)).toBeCloseTo(1.98, 2);
+  });
+
+  it('counts a target met when the interval starts exactly at it, undecided when it ends there', () => {
+    expect(verdictOf({ rounds: 8, mean: 0.72, low: 0.7, high: 0.74 }, 0.7)).toBe('met');
+    expect(verdictOf({ rounds: 8, mean: 0.68, low: 0.66, high: 0.7 }, 0.7)).toBe('undecided');
+    expect(verdictOf({ rounds: 8, mean: 0.68, low: 0.66, high: 0.699 }, 0.7)).toBe('not met');
   });
 
   it('cannot settle 0.7 from three rounds scattered as they do on a shared VM (0.58–0.72)', () => {
@@ -39,10 +56,10 @@ describe('how sure one bench run is about hook/floor', () => {
     if (three && nine) expect(nine.high - nine.low).toBeLessThan((three.high - three.low) / 3);
   });
 
-  it('gives no interval for a single round (a smoke run) and ignores rounds that measured nothing', () => {
+  it('gives no interval for a single round (a smoke run), nor when a round measured nothing (leaving it out would flatter the hook)', () => {
     expect(ratioInterval([0.7])).toBeUndefined();
-    expect(ratioInterval([0.7, Number.NaN])).toBeUndefined();
-    expect(ratioInterval([0.7, 0, 0.72])?.rounds).toBe(2);
+    expect(ratioInterval([0.7, Number.NaN, 0.72])).toBeUndefined();
+    expect(ratioInterval([0.7, 0, 0.72])).toBeUndefined();
   });
 });
 
@@ -74,6 +91,12 @@ describe('the line the bench prints under its table', () => {
     );
     expect(formatTargetVerdict(row([0.76, 0.78, 0.8, 0.77, 0.79, 0.81, 0.78, 0.8]), 0.7)).toContain(
       ': met (',
+    );
+  });
+
+  it('says when a round measured nothing instead of giving a verdict', () => {
+    expect(formatTargetVerdict(row([0.72, 0, 0.74]), 0.7)).toBe(
+      'pv-long hook/floor ≥ 0.70: a round measured nothing, no interval (see non-2xx)',
     );
   });
 
