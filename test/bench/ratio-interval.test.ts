@@ -5,6 +5,15 @@ import { formatTargetVerdict, type ScenarioFigures } from '../../bench/report';
  * The bench says whether a run settles issue 5's throughput target (hook/floor ≥ 0.7 on the long
  * record), from the per-round ratios of that run.
  */
+/** The interval worked out by hand from the textbook formula, with the t value given. */
+function studentBounds(ratios: number[], t: number): { low: number; high: number } {
+  const logs = ratios.map(Math.log);
+  const mean = logs.reduce((a, b) => a + b) / logs.length;
+  const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1));
+  const half = (t * sd) / Math.sqrt(logs.length);
+  return { low: Math.exp(mean - half), high: Math.exp(mean + half) };
+}
+
 describe('how sure one bench run is about hook/floor', () => {
   it('centres on the geometric mean of the rounds: a round at half and one at double the floor average to the floor', () => {
     expect(ratioInterval([0.5, 2])?.mean).toBeCloseTo(1, 10);
@@ -12,19 +21,14 @@ describe('how sure one bench run is about hook/floor', () => {
 
   it('gives the Student-t interval of the log ratios (three rounds: t = 4.303)', () => {
     const interval = ratioInterval([0.6, 0.65, 0.7]);
-    const logs = [0.6, 0.65, 0.7].map(Math.log);
-    const mean = logs.reduce((a, b) => a + b) / 3;
-    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
-    expect(interval?.low).toBeCloseTo(Math.exp(mean - (4.303 * sd) / Math.sqrt(3)), 6);
-    expect(interval?.high).toBeCloseTo(Math.exp(mean + (4.303 * sd) / Math.sqrt(3)), 6);
+    const expected = studentBounds([0.6, 0.65, 0.7], 4.303);
+    expect(interval?.low).toBeCloseTo(expected.low, 6);
+    expect(interval?.high).toBeCloseTo(expected.high, 6);
   });
 
   it("uses the t quantile of the run's rounds: 8 rounds (pv-long's default) t = 2.365; beyond the table, 40 rounds ≈ 2.02", () => {
     const eight = [0.6, 0.66, 0.63, 0.7, 0.61, 0.68, 0.64, 0.65];
-    const logs = eight.map(Math.log);
-    const mean = logs.reduce((a, b) => a + b) / 8;
-    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / 7);
-    expect(ratioInterval(eight)?.high).toBeCloseTo(Math.exp(mean + (2.365 * sd) / Math.sqrt(8)), 6);
+    expect(ratioInterval(eight)?.high).toBeCloseTo(studentBounds(eight, 2.365).high, 6);
     expect(t975(30)).toBe(2.042);
     expect(t975(39)).toBeCloseTo(2.023, 2);
     expect(t975(120)).toBeCloseTo(1.98, 2);
