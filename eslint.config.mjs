@@ -1,6 +1,50 @@
 // @ts-check
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+/**
+ * The layers of src/, as a written graph: each part may import only the parts it lists (and
+ * itself). Requests come in at the top and go down; nothing imports upwards.
+ *
+ *   server.ts, cli/  (entry points: read the environment, open the store, listen)
+ *     └ app.ts       (createApp: wires the parts together)
+ *         ├ config/  (settings: parsed once, validated, frozen; read only by app and entry points)
+ *         └ hooks/   (HTTP: routes, validation, errors → OperationOutcome)
+ *             ├ auth/  (CDS client JWTs, FHIR server allowlist)
+ *             ├ store/ (feedback, issued cards, replay cache: PGlite / PostgreSQL)
+ *             └ fhir/  (prefetch, FHIR queries, DSTU2/STU3/R4 shapes → one patient record)
+ *                 └ logic/ (pure clinical rules: plain data and `now` in, findings and cards out)
+ *
+ * cds-hooks/ (the protocol's types), errors.ts, logging/ and metrics.ts are used across the
+ * layers below app; logic/ imports none of them.
+ */
+const SHARED = ['cds-hooks', 'errors.ts', 'logging', 'metrics.ts', 'types'];
+const MAY_IMPORT = {
+  logic: [],
+  types: [],
+  'cds-hooks': ['logic'],
+  'errors.ts': [],
+  logging: [],
+  'metrics.ts': ['cds-hooks'],
+  fhir: ['logic', ...SHARED],
+  auth: [...SHARED],
+  store: [...SHARED],
+  hooks: ['auth', 'store', 'fhir', 'logic', ...SHARED],
+  config: ['auth', 'logic', ...SHARED],
+  'app.ts': ['config', 'hooks', 'auth', 'store', 'fhir', 'logic', ...SHARED],
+  cli: ['config', 'store', ...SHARED],
+  'server.ts': ['app.ts', 'config', 'hooks', 'auth', 'store', 'fhir', 'logic', ...SHARED],
+};
+const PARTS = Object.keys(MAY_IMPORT);
+const layerZones = PARTS.flatMap((target) =>
+  PARTS.filter((from) => from !== target && !MAY_IMPORT[target].includes(from)).map((from) => ({
+    target: `./src/${target}`,
+    from: `./src/${from}`,
+    message: `src/${target} may import only ${MAY_IMPORT[target].join(', ') || 'itself'} (layers: eslint.config.mjs)`,
+  })),
+);
 
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'node_modules/', '*.js', '*.mjs'] },
@@ -16,6 +60,18 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
     },
   },
   {

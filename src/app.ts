@@ -18,7 +18,7 @@ import { createHookRequestParser } from './hooks/hook-request';
 import { createRequestObserver } from './hooks/request-observer';
 import { securityHeaders } from './hooks/security-headers';
 import { loadServiceDefinitions, type ServiceDefinition } from './hooks/service-definitions';
-import type { Logger } from './logger';
+import type { Logger } from './logging/logger';
 import { createMetrics, type Metrics } from './metrics';
 import type { Store } from './store/store';
 

@@ -1,7 +1,15 @@
 /**
- * One error hierarchy with stable codes (after panva/jose): handlers throw, `statusForCode` maps
- * code → HTTP status in this one place, and one middleware writes every error response.
+ * Every error the service throws on purpose derives from `ServiceError`, here (after panva/jose:
+ * one base class, each kind with a stable `code`). `CdsError` is what a request gets answered
+ * with: `statusForCode` maps its code to the HTTP status in this one place, and one middleware
+ * writes every error response. The others say what went wrong below the HTTP layer (a setting, a
+ * FHIR query, the store) and are turned into a `CdsError` or a start-up message where they land.
+ * Caller mistakes (a wrong argument) stay `TypeError`s.
  */
+export abstract class ServiceError extends Error {
+  abstract readonly code: string;
+}
+
 export type CdsErrorCode =
   | 'invalid-json'
   | 'invalid-request'
@@ -24,7 +32,7 @@ export interface Issue {
   readonly message: string;
 }
 
-export class CdsError extends Error {
+export class CdsError extends ServiceError {
   override readonly name = 'CdsError';
 
   constructor(
@@ -68,4 +76,60 @@ export function statusForCode(code: CdsErrorCode): number {
 
 export function isCdsError(error: unknown): error is CdsError {
   return error instanceof CdsError;
+}
+
+/** A setting or settings file that cannot be used; start-up stops with the message, which names it. */
+export class ConfigError extends ServiceError {
+  override readonly name = 'ConfigError';
+  readonly code = 'config-invalid';
+}
+
+export type FhirQueryFailure = 'http-status' | 'timeout' | 'aborted' | 'network' | 'bad-response';
+
+/** One FHIR query that gave no usable answer; `failure` says how (the hook then answers 412). */
+export class FhirQueryError extends ServiceError {
+  override readonly name = 'FhirQueryError';
+  readonly code = 'fhir-query-failed';
+
+  constructor(
+    readonly failure: FhirQueryFailure,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A statement the embedded store refused; `sqlState` is PostgreSQL's SQLSTATE when it gave one. */
+export class PgliteError extends ServiceError {
+  readonly code = 'store-statement-failed';
+  readonly sqlState?: string;
+
+  constructor(error: { readonly name: string; readonly message: string; readonly code?: string }) {
+    super(error.message);
+    this.name = error.name;
+    if (error.code !== undefined) this.sqlState = error.code;
+  }
+}
+
+/** Another live process holds the embedded store's data directory. */
+export class DataDirLockedError extends ServiceError {
+  override readonly name = 'DataDirLockedError';
+  readonly code = 'data-dir-locked';
+
+  constructor(
+    readonly lockPath: string,
+    readonly pid: number,
+  ) {
+    super(
+      `the PGlite data directory is in use by process ${pid} (lock ${lockPath}); ` +
+        'ask that process (e.g. GET /admin/feedback-report) or stop it first',
+    );
+  }
+}
+
+/** A store transaction ended by `rollback()` on purpose, not by a failing statement. */
+export class TransactionRolledBack extends ServiceError {
+  override readonly name = 'TransactionRolledBack';
+  readonly code = 'transaction-rolled-back';
 }

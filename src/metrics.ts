@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { FeedbackOutcome } from './store/store';
+import type { FeedbackOutcome } from './cds-hooks/feedback';
 
 /**
  * Prometheus metrics (prom-client), one registry per app rather than prom-client's global

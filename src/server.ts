@@ -1,12 +1,13 @@
 import { createApp } from './app';
-import { loadClientsFile } from './auth/clients-file';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from './errors';
+import { loadConfig } from './config';
+import { loadClientsFile } from './config/clients-file';
 import { loadTargetsFile } from './config/targets-file';
-import { createLogger } from './logger';
+import { createLogger } from './logging/logger';
 import { createMetrics } from './metrics';
 import { createIssuedCardRecorder } from './store/issued-card-recorder';
 import { openStore } from './store/open-store';
-import { createReplayCacheFor } from './store/store-replay-cache';
+import { createReplayCacheFor } from './auth/shared-replay-cache';
 import type { Store } from './store/store';
 
 /** The shipped entry point: real clock, real ids, listens, stops cleanly on SIGTERM. */

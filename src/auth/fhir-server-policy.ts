@@ -1,5 +1,4 @@
-import type { AuthMode } from '../config';
-import type { ClientRegistration } from './clients-file';
+import type { AuthMode, ClientRegistration } from './client-registration';
 import type { AuthenticatedClient } from './jwt-verifier';
 import { isLoopbackHost } from './loopback';
 

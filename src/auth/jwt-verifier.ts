@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { CdsError } from '../errors';
-import type { ClientRegistration } from './clients-file';
+import type { ClientRegistration } from './client-registration';
 import { createRemoteKeySet, type FetchLike } from './remote-key-set';
 import type { ReplayCache } from './replay-cache';
 

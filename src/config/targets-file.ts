@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject } from 'ajv';
-import { ConfigError } from '../config';
+import { ConfigError } from '../errors';
 import { DEFAULT_TARGETS, type Targets } from '../logic/targets';
 
 /**

@@ -1,5 +1,6 @@
 import type { DataKeyReader } from './data-keys';
-import { FhirQueryError, type FhirRequester } from './fhir-client';
+import { FhirQueryError } from '../errors';
+import type { FhirRequester } from './fhir-client';
 import { bundleResources, isFhirResource, nextLink, type FhirResource } from './prefetch';
 
 export interface FetchLimits {

@@ -1,4 +1,5 @@
 import Client from 'fhir-kit-client';
+import { FhirQueryError } from '../errors';
 
 /**
  * The one way the service talks to an EHR's FHIR server: fhir-kit-client underneath, an
@@ -16,20 +17,6 @@ export interface FhirRequester {
 }
 
 export type FhirRequesterFactory = (server: FhirServerAccess) => FhirRequester;
-
-export type FhirQueryFailure = 'http-status' | 'timeout' | 'aborted' | 'network' | 'bad-response';
-
-export class FhirQueryError extends Error {
-  override readonly name = 'FhirQueryError';
-
-  constructor(
-    readonly failure: FhirQueryFailure,
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
-}
 
 export const createFhirKitRequester: FhirRequesterFactory = ({ baseUrl, accessToken }) => {
   const client = new Client({ baseUrl, ...(accessToken === undefined ? {} : { bearerToken: accessToken }) });

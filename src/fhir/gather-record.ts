@@ -1,10 +1,10 @@
-import { CdsError } from '../errors';
-import type { HookRequest } from '../hooks/hook-request';
+import { CdsError, FhirQueryError, type FhirQueryFailure } from '../errors';
+import type { HookRequest } from '../cds-hooks/request';
 import type { HookName, PatientRecord } from '../logic/patient-record';
 import { normaliseDraftOrders } from './draft-orders';
 import { DATA_KEYS, isDataKey, type DataKey } from './data-keys';
 import { fetchDataKey } from './fetch-data-key';
-import { FhirQueryError, type FhirQueryFailure, type FhirRequesterFactory } from './fhir-client';
+import type { FhirRequesterFactory } from './fhir-client';
 import { readPrefetchValue, type FhirResource } from './prefetch';
 import {
   readCondition,

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { AuthenticatedClient, JwtVerifier } from '../auth/jwt-verifier';
 import { CdsError, isCdsError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import { requestLogger } from './request-observer';
 
 declare global {

@@ -1,14 +1,23 @@
 import type { RequestHandler } from 'express';
 import { isFhirServerAllowed } from '../auth/fhir-server-policy';
 import { createJwtVerifier } from '../auth/jwt-verifier';
+import type { AuthMode, ClientRegistration } from '../auth/client-registration';
 import type { FetchLike } from '../auth/remote-key-set';
 import { createMemoryReplayCache, type ReplayCache } from '../auth/replay-cache';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import { authenticatedClientOf, createAuthenticate } from './authenticate';
 
+/** The settings client trust is built from (CDS_AUTH, NODE_ENV, CDS_CLIENTS_FILE, CDS_PUBLIC_URL). */
+export interface ClientTrustSettings {
+  readonly auth: AuthMode;
+  readonly production: boolean;
+  readonly clients: readonly ClientRegistration[];
+  /** The JWT `aud` is this + the path called. */
+  readonly publicUrl: string;
+}
+
 export interface ClientTrustDeps {
-  readonly config: Pick<Config, 'auth' | 'production' | 'clients' | 'publicUrl'>;
+  readonly config: ClientTrustSettings;
   readonly logger: Logger;
   readonly now: () => Date;
   /** Fetches registered jwksUrls; defaults to the global fetch. */

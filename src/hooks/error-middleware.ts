@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CdsError, isCdsError, statusForCode } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import { toOperationOutcome } from './operation-outcome';
 import { requestLogger } from './request-observer';
 

@@ -1,6 +1,6 @@
 import type Ajv from 'ajv';
 import { CdsError, type Issue } from '../errors';
-import type { FeedbackOutcome } from '../store/store';
+import type { FeedbackOutcome } from '../cds-hooks/feedback';
 import { issuesFromAjv } from './ajv';
 
 /**

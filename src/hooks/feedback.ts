@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { CdsError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import { UNATTRIBUTED_RULE, type Metrics } from '../metrics';
 import type { FeedbackRecord, Store } from '../store/store';
 import type { FeedbackItem, FeedbackRequestParser } from './feedback-request';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store/store';
 import { requestLogger } from './request-observer';

@@ -1,16 +1,24 @@
 import type { RequestHandler } from 'express';
-import type { Config } from '../config';
 import { CdsError } from '../errors';
 import type { FhirRequesterFactory } from '../fhir/fhir-client';
 import { gatherPatientRecord } from '../fhir/gather-record';
 import { decide } from '../logic/decide';
-import type { Logger } from '../logger';
+import type { Targets } from '../logic/targets';
+import type { Logger } from '../logging/logger';
 import type { HookRequestParser } from './hook-request';
 import { requestLogger } from './request-observer';
 import type { ServiceDefinition } from './service-definitions';
 
+/** The settings a hook is answered with (CDS_HOOK_DEADLINE_MS, CDS_FHIR_TIMEOUT_MS, CDS_FHIR_MAX_PAGES, CDS_TARGETS_FILE). */
+export interface HookSettings {
+  readonly hookDeadlineMs: number;
+  readonly fhirTimeoutMs: number;
+  readonly fhirMaxPages: number;
+  readonly targets: Targets;
+}
+
 export interface HookHandlerDeps {
-  readonly config: Config;
+  readonly config: HookSettings;
   readonly services: ReadonlyMap<string, ServiceDefinition>;
   readonly parse: HookRequestParser;
   readonly requesterFactory: FhirRequesterFactory;

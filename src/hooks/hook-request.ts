@@ -1,47 +1,16 @@
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
+import type { HookRequest } from '../cds-hooks/request';
 import { CdsError } from '../errors';
 import type { HookName } from '../logic/patient-record';
 import { issuesFromAjv } from './ajv';
 
-/**
- * CDS Hooks 2.0 request (https://cds-hooks.hl7.org/2.0/#http-request) and each hook's context.
- * Strict where the spec is (required fields, types, FHIR ids that end up in FHIR URLs); lenient
- * where real clients deviate: extra fields, a draftOrders Bundle without `type`, resources that
- * hold single objects where R4 has arrays (those are read leniently further down).
+/*
+ * Validation of a hook request. Strict where the spec is (required fields, types, FHIR ids that
+ * end up in FHIR URLs); lenient where real clients deviate: extra fields, a draftOrders Bundle
+ * without `type`, resources that hold single objects where R4 has arrays (those are read
+ * leniently in src/fhir).
  */
-export interface FhirAuthorization {
-  readonly access_token: string;
-  readonly token_type: string;
-  readonly expires_in: number;
-  readonly scope: string;
-  readonly subject: string;
-  readonly patient?: string;
-}
-
-export interface BundleLike {
-  readonly resourceType: 'Bundle';
-  readonly entry?: readonly { readonly resource?: Record<string, unknown> }[];
-}
-
-export interface HookContext {
-  readonly userId?: string;
-  readonly patientId: string;
-  readonly encounterId?: string;
-  readonly selections?: readonly string[];
-  readonly draftOrders?: BundleLike;
-  /** medication-prescribe (deprecated hook): a Bundle, or in CDS Hooks 1.0 an array. */
-  readonly medications?: BundleLike | readonly Record<string, unknown>[];
-}
-
-export interface HookRequest {
-  readonly hook: string;
-  readonly hookInstance: string;
-  readonly fhirServer?: string;
-  readonly fhirAuthorization?: FhirAuthorization;
-  readonly context: HookContext;
-  readonly prefetch?: Readonly<Record<string, unknown>>;
-}
 
 /** FHIR id (R4 §2.24.0.1): the patient id is put into FHIR URLs, so nothing else may pass. */
 const fhirId = { type: 'string', pattern: '^[A-Za-z0-9\\-.]{1,64}$' } as const;

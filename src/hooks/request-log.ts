@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 
 /**
  * The one line per finished request: request id, service, hookInstance, status, duration, FHIR

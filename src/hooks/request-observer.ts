@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics';
 import { recordRequestMetrics } from './http-metrics';
 import { logRequest } from './request-log';

@@ -1,19 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-
-/** Thrown when another live process holds the PGlite data directory. */
-export class DataDirLockedError extends Error {
-  constructor(
-    readonly lockPath: string,
-    readonly pid: number,
-  ) {
-    super(
-      `the PGlite data directory is in use by process ${pid} (lock ${lockPath}); ` +
-        'ask that process (e.g. GET /admin/feedback-report) or stop it first',
-    );
-    this.name = 'DataDirLockedError';
-  }
-}
+import { DataDirLockedError } from '../errors';
 
 function isAlive(pid: number): boolean {
   try {

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics';
 import type { IssuedCard, Store } from './store';
 

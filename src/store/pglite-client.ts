@@ -1,22 +1,12 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PgliteError } from '../errors';
 import { releaseDataDirLock, takeDataDirLock } from './data-dir-lock';
-import type { WorkerError, WorkerReply, WorkerRequest } from './pglite-protocol';
+import type { WorkerReply, WorkerRequest } from './pglite-protocol';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
 /** `memory` keeps the database in RAM (tests); any other value is a directory on disk. */
 export const PGLITE_IN_MEMORY = 'memory';
-
-/** A statement's failure as the database reported it (`code`: the SQLSTATE). */
-export class PgliteError extends Error {
-  readonly code?: string;
-
-  constructor(error: WorkerError) {
-    super(error.message);
-    this.name = error.name;
-    if (error.code !== undefined) this.code = error.code;
-  }
-}
 
 type Pending = { resolve: (rows: unknown[]) => void; reject: (error: Error) => void };
 /** A request before it is given its id (Omit applied to each member of the union). */

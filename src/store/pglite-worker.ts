@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
+import { TransactionRolledBack } from '../errors';
 import type { WorkerReply, WorkerRequest } from './pglite-protocol';
 
 /**
@@ -13,8 +14,6 @@ import type { WorkerReply, WorkerRequest } from './pglite-protocol';
 const port = parentPort;
 if (port === null) throw new Error('pglite-worker.ts runs as a worker thread only');
 const { dataDir } = workerData as { dataDir: string | undefined };
-
-class RolledBack extends Error {}
 
 interface OpenTransaction {
   readonly tx: Transaction;
@@ -54,7 +53,7 @@ async function begin(id: number): Promise<void> {
       new Promise<void>((resolve, reject) => {
         open.set(id, {
           tx,
-          finish: (commit) => (commit ? resolve() : reject(new RolledBack())),
+          finish: (commit) => (commit ? resolve() : reject(new TransactionRolledBack())),
           done,
         });
         started();
@@ -72,7 +71,7 @@ async function end(tx: number, commit: boolean): Promise<void> {
   try {
     await transaction.done;
   } catch (error) {
-    if (!(error instanceof RolledBack)) throw error;
+    if (!(error instanceof TransactionRolledBack)) throw error;
   }
 }
 

@@ -1,3 +1,5 @@
+import type { FeedbackOutcome } from '../cds-hooks/feedback';
+
 /**
  * The durable store: cards the service issued, the feedback CDS clients sent about them and the
  * JWT replay cache. It holds no PHI: card and suggestion uuids, rule codes, hookInstance, times and
@@ -13,9 +15,6 @@ export interface IssuedCard {
   readonly hookInstance: string;
   readonly issuedAt: Date;
 }
-
-/** CDS Hooks 2.0 §Feedback `outcome`. */
-export type FeedbackOutcome = 'accepted' | 'overridden';
 
 /** CDS Hooks 2.0 §Coding, as sent in `overrideReason.reason`. */
 export interface OverrideReasonCoding {

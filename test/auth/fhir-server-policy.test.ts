@@ -1,4 +1,4 @@
-import { parseClients } from '../../src/auth/clients-file';
+import { parseClients } from '../../src/config/clients-file';
 import { isFhirServerAllowed, type FhirServerPolicyConfig } from '../../src/auth/fhir-server-policy';
 import type { AuthenticatedClient } from '../../src/auth/jwt-verifier';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { parseClients } from '../../src/auth/clients-file';
+import { parseClients } from '../../src/config/clients-file';
 import { createJwtVerifier, type JwtVerifier } from '../../src/auth/jwt-verifier';
 import { createMemoryReplayCache } from '../../src/auth/replay-cache';
 import type { FetchLike } from '../../src/auth/remote-key-set';

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { parseClients } from '../../src/auth/clients-file';
+import { parseClients } from '../../src/config/clients-file';
 import { createJwtVerifier, type JwtVerifier } from '../../src/auth/jwt-verifier';
 import { createMemoryReplayCache } from '../../src/auth/replay-cache';
 import { EHR_ISS, makeKey, PATIENT_VIEW_PATH, PUBLIC_URL, signToken, type TestKey } from './jwt-fixtures';

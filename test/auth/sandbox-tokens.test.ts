@@ -1,4 +1,4 @@
-import { parseClients } from '../../src/auth/clients-file';
+import { parseClients } from '../../src/config/clients-file';
 import { createJwtVerifier, type JwtVerifier } from '../../src/auth/jwt-verifier';
 import { createMemoryReplayCache } from '../../src/auth/replay-cache';
 import { sharedDirOrSkip } from '../support/acceptance-cases';

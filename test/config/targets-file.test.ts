@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../../src/config';
+import { ConfigError } from '../../src/errors';
 import { loadTargetsFile } from '../../src/config/targets-file';
 import { mycophenolateDoseHigh } from '../../src/logic/rules/mycophenolate-dose';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/app';
-import { loadClientsFile } from '../../src/auth/clients-file';
+import { loadClientsFile } from '../../src/config/clients-file';
 import { loadConfig } from '../../src/config';
 import type { FhirRequesterFactory, FhirServerAccess } from '../../src/fhir/fhir-client';
 import { sharedDirOrSkip } from '../support/acceptance-cases';

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/app';
-import { loadClientsFile } from '../../src/auth/clients-file';
+import { loadClientsFile } from '../../src/config/clients-file';
 import { loadConfig } from '../../src/config';
-import { FhirQueryError, type FhirRequesterFactory } from '../../src/fhir/fhir-client';
+import { FhirQueryError } from '../../src/errors';
+import type { FhirRequesterFactory } from '../../src/fhir/fhir-client';
 import { captureLogger } from '../support/test-app';
 import { makeKey, signToken, type TestKey } from '../auth/jwt-fixtures';
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/logging/logger';
 
 /** Operators read one JSON object per line; nothing a caller logs can break the logger. */
 function capture(options: { redact?: winston.Logform.Format } = {}) {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/logging/logger';
 import { REDACTED, redactString, redactValue } from '../../src/logging/redact';
 
 // The logger's safety net: whatever a caller passes, no credential or patient name is written.

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataDirLockedError } from '../../src/store/data-dir-lock';
+import { DataDirLockedError } from '../../src/errors';
 import { openStore } from '../../src/store/open-store';
 
 /**

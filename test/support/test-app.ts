@@ -3,7 +3,7 @@ import winston from 'winston';
 import { Writable } from 'node:stream';
 import { createApp, type AppDeps } from '../../src/app';
 import { loadConfig, type Env } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/logging/logger';
 
 /** Log lines written during a test, parsed (the app's real JSON logger into memory). */
 export interface CapturedLog {

@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadClientsFile, parseClients } from '../../src/auth/clients-file';
-import { ConfigError, loadConfig } from '../../src/config';
-import { makeKey, type TestKey } from './jwt-fixtures';
+import { loadClientsFile, parseClients } from '../../src/config/clients-file';
+import { loadConfig } from '../../src/config';
+import { ConfigError } from '../../src/errors';
+import { makeKey, type TestKey } from '../auth/jwt-fixtures';
 
 // CDS_CLIENTS_FILE: an operator's mistake must stop start-up with a message naming the field.
 let ehrKey: TestKey;

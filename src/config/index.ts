@@ -1,12 +1,11 @@
-import type { ClientRegistration } from './auth/clients-file';
-import { DEFAULT_TARGETS, type Targets } from './logic/targets';
+import type { AuthMode, ClientRegistration } from '../auth/client-registration';
+import { ConfigError } from '../errors';
+import { DEFAULT_TARGETS, type Targets } from '../logic/targets';
 
 /**
  * Configuration: parsed once from the environment at start-up, validated, typed and frozen
  * (after fastify). Nothing reads `process.env` after this. Names: service-contract.md.
  */
-export type AuthMode = 'required' | 'off';
-
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -41,16 +40,12 @@ export const DEVELOPMENT_CORS_ORIGINS = Object.freeze([
   'http://127.0.0.1:*',
 ]);
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ConfigLoaders {
   /** Reads and validates CDS_TARGETS_FILE over the defaults (throws ConfigError naming the field). */
   readonly loadTargets?: (path: string) => Targets;
-  /** Reads and validates CDS_CLIENTS_FILE (src/auth/clients-file.ts `loadClientsFile`). */
+  /** Reads and validates CDS_CLIENTS_FILE (`loadClientsFile` in ./clients-file). */
   readonly loadClients?: (path: string, options: { readonly production: boolean }) => readonly ClientRegistration[];
 }
 

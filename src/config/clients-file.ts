@@ -2,8 +2,9 @@ import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject } from 'ajv';
 import type { JWK } from 'jose';
-import { ConfigError } from '../config';
-import { isLoopbackHost } from './loopback';
+import type { ClientRegistration, KeySource } from '../auth/client-registration';
+import { isLoopbackHost } from '../auth/loopback';
+import { ConfigError } from '../errors';
 
 /**
  * The trusted CDS clients (CDS_CLIENTS_FILE, service-contract.md): who may call the service, with
@@ -12,20 +13,6 @@ import { isLoopbackHost } from './loopback';
  * "If the jku header field is omitted, the CDS Client and CDS Service SHALL communicate the JWK Set
  * out-of-band" — this file is that out-of-band channel, and the only source of keys we accept.
  */
-
-/** Where a client's public keys come from: exactly one of an inline JWK Set or a JWKS URL. */
-export type KeySource =
-  | { readonly kind: 'inline'; readonly jwks: { readonly keys: readonly JWK[] } }
-  | { readonly kind: 'remote'; readonly jwksUrl: string };
-
-export interface ClientRegistration {
-  readonly iss: string;
-  readonly keySource: KeySource;
-  /** Normalised URL prefixes (`URL.href`, no trailing slash) this client's `fhirServer` may match. */
-  readonly fhirServers: readonly string[];
-  /** When set, every JWT from this client must carry exactly this `tenant` claim. */
-  readonly tenant?: string;
-}
 
 export interface ParseClientsOptions {
   /** Production requires https for jwksUrl and fhirServers (loopback excepted). */

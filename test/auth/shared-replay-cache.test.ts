@@ -1,4 +1,4 @@
-import { createReplayCacheFor } from '../../src/store/store-replay-cache';
+import { createReplayCacheFor } from '../../src/auth/shared-replay-cache';
 import type { StoreDescription } from '../../src/store/store';
 import { captureLogger } from '../support/test-app';
 

@@ -1,10 +1,16 @@
-import { createMemoryReplayCache, type ReplayCache } from '../auth/replay-cache';
-import type { Logger } from '../logger';
+import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics';
-import type { Store } from './store';
+import { createMemoryReplayCache, type ReplayCache } from './replay-cache';
+
+/** The part of the store (src/store) that remembers `jti`s. */
+export interface JtiTable {
+  readonly description: { readonly kind: string };
+  /** Resolves `true` when `key` was new, `false` when it is remembered and not yet expired. */
+  checkAndRememberJti(key: string, expiresAt: Date): Promise<boolean>;
+}
 
 export interface StoreReplayCacheOptions {
-  readonly store: Pick<Store, 'checkAndRememberJti' | 'description'>;
+  readonly store: JtiTable;
   readonly now: () => Date;
   readonly logger: Logger;
   readonly metrics?: Metrics;

@@ -1,6 +1,6 @@
 import winston from 'winston';
-import { jsonLine } from './logging/json-line';
-import { redactSecrets } from './logging/redact';
+import { jsonLine } from './json-line';
+import { redactSecrets } from './redact';
 
 /**
  * Structured JSON logs. Never PHI, tokens or JWTs: callers log opaque ids, codes and timings only,
