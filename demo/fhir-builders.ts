@@ -1,6 +1,6 @@
 /**
  * Small builders of plain FHIR R4 resources for the demo patients (demo/patients.ts). They write
- * the shapes an EHR sends — the same as ../shared/acceptance uses — so the demo exercises the
+ * the shapes an EHR sends — the same as fixtures/acceptance uses — so the demo exercises the
  * service's real readers: coded Conditions, MedicationRequests with RxNorm codes, FHIR R4
  * `Dosage` (https://hl7.org/fhir/R4/dosage.html) and UCUM-coded lab results.
  */

@@ -3,7 +3,7 @@ import { DEMO_PRACTITIONER_ID } from './patients';
 
 /**
  * `npx tsx demo/sandbox-call.ts <patientId> [--override=<reason code>]` — calls a running demo
- * the way the CDS Hooks Sandbox does (../shared/sandbox-requests): it reads our discovery,
+ * the way the CDS Hooks Sandbox does (fixtures/sandbox-requests): it reads our discovery,
  * resolves every prefetch template itself against the FHIR server (searches as
  * `POST {type}/_search`, falling back to GET; a failed key is omitted), then POSTs the hook with
  * `fhirServer`, `prefetch`, the Sandbox's user and a browser `Origin`. With `--override` it then

@@ -11,7 +11,7 @@ import type { Resource } from '@medplum/fhirtypes';
  * in-memory repository behind a small express adapter (no hand-written search). Development
  * only — it has no authentication and keeps everything in memory.
  *
- * Adapter duties (shared/acceptance/README.md): Medplum matches reference search values
+ * Adapter duties (fixtures/acceptance/README.md): Medplum matches reference search values
  * literally, so bare ids are qualified (`patient=p01` → `patient=Patient/p01`), as FHIR search
  * allows bare ids; searches also arrive as `POST {type}/_search` (the CDS Hooks Sandbox).
  */

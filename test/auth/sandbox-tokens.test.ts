@@ -1,10 +1,10 @@
 import { parseClients } from '../../src/config/clients-file';
 import { createJwtVerifier, type JwtVerifier } from '../../src/auth/jwt-verifier';
 import { createMemoryReplayCache } from '../../src/auth/replay-cache';
-import { sharedDirOrSkip } from '../support/acceptance-cases';
+import { fixturesDir } from '../support/fixtures';
 import { loadRecordedRequests, SANDBOX_PUBLIC_JWK } from '../support/sandbox-requests';
 
-// Real ES384 tokens the CDS Hooks Sandbox sent (shared/sandbox-requests/README.md). Its private
+// Real ES384 tokens the CDS Hooks Sandbox sent (fixtures/sandbox-requests/README.md). Its private
 // key is public in its repository, so this trust belongs in test configuration only. Every token
 // was valid from 2026-11-22T02:06:54Z to 02:11:44Z; the clock is fixed inside that window.
 const INSIDE_WINDOW = new Date('2026-11-22T02:09:00Z');
@@ -33,11 +33,8 @@ function sandboxVerifier(now: Date): JwtVerifier {
   });
 }
 
-// Skips with a message when ../shared is absent; with CI=true that is an error instead.
-const sandboxDir = sharedDirOrSkip('sandbox-requests');
-
-(sandboxDir === undefined ? describe.skip : describe)('real CDS Hooks Sandbox tokens', () => {
-  const requests = sandboxDir === undefined ? [] : readSignedRequests(sandboxDir);
+describe('real CDS Hooks Sandbox tokens', () => {
+  const requests = readSignedRequests(fixturesDir('sandbox-requests'));
 
   it('cover discovery, three hooks and feedback', () => {
     expect(requests.map((request) => request.path).sort()).toEqual([

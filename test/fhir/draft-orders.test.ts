@@ -5,9 +5,10 @@ import { computeDailyDose } from '../../src/logic/daily-dose';
 import { decide } from '../../src/logic/decide';
 import type { PatientRecord } from '../../src/logic/patient-record';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
+import { fixturesDir } from '../support/fixtures';
 
 const fixtures = path.join(__dirname, 'fixtures', 'draft-orders');
-const sandbox = path.join(__dirname, '..', '..', '..', 'shared', 'sandbox-requests');
+const sandbox = fixturesDir('sandbox-requests');
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 const mmfDraft = (version: 'r4' | 'stu3' | 'dstu2'): unknown =>
   readJson(path.join(fixtures, `mmf-500mg-2-tablets-bid.${version}.json`));

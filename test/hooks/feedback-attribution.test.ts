@@ -3,7 +3,7 @@ import request from 'supertest';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../../dev/memory-fhir-server';
 import { createMetrics } from '../../src/metrics';
 import { createIssuedCardRecorder } from '../../src/store/issued-card-recorder';
-import { loadAcceptanceCases, sharedDirOrSkip, type AcceptanceCase } from '../support/acceptance-cases';
+import { loadAcceptanceCases, fixturesDir, type AcceptanceCase } from '../support/fixtures';
 import { buildTestApp, captureLogger } from '../support/test-app';
 import { openTestStore, type TestStore } from '../store/store-backends';
 
@@ -12,10 +12,9 @@ import { openTestStore, type TestStore } from '../store/store-backends';
  * recorded off the hook path, the clinician overrides it, and the feedback report attributes the
  * override to the rule that fired.
  */
-const dir = sharedDirOrSkip('acceptance');
-const p01: AcceptanceCase | undefined = dir
-  ? loadAcceptanceCases(dir).find((c) => c.id.startsWith('p01') || c.context.patientId === 'p01')
-  : undefined;
+const p01: AcceptanceCase | undefined = loadAcceptanceCases(fixturesDir('acceptance')).find(
+  (c) => c.id.startsWith('p01') || c.context.patientId === 'p01',
+);
 
 let fhir: MemoryFhirServer | undefined;
 let testStore: TestStore;
@@ -29,7 +28,7 @@ afterAll(async () => {
   await testStore?.dispose();
 });
 
-(p01 ? test : test.skip)(
+test(
   "p01's low tacrolimus trough card, overridden for a nephrology target, is reported under tacrolimus-trough-low",
   async () => {
     if (!p01 || !fhir) throw new Error('p01 or the FHIR server is missing');

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config';
 import { createMetrics, type Metrics } from '../../src/metrics';
 import { createReplayCacheFor } from '../../src/auth/shared-replay-cache';
 import type { IssuedCard, Store } from '../../src/store/store';
-import { sharedDirOrSkip } from '../support/acceptance-cases';
+import { fixturesDir } from '../support/fixtures';
 import { operationOutcome as outcome } from '../support/operation-outcome';
 import { loadRecordedRequests, SANDBOX_CLOCK, SANDBOX_PUBLIC_JWK, type RecordedRequest } from '../support/sandbox-requests';
 import { buildTestApp, captureLogger } from '../support/test-app';
@@ -20,8 +20,7 @@ import { BACKENDS, describeBackend, openTestStore, type TestStore } from '../sto
  * OperationOutcome naming the field; feedback is attributed to the rule of the card it names.
  */
 const NOW = new Date(SANDBOX_CLOCK);
-const dir = sharedDirOrSkip('sandbox-requests');
-const recorded = dir ? loadRecordedRequests(dir) : [];
+const recorded = loadRecordedRequests(fixturesDir('sandbox-requests'));
 const recording = (file: string): RecordedRequest => {
   const found = recorded.find((r) => r.file === file);
   if (!found) throw new Error(`recording ${file} is missing`);

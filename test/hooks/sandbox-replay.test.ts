@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../../dev/memory-fhir-server';
 import { openStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/store';
-import { sharedDirOrSkip } from '../support/acceptance-cases';
+import { fixturesDir } from '../support/fixtures';
 import { expectCdsResponse } from '../support/cds-response-schema';
 import { loadRecordedRequests, recordedResources, SANDBOX_CLOCK, type RecordedRequest } from '../support/sandbox-requests';
 import { buildTestApp } from '../support/test-app';
@@ -14,8 +14,7 @@ import { buildTestApp } from '../support/test-app';
  * stub), so the service reads the rest from the recorded `fhirServer`, http://127.0.0.1:8090/fhir —
  * here a real FHIR server on that address holding p01's record as the recordings show it.
  */
-const dir = sharedDirOrSkip('sandbox-requests');
-const recorded = dir ? loadRecordedRequests(dir) : [];
+const recorded = loadRecordedRequests(fixturesDir('sandbox-requests'));
 const byFile = (name: string): RecordedRequest => {
   const found = recorded.find((r) => r.file === name);
   if (!found) throw new Error(`recording ${name} is missing`);
@@ -26,7 +25,6 @@ let fhir: MemoryFhirServer | undefined;
 let store: Store | undefined;
 let app: ReturnType<typeof buildTestApp>['app'];
 beforeAll(async () => {
-  if (recorded.length === 0) return;
   fhir = await startMemoryFhirServer({ port: 8090 });
   await fhir.load(recordedResources(recorded));
   // The embedded store, as `npm start` has it, so feedback is stored like the Sandbox expects.
@@ -48,7 +46,7 @@ function replay(app: ReturnType<typeof buildTestApp>['app'], r: RecordedRequest)
 const codes = (body: { cards: { source: { topic?: { code: string } } }[] }): string[] =>
   body.cards.map((card) => card.source.topic?.code ?? '').sort();
 
-(recorded.length === 0 ? describe.skip : describe)('recorded CDS Hooks Sandbox traffic, replayed', () => {
+describe('recorded CDS Hooks Sandbox traffic, replayed', () => {
   test('discovery lists the four services to the Sandbox, with CORS for its origin', async () => {
     const response = await replay(app, byFile('discovery-get.json'));
     expect(response.status).toBe(200);

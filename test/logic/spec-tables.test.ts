@@ -1,15 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RXNORM_INGREDIENTS, RXNORM_PRODUCTS } from '../../src/logic/medication-groups';
 import { NON_SYSTEMIC_RXNORM_PRODUCTS } from '../../src/logic/non-systemic';
 import { OBSERVATION_GROUPS, OBSERVATION_GROUP_KEYS } from '../../src/logic/observation-groups';
+import { fixturesDir } from '../support/fixtures';
 
 /**
  * Guards the code tables against typos: every RxNorm and LOINC code in src/logic must appear in
- * the clinical spec (clinical-rules.md §2, §3), and every code of the spec's tables must be used.
+ * the clinical spec (fixtures/spec/clinical-rules.md §2, §3), and every code of the spec's tables must be used.
  */
-const SPEC = join(__dirname, '../../../shared/clinical-rules.md');
-const spec = existsSync(SPEC) ? readFileSync(SPEC, 'utf8') : '';
+const spec = readFileSync(join(fixturesDir('spec'), 'clinical-rules.md'), 'utf8');
 
 function section(title: string): string {
   const start = spec.indexOf(title);
@@ -17,9 +17,7 @@ function section(title: string): string {
   return spec.slice(start, end === -1 ? undefined : end);
 }
 
-const describeWithSpec = spec ? describe : describe.skip;
-
-describeWithSpec('code tables agree with clinical-rules.md', () => {
+describe('code tables agree with clinical-rules.md', () => {
   it('uses exactly the LOINC codes of §3 (minus the excluded tacrolimus AUC)', () => {
     const table = section('## 3. Observations');
     const inSpec = new Set(table.match(/\b\d{4,6}-\d\b/g));

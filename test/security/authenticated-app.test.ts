@@ -6,7 +6,7 @@ import { createApp } from '../../src/app';
 import { loadClientsFile } from '../../src/config/clients-file';
 import { loadConfig } from '../../src/config';
 import type { FhirRequesterFactory, FhirServerAccess } from '../../src/fhir/fhir-client';
-import { sharedDirOrSkip } from '../support/acceptance-cases';
+import { fixturesDir } from '../support/fixtures';
 import { loadRecordedRequests, SANDBOX_CLOCK, SANDBOX_PUBLIC_JWK, type RecordedRequest } from '../support/sandbox-requests';
 import { captureLogger } from '../support/test-app';
 import { makeKey, signToken, type TestKey } from '../auth/jwt-fixtures';
@@ -192,10 +192,9 @@ describe('with CDS_AUTH=required (NODE_ENV=production)', () => {
   });
 });
 
-const sandboxDir = sharedDirOrSkip('sandbox-requests');
-const recorded = sandboxDir ? loadRecordedRequests(sandboxDir) : [];
+const recorded = loadRecordedRequests(fixturesDir('sandbox-requests'));
 
-(recorded.length === 0 ? describe.skip : describe)('the real CDS Hooks Sandbox, registered with its published key', () => {
+describe('the real CDS Hooks Sandbox, registered with its published key', () => {
   const byFile = (file: string): RecordedRequest => {
     const found = recorded.find((r) => r.file === file);
     if (found === undefined) throw new Error(`recording ${file} is missing`);

@@ -4,7 +4,7 @@ import { openStore } from '../../src/store/open-store';
 import { PGLITE_IN_MEMORY } from '../../src/store/pglite-client';
 import type { FeedbackRecord, IssuedCard } from '../../src/store/store';
 
-// Clock fixed in the window of the recorded Sandbox traffic (see shared/sandbox-requests).
+// Clock fixed in the window of the recorded Sandbox traffic (see fixtures/sandbox-requests).
 const NOW = new Date('2026-11-22T02:08:00Z');
 
 const troughLowCard: IssuedCard = {

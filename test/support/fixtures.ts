@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** A case of ../shared/acceptance (see its README for the format). */
+/** An acceptance case (fixtures/acceptance/README.md gives the format). */
 export interface AcceptanceCase {
   readonly id: string;
   readonly title: string;
@@ -12,15 +12,15 @@ export interface AcceptanceCase {
   readonly expect: { readonly codes: readonly string[] };
 }
 
-/** `../shared` beside the repository (CI has it too); LN_SHARED_DIR overrides. */
-export const SHARED_DIR = process.env.LN_SHARED_DIR ?? path.resolve(__dirname, '..', '..', '..', 'shared');
+/**
+ * The repository's copies of the public cases (fixtures/README.md): the acceptance cases, the
+ * requests recorded from the CDS Hooks Sandbox and the clinical specification's tables. Tests read
+ * only these; test/fixtures-in-sync.test.ts checks them against ../shared where it exists.
+ */
+export const FIXTURES_DIR = path.resolve(__dirname, '..', '..', 'fixtures');
 
-export function sharedDirOrSkip(sub: string): string | undefined {
-  const dir = path.join(SHARED_DIR, sub);
-  if (existsSync(dir)) return dir;
-  if (process.env.CI === 'true') throw new Error(`${dir} is missing: with CI=true the shared ${sub} are required`);
-  console.warn(`${dir} is missing: skipping the ${sub} tests`);
-  return undefined;
+export function fixturesDir(sub: 'acceptance' | 'sandbox-requests' | 'spec'): string {
+  return path.join(FIXTURES_DIR, sub);
 }
 
 export function loadAcceptanceCases(dir: string): AcceptanceCase[] {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** A request recorded from the real CDS Hooks Sandbox (../shared/sandbox-requests/README.md). */
+/** A request recorded from the real CDS Hooks Sandbox (fixtures/sandbox-requests/README.md). */
 export interface RecordedRequest {
   readonly file: string;
   readonly description: string;

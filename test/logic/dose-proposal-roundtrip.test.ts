@@ -4,7 +4,7 @@ import { DEFAULT_TARGETS } from '../../src/logic/targets';
 import { NOW, order, record, result, sequentialIds, tacrolimus, tacrolimusLevel } from './record-builders';
 
 /**
- * Reviewer check (engineer R), clinical-rules.md §6: a dose card in an order hook carries an
+ * clinical-rules.md §6: a dose card in an order hook carries an
  * `update` suggestion that "rewrites the draft order to a dose inside the target". Round trip:
  * sign the proposed draft instead of the original, in the same record — the card must not return,
  * and the proposal must still be a MedicationRequest draft of the same order.

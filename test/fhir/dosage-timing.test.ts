@@ -2,7 +2,7 @@ import { computeDailyDose } from '../../src/logic/daily-dose';
 import { readRecordMedicationRequest } from '../../src/fhir/read-record';
 
 /**
- * Reviewer scenario (engineer R), clinical-rules.md §2 "Daily dose": administrations per day come
+ * clinical-rules.md §2 "Daily dose": administrations per day come
  * from `repeat.frequency` ÷ `period` when frequency is present, else from `timing.code`; "if any
  * part cannot be determined, there is no dose".
  */

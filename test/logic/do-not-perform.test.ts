@@ -5,7 +5,7 @@ import { readRecordMedicationRequest } from '../../src/fhir/read-record';
 import { NOW, mmf, order, record, sequentialIds, tacrolimus, tacrolimusLevel } from './record-builders';
 
 /**
- * Reviewer scenarios (engineer R). FHIR R4 MedicationRequest.doNotPerform is a modifier element
+ * FHIR R4 MedicationRequest.doNotPerform is a modifier element
  * (https://hl7.org/fhir/R4/medicationrequest-definitions.html#MedicationRequest.doNotPerform):
  * "do not give azathioprine" is not azathioprine therapy. Counting it would raise wrong cards
  * (clinical-rules.md: a wrong card is worse than no card).

@@ -4,7 +4,7 @@ import { DEFAULT_TARGETS } from '../../src/logic/targets';
 import { NOW, order, record, sequentialIds, tacrolimus, tacrolimusLevel } from './record-builders';
 
 /**
- * Reviewer scenarios (engineer R): medication names of clinical-rules.md §2 as EHRs write them.
+ * Medication names of clinical-rules.md §2 as EHRs write them.
  */
 function decideWith(parts: Partial<PatientRecord>) {
   return decide({ record: record(parts), now: NOW, newId: sequentialIds(), targets: DEFAULT_TARGETS });
