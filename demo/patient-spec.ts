@@ -1,4 +1,4 @@
-import type { RuleCode } from '../src/logic/rule-codes';
+import type { RuleCode } from '../src/logic/vocabulary/rule-codes';
 import { ANALYTES, DRUGS, type Chart } from './chart';
 
 /** One demo patient as written: who, what the chart holds, and the cards it must show. */

@@ -2,7 +2,7 @@ import { DEMO_PRACTITIONER_ID, startChart } from './chart';
 import { CARD_PATIENTS } from './card-patients';
 import { CONTROL_PATIENTS } from './control-patients';
 import { buildPractitioner } from './fhir-builders';
-import type { RuleCode } from '../src/logic/rule-codes';
+import type { RuleCode } from '../src/logic/vocabulary/rule-codes';
 import type { PatientSpec } from './patient-spec';
 
 export { DEMO_PRACTITIONER_ID } from './chart';

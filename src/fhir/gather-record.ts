@@ -1,6 +1,6 @@
 import { CdsError, FhirQueryError, type FhirQueryFailure } from '../errors';
 import type { HookRequest } from '../cds-hooks/request';
-import type { HookName, PatientRecord } from '../logic/patient-record';
+import type { HookName, PatientRecord } from '../logic/record/patient-record';
 import { normaliseDraftOrders } from './draft-orders';
 import { DATA_KEYS, isDataKey, type DataKey } from './data-keys';
 import { fetchDataKey } from './fetch-data-key';

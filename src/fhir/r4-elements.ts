@@ -17,7 +17,7 @@
  * copies were most of what a hook allocated (more than parsing the body), and what the rules
  * read is the same either way. Such an element may carry elements no reader looks at
  * (`extension`, `id`); a draft sent back in a suggestion keeps them, as an update should, except
- * what restates the replaced dose (src/logic/rules/propose-dose.ts drops it).
+ * what restates the replaced dose (src/logic/dose/propose-dose.ts drops it).
  */
 
 import { DOSE_ON_DOSAGE_KEYS } from '../logic/dose-on-dosage';

@@ -67,7 +67,7 @@ export function readObservation(raw: FhirResource): fhir4.Observation {
  * A MedicationRequest of the record: only the elements a rule reads (§2–§4: status, intent,
  * dates, the medication, the dosage, the modifier `doNotPerform`). Unlike a draft, nothing else
  * is passed through — a record order is never sent back in a suggestion (only drafts are updated,
- * src/logic/rules/propose-dose.ts) — which makes this read a third of the draft reader's cost on
+ * src/logic/dose/propose-dose.ts) — which makes this read a third of the draft reader's cost on
  * every order of every hook (bench/, issue 5). A missing status is `unknown`, not `draft`.
  */
 export function readRecordMedicationRequest(raw: FhirResource, index: number, notes: string[]): fhir4.MedicationRequest {

@@ -2,7 +2,7 @@ import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import type { HookRequest } from '../cds-hooks/request';
 import { CdsError } from '../errors';
-import type { HookName } from '../logic/patient-record';
+import type { HookName } from '../logic/record/patient-record';
 import { issuesFromAjv } from './ajv';
 
 /*

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Ajv from 'ajv';
-import type { HookName } from '../logic/patient-record';
+import type { HookName } from '../logic/record/patient-record';
 import { issuesFromAjv } from './ajv';
 
 /**

@@ -1,8 +1,8 @@
-import { buildCards, type CdsCard } from './cards';
-import type { PatientRecord } from './patient-record';
-import type { Finding, Rule } from './rule';
-import type { RuleCode } from './rule-codes';
-import { buildRuleContext } from './rule-context';
+import { buildCards, type CdsCard } from './cards/cards';
+import type { PatientRecord } from './record/patient-record';
+import type { Finding, Rule } from './rules/rule';
+import type { RuleCode } from './vocabulary/rule-codes';
+import { buildRuleContext } from './record/rule-context';
 import { azathioprineDoseHigh, azathioprineDoseLow } from './rules/azathioprine-dose';
 import { glucocorticoidDoseHigh } from './rules/glucocorticoid-dose';
 import { immunosuppressionStoppedEarly } from './rules/immunosuppression-stopped-early';
@@ -15,10 +15,10 @@ import { tacrolimusCyp3a4Interaction } from './rules/tacrolimus-cyp3a4-interacti
 import { tacrolimusTroughHigh } from './rules/tacrolimus-trough-high';
 import { tacrolimusTroughLow } from './rules/tacrolimus-trough-low';
 import { tacrolimusTroughOverdue } from './rules/tacrolimus-trough-overdue';
-import { evaluateScopeGate } from './scope-gate';
+import { evaluateScopeGate } from './record/scope-gate';
 import type { Targets } from './targets';
 
-export type { CdsCard } from './cards';
+export type { CdsCard } from './cards/cards';
 
 /**
  * The entry point the HTTP layer calls once per hook: pure, no I/O, no clock (`now` is given),

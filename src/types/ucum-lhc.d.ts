@@ -1,5 +1,5 @@
 /**
- * Minimal typing of @lhncbc/ucum-lhc 7.x (the package ships none), limited to what src/logic/units.ts
+ * Minimal typing of @lhncbc/ucum-lhc 7.x (the package ships none), limited to what src/logic/dose/units.ts
  * uses. API: node_modules/@lhncbc/ucum-lhc/source-cjs/ucumLhcUtils.js (convertUnitTo, getInstance).
  */
 declare module '@lhncbc/ucum-lhc' {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { IMPLEMENTED_RULE_CODES } from '../../src/logic/decide';
-import { RULE_CODES } from '../../src/logic/rule-codes';
+import { RULE_CODES } from '../../src/logic/vocabulary/rule-codes';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../../dev/memory-fhir-server';
 import {
   buildDemoPatients,

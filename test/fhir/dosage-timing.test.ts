@@ -1,4 +1,4 @@
-import { computeDailyDose } from '../../src/logic/daily-dose';
+import { computeDailyDose } from '../../src/logic/dose/daily-dose';
 import { readRecordMedicationRequest } from '../../src/fhir/read-record';
 
 /**

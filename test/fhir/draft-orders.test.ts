@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { normaliseDraftOrders } from '../../src/fhir/draft-orders';
-import { computeDailyDose } from '../../src/logic/daily-dose';
+import { computeDailyDose } from '../../src/logic/dose/daily-dose';
 import { decide } from '../../src/logic/decide';
-import type { PatientRecord } from '../../src/logic/patient-record';
+import type { PatientRecord } from '../../src/logic/record/patient-record';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
 import { fixturesDir } from '../support/fixtures';
 

@@ -1,4 +1,4 @@
-import { computeDailyDose } from '../../src/logic/daily-dose';
+import { computeDailyDose } from '../../src/logic/dose/daily-dose';
 import type { FhirResource } from '../../src/fhir/prefetch';
 import { readRecordMedicationRequest, readObservation } from '../../src/fhir/read-record';
 import {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DATA_KEYS } from '../../src/fhir/data-keys';
-import { OBSERVATION_GROUPS } from '../../src/logic/observation-groups';
+import { OBSERVATION_GROUPS } from '../../src/logic/vocabulary/observation-groups';
 import { buildTestApp } from '../support/test-app';
 
 interface Service {

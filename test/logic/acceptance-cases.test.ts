@@ -1,5 +1,5 @@
 import { IMPLEMENTED_RULE_CODES, decide } from '../../src/logic/decide';
-import type { HookName, PatientRecord } from '../../src/logic/patient-record';
+import type { HookName, PatientRecord } from '../../src/logic/record/patient-record';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
 import { fixturesDir, loadAcceptanceCases } from '../support/fixtures';
 import { sequentialIds } from './record-builders';

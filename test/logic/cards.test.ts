@@ -1,6 +1,6 @@
-import { buildCard, buildCards } from '../../src/logic/cards';
-import type { Finding } from '../../src/logic/rule';
-import { RULE_CODES } from '../../src/logic/rule-codes';
+import { buildCard, buildCards } from '../../src/logic/cards/cards';
+import type { Finding } from '../../src/logic/rules/rule';
+import { RULE_CODES } from '../../src/logic/vocabulary/rule-codes';
 import { sequentialIds } from './record-builders';
 
 /** Walks a card and lists every null, undefined, empty string or empty array (CDS Hooks: omit instead). */

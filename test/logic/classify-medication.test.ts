@@ -1,4 +1,4 @@
-import { classifyMedication, resolveMedication } from '../../src/logic/classify-medication';
+import { classifyMedication, resolveMedication } from '../../src/logic/vocabulary/classify-medication';
 import { RXNORM } from './record-builders';
 
 function request(

@@ -1,5 +1,5 @@
-import { computeDailyDose } from '../../src/logic/daily-dose';
-import { toPrednisoneEquivalentMg } from '../../src/logic/prednisone-equivalent';
+import { computeDailyDose } from '../../src/logic/dose/daily-dose';
+import { toPrednisoneEquivalentMg } from '../../src/logic/vocabulary/prednisone-equivalent';
 
 const UCUM = 'http://unitsofmeasure.org';
 const GTS = 'http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation';

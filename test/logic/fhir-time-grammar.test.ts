@@ -1,4 +1,4 @@
-import { parseFhirDateTime } from '../../src/logic/fhir-time';
+import { parseFhirDateTime } from '../../src/logic/time/fhir-time';
 
 /**
  * parseFhirDateTime reads dates char by char for speed (bench/, issue 5). This is the regular

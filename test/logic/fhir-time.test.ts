@@ -4,7 +4,7 @@ import {
   isWithinLastDays,
   monthsBetween,
   parseFhirDateTime,
-} from '../../src/logic/fhir-time';
+} from '../../src/logic/time/fhir-time';
 
 const iso = (value: string | undefined): string | undefined => parseFhirDateTime(value)?.toISOString();
 

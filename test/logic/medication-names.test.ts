@@ -1,5 +1,5 @@
 import { decide } from '../../src/logic/decide';
-import type { PatientRecord } from '../../src/logic/patient-record';
+import type { PatientRecord } from '../../src/logic/record/patient-record';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
 import { NOW, order, record, sequentialIds, tacrolimus, tacrolimusLevel } from './record-builders';
 

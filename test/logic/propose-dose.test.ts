@@ -1,6 +1,6 @@
-import type { MedicationOrder } from '../../src/logic/rule';
+import type { MedicationOrder } from '../../src/logic/rules/rule';
 import { mycophenolateDoseLow } from '../../src/logic/rules/mycophenolate-dose';
-import { proposeDraftDose } from '../../src/logic/rules/propose-dose';
+import { proposeDraftDose } from '../../src/logic/dose/propose-dose';
 import { NOW, dosage, draft, run } from './support/dose-scenarios';
 
 /** The classified draft, as the rules see it. */

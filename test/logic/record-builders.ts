@@ -1,4 +1,4 @@
-import type { HookName, PatientRecord } from '../../src/logic/patient-record';
+import type { HookName, PatientRecord } from '../../src/logic/record/patient-record';
 
 /**
  * Small builders for clinical scenarios: every resource a test needs, with only what matters to

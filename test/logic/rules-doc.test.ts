@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULE_CODES } from '../../src/logic/rule-codes';
+import { RULE_CODES } from '../../src/logic/vocabulary/rule-codes';
 
 /** docs/rules.md must document every rule code of clinical-rules.md §5 in its own section. */
 const doc = readFileSync(join(__dirname, '../../docs/rules.md'), 'utf8');

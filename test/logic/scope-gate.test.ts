@@ -1,5 +1,5 @@
 import { decide } from '../../src/logic/decide';
-import { evaluateScopeGate } from '../../src/logic/scope-gate';
+import { evaluateScopeGate } from '../../src/logic/record/scope-gate';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
 import {
   NOW,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RXNORM_INGREDIENTS, RXNORM_PRODUCTS } from '../../src/logic/medication-groups';
-import { NON_SYSTEMIC_RXNORM_PRODUCTS } from '../../src/logic/non-systemic';
-import { OBSERVATION_GROUPS, OBSERVATION_GROUP_KEYS } from '../../src/logic/observation-groups';
+import { RXNORM_INGREDIENTS, RXNORM_PRODUCTS } from '../../src/logic/vocabulary/medication-groups';
+import { NON_SYSTEMIC_RXNORM_PRODUCTS } from '../../src/logic/vocabulary/non-systemic';
+import { OBSERVATION_GROUPS, OBSERVATION_GROUP_KEYS } from '../../src/logic/vocabulary/observation-groups';
 import { fixturesDir } from '../support/fixtures';
 
 /**

@@ -1,5 +1,5 @@
-import { buildOrders } from '../../src/logic/medication-orders';
-import { buildTimeline } from '../../src/logic/timeline';
+import { buildOrders } from '../../src/logic/record/medication-orders';
+import { buildTimeline } from '../../src/logic/record/timeline';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
 import { NOW, mmf, order, tacrolimus } from './record-builders';
 

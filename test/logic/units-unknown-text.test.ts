@@ -1,4 +1,4 @@
-import { convertUnit } from '../../src/logic/units';
+import { convertUnit } from '../../src/logic/dose/units';
 
 /**
  * A unit field holding free text (a name, a note) is no unit: the conversion fails quietly —

@@ -1,6 +1,6 @@
-import { OBSERVATION_GROUPS } from '../../src/logic/observation-groups';
-import { readResult } from '../../src/logic/observations';
-import { convertUnit, normaliseUnit } from '../../src/logic/units';
+import { OBSERVATION_GROUPS } from '../../src/logic/vocabulary/observation-groups';
+import { readResult } from '../../src/logic/record/observations';
+import { convertUnit, normaliseUnit } from '../../src/logic/dose/units';
 import { result } from './record-builders';
 
 describe('unit spellings are normalised before UCUM (§7)', () => {

@@ -1,10 +1,10 @@
-import { addMonths, isWithinLastMonths } from '../fhir-time';
-import type { Finding, LatestResult, Rule, RuleContext } from '../rule';
-import { displayOfRuleCode, type RuleCode } from '../rule-codes';
-import { roundTo2 } from '../units';
-import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from './evidence';
-import { readGroupDose, singleDraftOf } from './group-dose';
-import { proposeDraftDose } from './propose-dose';
+import { addMonths, isWithinLastMonths } from '../time/fhir-time';
+import type { Finding, LatestResult, Rule, RuleContext } from './rule';
+import { displayOfRuleCode, type RuleCode } from '../vocabulary/rule-codes';
+import { roundTo2 } from '../dose/units';
+import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
+import { readGroupDose, singleDraftOf } from '../dose/group-dose';
+import { proposeDraftDose } from '../dose/propose-dose';
 
 /**
  * clinical-rules.md §5 azathioprine-dose-high / -low: the daily dose per latest body weight

@@ -1,9 +1,9 @@
-import { isGlucocorticoid, toPrednisoneEquivalentMg } from '../prednisone-equivalent';
-import type { Finding, MedicationOrder, Rule, RuleContext } from '../rule';
-import { displayOfRuleCode } from '../rule-codes';
-import { currentOrdersOf, describeOrder, describeTherapyStart, draftIdOf } from './evidence';
-import { readGroupDose, singleDraftOf } from './group-dose';
-import { proposeDraftDose } from './propose-dose';
+import { isGlucocorticoid, toPrednisoneEquivalentMg } from '../vocabulary/prednisone-equivalent';
+import type { Finding, MedicationOrder, Rule, RuleContext } from './rule';
+import { displayOfRuleCode } from '../vocabulary/rule-codes';
+import { currentOrdersOf, describeOrder, describeTherapyStart, draftIdOf } from '../cards/evidence';
+import { readGroupDose, singleDraftOf } from '../dose/group-dose';
+import { proposeDraftDose } from '../dose/propose-dose';
 
 /**
  * clinical-rules.md §5 glucocorticoid-dose-high (KDIGO 2024): in maintenance, the total

@@ -1,8 +1,8 @@
-import { addMonths, formatDate, isWithinLastMonths, monthsBetween } from '../fhir-time';
-import { LN_IMMUNOSUPPRESSANT_GROUPS } from '../medication-groups';
-import type { Finding, Rule, RuleContext } from '../rule';
-import { displayOfRuleCode } from '../rule-codes';
-import { describeOrder, draftIdOf } from './evidence';
+import { addMonths, formatDate, isWithinLastMonths, monthsBetween } from '../time/fhir-time';
+import { LN_IMMUNOSUPPRESSANT_GROUPS } from '../vocabulary/medication-groups';
+import type { Finding, Rule, RuleContext } from './rule';
+import { displayOfRuleCode } from '../vocabulary/rule-codes';
+import { describeOrder, draftIdOf } from '../cards/evidence';
 
 /**
  * §5 premature discontinuation and §7 last bullet. The planned end of LN immunosuppression (after

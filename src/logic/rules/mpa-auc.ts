@@ -1,8 +1,8 @@
-import { isWithinLastDays } from '../fhir-time';
-import { isBeyond } from '../observations';
-import type { Finding, Rule, RuleContext } from '../rule';
-import { displayOfRuleCode } from '../rule-codes';
-import { currentOrdersOf, describeOrder, describeResult, measurementOf } from './evidence';
+import { isWithinLastDays } from '../time/fhir-time';
+import { isBeyond } from '../record/observations';
+import type { Finding, Rule, RuleContext } from './rule';
+import { displayOfRuleCode } from '../vocabulary/rule-codes';
+import { currentOrdersOf, describeOrder, describeResult, measurementOf } from '../cards/evidence';
 
 /**
  * clinical-rules.md §5 mpa-auc-out-of-range (info): on mycophenolate (active or draft, any phase),

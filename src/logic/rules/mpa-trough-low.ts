@@ -1,14 +1,14 @@
-import { isWithinLastDays } from '../fhir-time';
-import { isBeyond } from '../observations';
-import type { Finding, Rule, RuleContext } from '../rule';
-import { displayOfRuleCode } from '../rule-codes';
+import { isWithinLastDays } from '../time/fhir-time';
+import { isBeyond } from '../record/observations';
+import type { Finding, Rule, RuleContext } from './rule';
+import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import {
   currentOrdersOf,
   describeOrder,
   describeResult,
   describeTherapyStart,
   measurementOf,
-} from './evidence';
+} from '../cards/evidence';
 
 /**
  * clinical-rules.md §5 mpa-trough-low (info): in maintenance, on mycophenolate (active or draft),

@@ -1,12 +1,12 @@
-import { isWithinLastDays } from '../fhir-time';
-import type { MycophenolateKind } from '../medication-groups';
-import { isBeyond } from '../observations';
-import type { Finding, MedicationOrder, Phase, Rule, RuleContext } from '../rule';
-import { displayOfRuleCode, type RuleCode } from '../rule-codes';
+import { isWithinLastDays } from '../time/fhir-time';
+import type { MycophenolateKind } from '../vocabulary/medication-groups';
+import { isBeyond } from '../record/observations';
+import type { Finding, MedicationOrder, Phase, Rule, RuleContext } from './rule';
+import { displayOfRuleCode, type RuleCode } from '../vocabulary/rule-codes';
 import type { Targets } from '../targets';
-import { currentOrdersOf, describeOrder, describeTherapyStart, draftIdOf } from './evidence';
-import { readGroupDose, singleDraftOf } from './group-dose';
-import { proposeDraftDose } from './propose-dose';
+import { currentOrdersOf, describeOrder, describeTherapyStart, draftIdOf } from '../cards/evidence';
+import { readGroupDose, singleDraftOf } from '../dose/group-dose';
+import { proposeDraftDose } from '../dose/propose-dose';
 
 /**
  * clinical-rules.md §5 mycophenolate-dose-low / -high (KDIGO 2024): MMF maintenance 1500–2000,

@@ -1,12 +1,12 @@
-import { formatNumber } from '../card-text';
-import { isWithinLastDays } from '../fhir-time';
-import { isBeyond } from '../observations';
-import type { Finding, Rule, RuleContext } from '../rule';
-import { displayOfRuleCode } from '../rule-codes';
-import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from './evidence';
-import { readGroupDose, singleDraftOf } from './group-dose';
+import { formatNumber } from '../cards/card-text';
+import { isWithinLastDays } from '../time/fhir-time';
+import { isBeyond } from '../record/observations';
+import type { Finding, Rule, RuleContext } from './rule';
+import { displayOfRuleCode } from '../vocabulary/rule-codes';
+import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
+import { readGroupDose, singleDraftOf } from '../dose/group-dose';
 import { DOSE_LABEL, kindOfOrders, selectMycophenolateRange } from './mycophenolate-dose';
-import { proposeDraftDose } from './propose-dose';
+import { proposeDraftDose } from '../dose/propose-dose';
 
 /**
  * clinical-rules.md §5 mycophenolate-renal-dose: the latest eGFR (≤ 90 days old) < 25 mL/min/1.73 m²

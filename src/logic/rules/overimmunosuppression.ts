@@ -2,10 +2,10 @@ import {
   CALCINEURIN_INHIBITOR_GROUPS,
   LN_IMMUNOSUPPRESSANT_GROUPS,
   type DrugGroup,
-} from '../medication-groups';
-import type { Finding, Rule, RuleContext } from '../rule';
-import { displayOfRuleCode } from '../rule-codes';
-import { describeOrder, draftIdOf } from './evidence';
+} from '../vocabulary/medication-groups';
+import type { Finding, Rule, RuleContext } from './rule';
+import { displayOfRuleCode } from '../vocabulary/rule-codes';
+import { describeOrder, draftIdOf } from '../cards/evidence';
 
 /**
  * §5 overimmunosuppression, counting distinct drug groups (not orders) that are current (active

@@ -1,6 +1,6 @@
-import type { Finding, Rule, RuleContext } from '../rule';
-import { displayOfRuleCode } from '../rule-codes';
-import { currentOrdersOf, describeOrder, draftIdOf } from './evidence';
+import type { Finding, Rule, RuleContext } from './rule';
+import { displayOfRuleCode } from '../vocabulary/rule-codes';
+import { currentOrdersOf, describeOrder, draftIdOf } from '../cards/evidence';
 
 /**
  * §5 tacrolimus-cyp3a4-interaction: tacrolimus current together with a strong CYP3A4 inhibitor

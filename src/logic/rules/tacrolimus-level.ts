@@ -1,7 +1,7 @@
-import { isWithinLastDays } from '../fhir-time';
-import { isBeyond } from '../observations';
-import type { Finding, RuleContext } from '../rule';
-import type { RuleCode } from '../rule-codes';
+import { isWithinLastDays } from '../time/fhir-time';
+import { isBeyond } from '../record/observations';
+import type { Finding, RuleContext } from './rule';
+import type { RuleCode } from '../vocabulary/rule-codes';
 import {
   currentOrdersOf,
   describeOrder,
@@ -10,7 +10,7 @@ import {
   draftIdOf,
   measurementOf,
   type Writable,
-} from './evidence';
+} from '../cards/evidence';
 
 /**
  * clinical-rules.md §5 tacrolimus-trough-low / -high: in maintenance, on tacrolimus (active or

@@ -1,5 +1,5 @@
-import type { Rule } from '../rule';
-import { displayOfRuleCode } from '../rule-codes';
+import type { Rule } from './rule';
+import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import { evaluateTacrolimusLevel } from './tacrolimus-level';
 
 /** §5: latest tacrolimus level of the last 90 days > 6.0 ng/mL in maintenance (confirm trough). */

@@ -1,8 +1,8 @@
-import { addDays, daysBetween, formatDate, isWithinLastDays } from '../fhir-time';
-import { LOINC_SYSTEM } from '../observation-groups';
-import type { Evidence, Finding, Rule, RuleContext } from '../rule';
-import { displayOfRuleCode } from '../rule-codes';
-import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from './evidence';
+import { addDays, daysBetween, formatDate, isWithinLastDays } from '../time/fhir-time';
+import { LOINC_SYSTEM } from '../vocabulary/observation-groups';
+import type { Evidence, Finding, Rule, RuleContext } from './rule';
+import { displayOfRuleCode } from '../vocabulary/rule-codes';
+import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
 
 /**
  * §5 tacrolimus-trough-overdue, §7: tacrolimus first started ≥ 90 days ago (renewals do not reset

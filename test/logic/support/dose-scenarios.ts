@@ -1,6 +1,6 @@
-import type { HookName, PatientRecord } from '../../../src/logic/patient-record';
-import type { Finding, Rule, RuleContext } from '../../../src/logic/rule';
-import { buildRuleContext } from '../../../src/logic/rule-context';
+import type { HookName, PatientRecord } from '../../../src/logic/record/patient-record';
+import type { Finding, Rule, RuleContext } from '../../../src/logic/rules/rule';
+import { buildRuleContext } from '../../../src/logic/record/rule-context';
 import { DEFAULT_TARGETS, type Targets } from '../../../src/logic/targets';
 
 /**

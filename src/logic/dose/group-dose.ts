@@ -1,5 +1,5 @@
-import type { MedicationOrder, RuleContext } from '../rule';
-import type { RuleCode } from '../rule-codes';
+import type { MedicationOrder, RuleContext } from '../rules/rule';
+import type { RuleCode } from '../vocabulary/rule-codes';
 
 /**
  * The daily dose a patient takes of one drug group: the sum over the group's current orders

@@ -1,5 +1,5 @@
 import { UcumLhcUtils } from '@lhncbc/ucum-lhc';
-import { remember } from './bounded-memo';
+import { remember } from '../bounded-memo';
 
 /**
  * Unit handling of clinical-rules.md §3 and §7: common spellings are normalised to UCUM first,

@@ -1,6 +1,6 @@
-import { readAdministrationsPerDay, readDosePerAdministration } from '../daily-dose';
+import { readAdministrationsPerDay, readDosePerAdministration } from './daily-dose';
 import { DOSE_ON_DOSAGE_KEYS } from '../dose-on-dosage';
-import type { MedicationOrder } from '../rule';
+import type { MedicationOrder } from '../rules/rule';
 
 /**
  * clinical-rules.md §6: "dose cards in order hooks carry a suggestion whose `update` action

@@ -1,5 +1,5 @@
-import { withoutDotsOrSpaces } from './codes';
-import type { ScopeGate } from './rule';
+import { withoutDotsOrSpaces } from '../vocabulary/codes';
+import type { ScopeGate } from '../rules/rule';
 
 /**
  * clinical-rules.md §1: the rules apply to lupus nephritis only, and never after a solid-organ or

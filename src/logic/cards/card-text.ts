@@ -1,6 +1,6 @@
-import { remember } from './bounded-memo';
-import type { Finding, Measurement, TargetUsed } from './rule';
-import type { RuleCode } from './rule-codes';
+import { remember } from '../bounded-memo';
+import type { Finding, Measurement, TargetUsed } from '../rules/rule';
+import type { RuleCode } from '../vocabulary/rule-codes';
 
 /**
  * The wording of each rule's card (clinical-rules.md §6): a summary with the patient's number and

@@ -6,9 +6,9 @@
  * over concurrent instructions. Whatever cannot be read with certainty gives no dose and a reason
  * (no PHI: only structural facts, never values tied to a patient name or id).
  */
-import { withoutDotsOrSpaces } from './codes';
-import { parseFhirDateTime } from './fhir-time';
-import type { ProductStrength } from './medication-groups';
+import { withoutDotsOrSpaces } from '../vocabulary/codes';
+import { parseFhirDateTime } from '../time/fhir-time';
+import type { ProductStrength } from '../vocabulary/medication-groups';
 import { convertUnit } from './units';
 
 export type DailyDose =

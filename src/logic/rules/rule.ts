@@ -1,13 +1,13 @@
-import type { DailyDose } from './daily-dose';
-import type { HookName } from './patient-record';
-import type { DrugGroup, ProductEntry } from './medication-groups';
-import type { ObservationGroupKey } from './observation-groups';
-import type { RuleCode } from './rule-codes';
-import type { Targets } from './targets';
+import type { DailyDose } from '../dose/daily-dose';
+import type { HookName } from '../record/patient-record';
+import type { DrugGroup, ProductEntry } from '../vocabulary/medication-groups';
+import type { ObservationGroupKey } from '../vocabulary/observation-groups';
+import type { RuleCode } from '../vocabulary/rule-codes';
+import type { Targets } from '../targets';
 
 /**
  * The rule-module contract. A rule is a module exporting a `Rule`: it reads the `RuleContext`
- * computed once per decision and returns plain `Finding`s; src/logic/cards.ts alone turns
+ * computed once per decision and returns plain `Finding`s; src/logic/cards/cards.ts alone turns
  * findings into CDS Hooks cards. Rules never throw on bad data: they stay silent and `note()` why.
  */
 export interface Rule {

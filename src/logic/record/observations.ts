@@ -1,13 +1,13 @@
-import { parseFhirInstant } from './fhir-time';
+import { parseFhirInstant } from '../time/fhir-time';
 import {
   LOINC_SYSTEM,
   OBSERVATION_GROUPS,
   OBSERVATION_GROUP_KEYS,
   type ObservationGroup,
   type ObservationGroupKey,
-} from './observation-groups';
-import type { LatestResult, Reading } from './rule';
-import { UCUM_SYSTEM, convertUnit, roundTo2 } from './units';
+} from '../vocabulary/observation-groups';
+import type { LatestResult, Reading } from '../rules/rule';
+import { UCUM_SYSTEM, convertUnit, roundTo2 } from '../dose/units';
 
 /**
  * Selection of results per clinical-rules.md §3 and §7: allowed status, the latest by

@@ -1,6 +1,6 @@
 import { CARD_TEXTS, formatMeasurement, formatNumber, formatTarget } from './card-text';
-import type { Evidence, Finding } from './rule';
-import { RULE_CODE_SYSTEM, displayOfRuleCode } from './rule-codes';
+import type { Evidence, Finding } from '../rules/rule';
+import { RULE_CODE_SYSTEM, displayOfRuleCode } from '../vocabulary/rule-codes';
 
 /**
  * The one module turning findings into CDS Hooks 2.0 cards (https://cds-hooks.hl7.org/2.0/#card-attributes;

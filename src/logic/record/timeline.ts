@@ -1,7 +1,7 @@
-import { addMonths } from './fhir-time';
-import { LN_IMMUNOSUPPRESSANT_GROUPS, type DrugGroup } from './medication-groups';
-import type { MedicationOrder, PlannedEnd, Timeline } from './rule';
-import type { Targets } from './targets';
+import { addMonths } from '../time/fhir-time';
+import { LN_IMMUNOSUPPRESSANT_GROUPS, type DrugGroup } from '../vocabulary/medication-groups';
+import type { MedicationOrder, PlannedEnd, Timeline } from '../rules/rule';
+import type { Targets } from '../targets';
 
 /** The therapy timeline of clinical-rules.md §4 and the planned end of §5. */
 export function buildTimeline(

@@ -1,7 +1,7 @@
-import { classifyMedication, resolveMedication } from './classify-medication';
+import { classifyMedication, resolveMedication } from '../vocabulary/classify-medication';
 import { listOf } from './fhir-list';
-import { addDays, addMonths, parseFhirDateTime } from './fhir-time';
-import type { MedicationOrder } from './rule';
+import { addDays, addMonths, parseFhirDateTime } from '../time/fhir-time';
+import type { MedicationOrder } from '../rules/rule';
 
 const NOT_ORDERS: ReadonlySet<string> = new Set(['proposal', 'plan', 'option']);
 

@@ -7,8 +7,8 @@ import {
   type ProductEntry,
   type ProductStrength,
 } from './medication-groups';
-import { remember } from './bounded-memo';
-import { listOf } from './fhir-list';
+import { remember } from '../bounded-memo';
+import { listOf } from '../record/fhir-list';
 import { NON_SYSTEMIC_RXNORM_PRODUCTS, NON_SYSTEMIC_SNOMED_ROUTES, NON_SYSTEMIC_WORDS } from './non-systemic';
 
 /**

@@ -1,9 +1,9 @@
-import { computeDailyDose, type DailyDose } from './daily-dose';
+import { computeDailyDose, type DailyDose } from '../dose/daily-dose';
 import { buildOrders } from './medication-orders';
 import { selectLatestResults } from './observations';
 import type { PatientRecord } from './patient-record';
-import type { MedicationOrder, RuleContext, ScopeGate } from './rule';
-import type { Targets } from './targets';
+import type { MedicationOrder, RuleContext, ScopeGate } from '../rules/rule';
+import type { Targets } from '../targets';
 import { buildTimeline } from './timeline';
 
 /**

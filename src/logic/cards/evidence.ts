@@ -1,5 +1,5 @@
-import { formatDate } from '../fhir-time';
-import type { Evidence, LatestResult, Measurement, MedicationOrder, RuleContext } from '../rule';
+import { formatDate } from '../time/fhir-time';
+import type { Evidence, LatestResult, Measurement, MedicationOrder, RuleContext } from '../rules/rule';
 
 /** Evidence items shared by the rules: how an order, a result and the timeline are shown. */
 export function nameOfOrder(order: MedicationOrder): string {
