@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   // What every request goes through first — request id, log line and metrics, security headers,
-  // CORS — as one router layer: each layer is paid on every hook (bench/, issue 5).
+  // CORS — as one router layer: Express pays for each layer on every request.
   const observe = createRequestObserver({ logger, metrics, now: elapsed, headers: securityHeaders() });
   const cors = createCors(config.corsOrigins);
   app.use((req, res, next) => {
@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
     });
   });
 
-  // The hook route first: every hook otherwise walked past the probe routes (bench/, issue 5).
+  // The hook route first, so that hooks (nearly all the traffic) do not walk past the probe routes.
   app.post(
     '/cds-services/:id',
     ...authenticated,

@@ -92,9 +92,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
-  // The labelled series of each (route, service, status), looked up once: prom-client hashes the
-  // label object on every call otherwise, on every request (bench/, issue 5). Bounded: route
-  // kinds × known service ids × HTTP statuses.
+  // The labelled series of each (route, service, status), looked up once: prom-client otherwise
+  // hashes the label object on every call, twice per request. Bounded: route kinds × known
+  // service ids × HTTP statuses.
   type RequestLabels = 'route' | 'service' | 'status';
   const requestSeries = new Map<
     string,

@@ -99,7 +99,8 @@ function parseAuth(value: string | undefined, production: boolean): AuthMode {
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
 
 /**
- * Issue 4: NODE_ENV=production means CDS_AUTH=required and refuses to start without a valid
+ * NODE_ENV=production means CDS_AUTH=required (CDS Hooks 2.0 "Trusting CDS Clients": a service
+ * holding patient data answers only clients it trusts) and refuses to start without a valid
  * clients file; CDS_AUTH=required without any trusted client could never answer anyone.
  */
 function parseClientsSetting(

@@ -17,8 +17,8 @@ export function createCors(origins: readonly string[]): RequestHandler {
     credentials: false,
     maxAge: 600,
   });
-  // An EHR calling server to server sends no Origin, and cors() then adds nothing: skip it (it
-  // copies its options and allocates callbacks on every request; bench/, issue 5).
+  // An EHR calling server to server sends no Origin, and cors() then adds nothing: skip it, since
+  // it copies its options and allocates callbacks on every call it handles.
   return (req, res, next) => {
     if (req.headers.origin === undefined) {
       next();

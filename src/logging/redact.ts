@@ -1,8 +1,9 @@
 import winston from 'winston';
 
 /**
- * Log safety net (issue 4 §5): callers log opaque ids, codes and timings only; this format catches
- * what slips through before it is serialised. It never mutates the caller's objects.
+ * Log safety net (docs/security.md, "What is logged"): callers log opaque ids, codes and timings
+ * only; this format catches what slips through before it is serialised. It never mutates the
+ * caller's objects.
  *
  * - Credentials by key: `authorization` headers, OAuth tokens (`access_token` and friends),
  *   `fhirAuthorization`, cookies.
@@ -56,7 +57,8 @@ const AUTH_SCHEME = /\b(?:Bearer|Basic)\s/i;
 
 export function redactString(value: string): string {
   // Most strings (ids, codes, routes, timestamps) hold neither a JOSE header nor an auth scheme:
-  // return them without the two global replaces, on every field of every log line (issue 5).
+  // return them without the two global replaces, which would otherwise run on every field of
+  // every log line.
   if (!value.includes('eyJ') && !AUTH_SCHEME.test(value)) return value;
   return value.replace(JWT_PATTERN, REDACTED).replace(BEARER_PATTERN, `$1 ${REDACTED}`);
 }
@@ -104,7 +106,7 @@ const SPLAT = Symbol.for('splat');
  */
 export const redactSecrets = winston.format((info) => {
   // One cycle guard for the whole entry (redactValue removes what it adds as it returns): every
-  // request writes a line, so no allocation per field (bench/, issue 5).
+  // request writes a line, so no allocation per field.
   const seen = new WeakSet<object>();
   for (const key of Object.keys(info)) {
     // `level` is winston's own; everything else, `message` included, may carry caller data.

@@ -7,8 +7,8 @@ import type { WorkerReply, WorkerRequest } from './pglite-protocol';
 /**
  * The embedded PostgreSQL (PGlite, WASM) on its own thread (started by pglite-client.ts). PGlite
  * runs each statement as one synchronous block of WASM: on the main thread, a batch of a few
- * hundred issued cards held up every hook for milliseconds, and each card cost the hook path
- * ~20 µs of CPU (bench/, issue 5). Messages are handled as they arrive; PGlite itself makes a
+ * hundred issued cards would hold up every hook for 4–5 ms every 250 ms, and each card would cost
+ * the hook path ~20–30 µs of CPU. Messages are handled as they arrive; PGlite itself makes a
  * statement outside a transaction wait until an open transaction ends.
  */
 const port = parentPort;

@@ -22,9 +22,8 @@ interface IssuedCardRow {
 
 /**
  * One statement text whatever the batch size: five array parameters unnested into rows. Cheaper
- * to parse and plan than a VALUES list of 5 × n parameters (on the embedded PGlite, ~30 → ~20 µs
- * of CPU per card at the batch sizes of a busy service; bench/, issue 5), and the same SQL on
- * PostgreSQL.
+ * to parse and plan than a VALUES list of 5 × n parameters (on the embedded PGlite ~20 µs of CPU
+ * per card instead of ~30 at the batch sizes of a busy service), and the same SQL on PostgreSQL.
  */
 const INSERT_ISSUED_CARDS_SQL = `
   INSERT INTO issued_cards (uuid, service_id, rule_code, hook_instance, issued_at)

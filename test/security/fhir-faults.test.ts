@@ -4,9 +4,10 @@ import { buildTestApp } from '../support/test-app';
 import { answerEmptyRecord, searchset, sendJson, startFaultFhirServer, type FaultFhirServer } from './fault-fhir-server';
 
 /**
- * Issue 4 §3: a hanging, failing or garbage-answering FHIR server yields a 412 in time, never a
- * card computed from half the data; outstanding requests are aborted at the deadline; `next` links
- * are bounded and never leave the server's origin, so another host never sees the token.
+ * A hanging, failing or garbage-answering FHIR server yields a 412 in time, never a card
+ * computed from half the data; outstanding requests are aborted at the deadline; `next` links are
+ * bounded and never leave the server's origin, so another host never sees the token
+ * (docs/security.md, "What a caller can make the service do").
  * Real loopback servers (port 0), so that "aborted" means a socket really closed.
  */
 const TOKEN = 'ehr-access-token-faults-41c9';

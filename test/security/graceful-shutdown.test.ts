@@ -5,8 +5,9 @@ import path from 'node:path';
 import { answerEmptyRecord, startFaultFhirServer } from './fault-fhir-server';
 
 /**
- * Issue 4 §4: "SIGTERM stops accepting, finishes in-flight requests, exits." The shipped entry
- * point, a hook request in flight (its FHIR server is slow to answer), then SIGTERM.
+ * SIGTERM stops accepting, finishes in-flight requests and exits (docs/deploy.md), so a rolling
+ * restart drops no hook. The shipped entry point, a hook request in flight (its FHIR server is slow
+ * to answer), then SIGTERM.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'ln-cds-sigterm-'));

@@ -4,9 +4,10 @@ import type { FhirRequesterFactory } from '../../src/fhir/fhir-client';
 import { buildTestApp } from '../support/test-app';
 
 /**
- * Issue 4 §4: no input makes the service answer 5xx or crash. A seeded, reproducible fuzz: 600
- * mutations of two valid hook requests (wrong types, huge strings, deep nesting, `__proto__` /
- * `constructor` keys, arrays for objects, nulls, unicode, truncated JSON). Every answer must be
+ * No input makes the service answer 5xx or crash (docs/security.md, "What a caller can make the
+ * service do"). A seeded, reproducible fuzz: 600 mutations of two valid hook requests (wrong
+ * types, huge strings, deep nesting, `__proto__` / `constructor` keys, arrays for objects, nulls,
+ * unicode, truncated JSON). Every answer must be
  * below 500; every 4xx must be a well-formed OperationOutcome; 200 must be a CDS Hooks response.
  * A failing case prints its seed and index so it can be replayed alone.
  */

@@ -11,9 +11,9 @@ import { captureLogger } from '../support/test-app';
 import { makeKey, signToken, type TestKey } from '../auth/jwt-fixtures';
 
 /**
- * Issue 4 §5: whatever happens to a request — answered, refused, failed upstream — the log (at
- * debug level, the most verbose) holds no JWT, no FHIR access token and no patient name,
- * birth date or MRN.
+ * Whatever happens to a request — answered, refused, failed upstream — the log (at debug level,
+ * the most verbose) holds no JWT, no FHIR access token and no patient name, birth date or MRN
+ * (docs/security.md, "What is logged").
  */
 const NOW = new Date('2026-06-01T09:00:00Z');
 const PUBLIC_URL = 'https://cds.north.example.org';

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { generateClient, signClientToken } from '../../scripts/cds-client';
 
 /**
- * Issue 4 "Done means": tried as a new user would — the shipped entry point in production mode,
- * an EHR registered with scripts/cds-client.ts — a request signed by an unknown key is refused
- * while one signed by the registered EHR key is answered. The service sits behind a TLS proxy
+ * Registering an EHR as docs/security.md says, tried as a new user would — the shipped entry
+ * point in production mode, an EHR registered with scripts/cds-client.ts — a request signed by an
+ * unknown key is refused while one signed by the registered EHR key is answered. The service sits behind a TLS proxy
  * whose public URL (the JWT `aud`) differs from the loopback address we call.
  */
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -5,8 +5,8 @@ import { HELMET_OPTIONS } from '../../src/hooks/security-headers';
 import { buildTestApp } from '../support/test-app';
 
 /**
- * The service takes helmet's headers once at start-up instead of running helmet on every request
- * (bench/, issue 5). A browser or a scanner must see exactly what helmet itself would send.
+ * The service takes helmet's headers once at start-up instead of running helmet's middlewares on
+ * every request. A browser or a scanner must see exactly what helmet itself would send.
  */
 const NOW = '2026-11-22T05:00:00Z';
 
