@@ -2,7 +2,7 @@ import express from 'express';
 import { loadConfig } from '../src/config';
 
 /**
- * The floor of issue 5: exactly express.json({ limit: <the service's limit> }) and
+ * The floor: exactly express.json({ limit: <the service's limit> }) and
  * res.json({ cards: [] }) — what any Express service pays to receive the same body. The limit
  * comes from the same environment through the service's own config parser.
  */

@@ -12,7 +12,7 @@
  * and all threads together. The second includes the store's worker thread, which writes the issued
  * cards in batches every 250 ms: at valgrind's pace a batch holds a few cards instead of the
  * hundreds it holds at full speed, so there the store weighs far more per hook than it does under
- * load (fifth session, docs/performance.md).
+ * load.
  *
  *   npx tsx bench/instructions.ts --body=/tmp/bodies/pv-long.json [--dist=/path/to/other/checkout]
  *       [--requests=1000] [--warmup=1500]

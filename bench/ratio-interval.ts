@@ -1,8 +1,8 @@
 /**
  * How sure one run of the bench is about a hook/floor ratio. Each round measures the floor and the
- * hook back to back, so each round's ratio is one paired observation; on this kind of shared
- * virtual machine they scatter by ±0.1 around their centre (docs/performance.md, sixth session),
- * so the three rounds of one run cannot tell 0.65 from 0.70.
+ * hook back to back, so each round's ratio is one paired observation; on a shared virtual machine
+ * they scatter by ±0.1 around their centre (docs/performance.md), so three rounds cannot tell 0.60
+ * from 0.65.
  *
  * The centre is the geometric mean of the rounds' ratios (a ratio and its inverse weigh the same),
  * the interval Student's t on their logarithms. It describes the scatter within one run only: rounds

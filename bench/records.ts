@@ -1,6 +1,6 @@
 /**
- * Synthetic lupus nephritis records for the benchmark (issue 5): a typical one-year record and a
- * long five-year one, scaled ×1, ×4, ×16 by multiplying every count (more frequent labs and
+ * Synthetic lupus nephritis records for the benchmark: a typical one-year record and a long
+ * five-year one, scaled ×1, ×4, ×16 by multiplying every count (more frequent labs and
  * renewals over the same years). Dates are relative to the `now` given (the bench uses the real
  * clock at start, as the shipped server does). The clinical picture is the same in every size:
  * LN in maintenance on tacrolimus + MMF + prednisone + hydroxychloroquine, troughs in target

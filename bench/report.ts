@@ -66,20 +66,22 @@ export function formatScenarioTable(rows: readonly ScenarioFigures[]): string {
 }
 
 /**
- * Whether this run settles a throughput target (issue 5: hook/floor ≥ 0.7 on the long record):
- * only when the rounds' whole 95 % interval lies on one side of it.
+ * Whether this run says the regression guard (scenarios.ts GUARD) holds: it holds, or is broken,
+ * only when the rounds' whole 95 % interval lies on one side of it. The interval covers the scatter
+ * within one run, not the machine's drift from one run to the next, so a broken guard asks for a
+ * second run before a search for the regression.
  */
-export function formatTargetVerdict(row: ScenarioFigures, target: number): string {
+export function formatGuardVerdict(row: ScenarioFigures, guard: number): string {
   const interval = ratioInterval(row.roundRatios);
-  const aim = `${row.name} hook/floor ≥ ${f2(target)}`;
+  const aim = `${row.name} hook/floor ≥ ${f2(guard)} (regression guard)`;
   if (row.roundRatios.length < 2) return `${aim}: one round, no interval (run more --rounds)`;
   if (interval === undefined) return `${aim}: a round measured nothing, no interval (see non-2xx)`;
   const range = `rounds' mean ${f2(interval.mean)}, 95 % interval ${f2(interval.low)}–${f2(interval.high)} over ${interval.rounds} rounds`;
-  switch (verdictOf(interval, target)) {
+  switch (verdictOf(interval, guard)) {
     case 'met':
-      return `${aim}: met (${range})`;
+      return `${aim}: holds (${range})`;
     case 'not met':
-      return `${aim}: not met (${range})`;
+      return `${aim}: broken (${range}); run again before looking for a regression`;
     case 'undecided':
       return `${aim}: not settled by this run (${range}); more --rounds narrow the interval`;
   }

@@ -13,7 +13,7 @@ import {
   formatFallback,
   formatScenarioLegend,
   formatScenarioTable,
-  formatTargetVerdict,
+  formatGuardVerdict,
   formatSoak,
   type FallbackFigures,
   type ScenarioFigures,
@@ -21,6 +21,7 @@ import {
 } from './report';
 import {
   DEFAULT_MAX_BODY,
+  GUARD,
   PATIENTS,
   SCENARIOS,
   bodyLimitFor,
@@ -30,7 +31,7 @@ import {
 } from './scenarios';
 
 /**
- * `npm run bench` (issue 5): the service and the floor (express.json + res.json) in child
+ * `npm run bench`: the service and the floor (express.json + res.json of the same body) in child
  * processes, autocannon here, measured alternately (floor, hook, floor, hook …) per scenario.
  * Flags: --smoke (≈1 s per run, for CI), --soak (100 000 requests, RSS over time), --profile
  * (V8 profile of the measured rounds, self-time summary), --only=a,b, --duration=s, --rounds=n,
@@ -53,15 +54,9 @@ const { values: flags } = parseArgs({
 });
 const DURATION = Number(flags.duration ?? (flags.smoke ? 1 : 5));
 const ROUNDS = Number(flags.rounds ?? (flags.smoke ? 1 : 3));
-/**
- * Issue 5's throughput target, on the long record. Its scenario gets 8 rounds unless --rounds says
- * otherwise: its rounds scatter by ±0.1 on a shared VM, and 3 of them give a 95 % interval too wide
- * to settle 0.7 either way (bench/ratio-interval.ts).
- */
-const TARGET = { scenario: 'pv-long', ratio: 0.7, rounds: 8 } as const;
 function roundsOf(scenario: Scenario): number {
-  if (flags.rounds !== undefined || flags.smoke || scenario.name !== TARGET.scenario) return ROUNDS;
-  return TARGET.rounds;
+  if (flags.rounds !== undefined || flags.smoke || scenario.name !== GUARD.scenario) return ROUNDS;
+  return GUARD.rounds;
 }
 const WARMUP = flags.smoke ? 0 : 4;
 const CONNECTIONS = Number(flags.connections);
@@ -362,11 +357,11 @@ async function main(): Promise<void> {
   if (flags.soak) return soak();
   const only = flags.only?.split(',');
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
-  const target = scenarios.find((s) => s.name === TARGET.scenario);
-  const targetRounds =
-    target && roundsOf(target) !== ROUNDS ? ` (${target.name}: ${roundsOf(target)})` : '';
+  const guarded = scenarios.find((s) => s.name === GUARD.scenario);
+  const guardedRounds =
+    guarded && roundsOf(guarded) !== ROUNDS ? ` (${guarded.name}: ${roundsOf(guarded)})` : '';
   process.stdout.write(
-    `${scenarios.length} scenarios, ${ROUNDS} round(s) of ${DURATION} s per side${targetRounds}, ${CONNECTIONS} connections${flags.smoke ? ' (smoke)' : ''}\n`,
+    `${scenarios.length} scenarios, ${ROUNDS} round(s) of ${DURATION} s per side${guardedRounds}, ${CONNECTIONS} connections${flags.smoke ? ' (smoke)' : ''}\n`,
   );
   if (!FROM_SOURCE) buildService();
   const { services, bodies } = await buildBodies(scenarios);
@@ -387,8 +382,8 @@ async function main(): Promise<void> {
     if (fallback) fallbacks.push(fallback);
   }
   process.stdout.write(`\n${formatScenarioTable(rows)}\n\n${formatScenarioLegend(rows)}\n`);
-  const targetRow = rows.find((row) => row.name === TARGET.scenario);
-  if (targetRow) process.stdout.write(`\n${formatTargetVerdict(targetRow, TARGET.ratio)}\n`);
+  const guardedRow = rows.find((row) => row.name === GUARD.scenario);
+  if (guardedRow) process.stdout.write(`\n${formatGuardVerdict(guardedRow, GUARD.ratio)}\n`);
   for (const fallback of fallbacks) process.stdout.write(`\n${formatFallback(fallback)}\n`);
   if (rows.some((row) => row.non2xx > 0)) {
     process.stdout.write('\nSome responses were not 2xx or failed: the figures are meaningless.\n');

@@ -15,10 +15,10 @@ import path from 'node:path';
  *
  * `--evict=<KB>` writes to that much other memory before each iteration (not timed), so that the
  * stages start with the service's code and data pushed out of the caches, as between two hooks of
- * a loaded server. On this VM 32 MB (the L3) makes deciding ~2.6 × slower and JSON.parse ~1.3 ×;
- * 2 MB changes nothing (docs/performance.md, sixth session). Two differences from a server: the
- * body's text is evicted too (a server has just read it from the socket, so JSON.parse suffers
- * more here), and the lines written stay dirty, to be written back during the timed stages.
+ * a loaded server. On the 2-vCPU VM of docs/performance.md, 32 MB (its L3) makes deciding ~2.6 ×
+ * slower and JSON.parse ~1.3 ×; 2 MB changes nothing. Two differences from a server: the body's
+ * text is evicted too (a server has just read it from the socket, so JSON.parse suffers more
+ * here), and the lines written stay dirty, to be written back during the timed stages.
  */
 const args = process.argv.slice(2);
 const bodyFile = args.find((arg) => !arg.startsWith('--'));

@@ -1,10 +1,12 @@
 import { ratioInterval, t975, verdictOf } from '../../bench/ratio-interval';
-import { formatTargetVerdict, type ScenarioFigures } from '../../bench/report';
+import { formatGuardVerdict, type ScenarioFigures } from '../../bench/report';
+import { GUARD } from '../../bench/scenarios';
 
 /**
- * The bench says whether a run settles issue 5's throughput target (hook/floor ≥ 0.7 on the long
- * record), from the per-round ratios of that run.
+ * The bench says whether a run shows its regression guard (hook/floor ≥ 0.6 on the long record)
+ * holding or broken, from the per-round ratios of that run.
  */
+
 /** The interval worked out by hand from the textbook formula, with the t value given. */
 function studentBounds(ratios: number[], t: number): { low: number; high: number } {
   const logs = ratios.map(Math.log);
@@ -34,23 +36,23 @@ describe('how sure one bench run is about hook/floor', () => {
     expect(t975(120)).toBeCloseTo(1.98, 2);
   });
 
-  it('counts a target met when the interval starts exactly at it, undecided when it ends there', () => {
-    expect(verdictOf({ rounds: 8, mean: 0.72, low: 0.7, high: 0.74 }, 0.7)).toBe('met');
-    expect(verdictOf({ rounds: 8, mean: 0.68, low: 0.66, high: 0.7 }, 0.7)).toBe('undecided');
-    expect(verdictOf({ rounds: 8, mean: 0.68, low: 0.66, high: 0.699 }, 0.7)).toBe('not met');
+  it('counts a guard met when the interval starts exactly at it, undecided when it ends there', () => {
+    expect(verdictOf({ rounds: 8, mean: 0.62, low: 0.6, high: 0.64 }, 0.6)).toBe('met');
+    expect(verdictOf({ rounds: 8, mean: 0.58, low: 0.56, high: 0.6 }, 0.6)).toBe('undecided');
+    expect(verdictOf({ rounds: 8, mean: 0.58, low: 0.56, high: 0.599 }, 0.6)).toBe('not met');
   });
 
-  it('cannot settle 0.7 from three rounds scattered as they do on a shared VM (0.58–0.72)', () => {
-    const interval = ratioInterval([0.58, 0.65, 0.72]);
+  it('cannot settle 0.6 from three rounds scattered as they do on a shared VM (0.52–0.68)', () => {
+    const interval = ratioInterval([0.52, 0.6, 0.68]);
     expect(interval).toBeDefined();
-    expect(interval && verdictOf(interval, 0.7)).toBe('undecided');
+    expect(interval && verdictOf(interval, 0.6)).toBe('undecided');
   });
 
   it('settles it either way once every round is well clear of it', () => {
-    const above = ratioInterval([0.76, 0.78, 0.8, 0.77, 0.79, 0.81, 0.78, 0.8]);
-    const below = ratioInterval([0.6, 0.63, 0.62, 0.64, 0.61, 0.63, 0.62, 0.6]);
-    expect(above && verdictOf(above, 0.7)).toBe('met');
-    expect(below && verdictOf(below, 0.7)).toBe('not met');
+    const above = ratioInterval([0.66, 0.68, 0.7, 0.67, 0.69, 0.71, 0.68, 0.7]);
+    const below = ratioInterval([0.5, 0.53, 0.52, 0.54, 0.51, 0.53, 0.52, 0.5]);
+    expect(above && verdictOf(above, 0.6)).toBe('met');
+    expect(below && verdictOf(below, 0.6)).toBe('not met');
   });
 
   it('narrows as rounds are added at the same scatter', () => {
@@ -83,30 +85,33 @@ describe('the line the bench prints under its table', () => {
     };
   };
 
-  it('says a run with rounds straddling 0.7 does not settle it, and how to narrow it', () => {
-    expect(formatTargetVerdict(row([0.58, 0.65, 0.72]), 0.7)).toMatch(
-      /^pv-long hook\/floor ≥ 0\.70: not settled by this run \(rounds' mean 0\.65, 95 % interval 0\.\d\d–0\.\d\d over 3 rounds\); more --rounds/,
+  it('says a run with rounds straddling 0.6 does not settle it, and how to narrow it', () => {
+    expect(formatGuardVerdict(row([0.52, 0.6, 0.68]), GUARD.ratio)).toMatch(
+      /^pv-long hook\/floor ≥ 0\.60 \(regression guard\): not settled by this run \(rounds' mean 0\.60, 95 % interval 0\.\d\d–0\.\d\d over 3 rounds\); more --rounds/,
     );
   });
 
-  it('says met or not met when the interval is on one side', () => {
-    expect(formatTargetVerdict(row([0.6, 0.63, 0.62, 0.64, 0.61, 0.63, 0.62, 0.6]), 0.7)).toContain(
-      ': not met (',
+  it('says the guard holds when eight rounds around 0.65 keep the interval above 0.6', () => {
+    expect(formatGuardVerdict(row([0.6, 0.66, 0.63, 0.7, 0.61, 0.68, 0.64, 0.65]), GUARD.ratio)).toBe(
+      "pv-long hook/floor ≥ 0.60 (regression guard): holds (rounds' mean 0.65, 95 % interval 0.62–0.67 over 8 rounds)",
     );
-    expect(formatTargetVerdict(row([0.76, 0.78, 0.8, 0.77, 0.79, 0.81, 0.78, 0.8]), 0.7)).toContain(
-      ': met (',
+  });
+
+  it('says the guard is broken when the whole interval is below 0.6, and asks for a second run first', () => {
+    expect(formatGuardVerdict(row([0.5, 0.53, 0.52, 0.54, 0.51, 0.53, 0.52, 0.5]), GUARD.ratio)).toBe(
+      "pv-long hook/floor ≥ 0.60 (regression guard): broken (rounds' mean 0.52, 95 % interval 0.51–0.53 over 8 rounds); run again before looking for a regression",
     );
   });
 
   it('says when a round measured nothing instead of giving a verdict', () => {
-    expect(formatTargetVerdict(row([0.72, 0, 0.74]), 0.7)).toBe(
-      'pv-long hook/floor ≥ 0.70: a round measured nothing, no interval (see non-2xx)',
+    expect(formatGuardVerdict(row([0.62, 0, 0.64]), GUARD.ratio)).toBe(
+      'pv-long hook/floor ≥ 0.60 (regression guard): a round measured nothing, no interval (see non-2xx)',
     );
   });
 
   it('asks for more rounds when there was one', () => {
-    expect(formatTargetVerdict(row([0.66]), 0.7)).toBe(
-      'pv-long hook/floor ≥ 0.70: one round, no interval (run more --rounds)',
+    expect(formatGuardVerdict(row([0.66]), GUARD.ratio)).toBe(
+      'pv-long hook/floor ≥ 0.60 (regression guard): one round, no interval (run more --rounds)',
     );
   });
 });
