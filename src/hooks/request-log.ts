@@ -9,20 +9,19 @@ import type { Logger } from '../logging/logger';
  */
 export function logRequest(logger: Logger, req: Request, res: Response, durationMs: number): void {
   const { requestId, serviceId, hookInstance, fhirQueries, cardCount, errorCode } = res.locals;
-  // Assigned one by one, not spread in: V8 builds an object literal with spreads on a slow path,
-  // and this runs for every request (bench/, issue 5).
+  // Absent values are undefined, which the JSON line leaves out.
   const line: Record<string, unknown> = {
     requestId: typeof requestId === 'string' ? requestId : undefined,
     method: req.method,
     route: routeOf(req.path),
     status: res.statusCode,
     durationMs: Math.round(durationMs * 10) / 10,
+    serviceId: typeof serviceId === 'string' ? serviceId : undefined,
+    hookInstance: typeof hookInstance === 'string' ? hookInstance : undefined,
+    fhirQueries: Array.isArray(fhirQueries) ? (fhirQueries as unknown[]) : undefined,
+    cards: typeof cardCount === 'number' ? cardCount : undefined,
+    errorCode: typeof errorCode === 'string' ? errorCode : undefined,
   };
-  if (typeof serviceId === 'string') line.serviceId = serviceId;
-  if (typeof hookInstance === 'string') line.hookInstance = hookInstance;
-  if (Array.isArray(fhirQueries)) line.fhirQueries = fhirQueries as unknown[];
-  if (typeof cardCount === 'number') line.cards = cardCount;
-  if (typeof errorCode === 'string') line.errorCode = errorCode;
   logger.log(res.statusCode >= 500 ? 'error' : 'info', 'request', line);
 }
 
