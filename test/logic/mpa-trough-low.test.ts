@@ -79,6 +79,14 @@ describe('mpa-trough-low', () => {
     ]);
   });
 
+  it('is silent with a note on "< 3.0 mg/L", which may or may not be below 2.0', () => {
+    const outcome = run(mpaTroughLow, scenario(3.0, 'mg/L', RECENT, MAINTENANCE_START, '<'));
+    expect(outcome.findings).toEqual([]);
+    expect(outcome.notes).toContain(
+      'mpa-trough-low: comparator of the latest MPA trough does not settle the question',
+    );
+  });
+
   it('is silent with a note on a trough in an unknown unit', () => {
     const outcome = run(mpaTroughLow, scenario(1.5, 'mg/dL/h'));
     expect(outcome.findings).toEqual([]);

@@ -120,6 +120,11 @@ describe('which level decides', () => {
     const decision = decideWith({ observations: [older, latest] });
     expect(decision.cards).toEqual([]);
     expect(decision.notes.some((n) => n.includes('unreadable'))).toBe(true);
+    for (const code of ['tacrolimus-trough-low', 'tacrolimus-trough-high']) {
+      expect(decision.notes.some((n) => n.startsWith(`${code}: latest tacrolimus level unreadable (`))).toBe(
+        true,
+      );
+    }
   });
 
   it('stays silent when the latest level has no value', () => {
@@ -158,6 +163,14 @@ describe('comparators settle the question only when certain (§7)', () => {
     ['>', 3, []],
   ] as const)('a result of %s %s ng/mL gives %j', (comparator, value, expected) => {
     expect(codesFor(level(value, { comparator }))).toEqual(expected);
+  });
+
+  it('says why it is silent on "< 5 ng/mL": it may or may not be below 4, and is certainly not above 6', () => {
+    const decision = decideWith({ observations: [level(5, { comparator: '<' })] });
+    expect(decision.cards).toEqual([]);
+    expect(decision.notes.filter((n) => n.includes('comparator'))).toEqual([
+      'tacrolimus-trough-low: comparator of the latest tacrolimus level does not settle the question',
+    ]);
   });
 });
 

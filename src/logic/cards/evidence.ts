@@ -1,5 +1,12 @@
 import { formatDate } from '../time/fhir-time';
-import type { Evidence, LatestResult, Measurement, MedicationOrder, RuleContext } from '../rules/rule';
+import type {
+  Evidence,
+  LatestResult,
+  Measurement,
+  MedicationOrder,
+  ReadableResult,
+  RuleContext,
+} from '../rules/rule';
 
 /** Evidence items shared by the rules: how an order, a result and the timeline are shown. */
 export function nameOfOrder(order: MedicationOrder): string {
@@ -21,48 +28,48 @@ export function describeOrder(order: MedicationOrder): Evidence {
       : `order (${order.request.status})`;
   return {
     label: `${nameOfOrder(order)} — ${state}`,
-    ...(dosage ? { value: dosage } : {}),
-    ...(order.start ? { date: formatDate(order.start) } : {}),
-    ...(order.reference ? { reference: order.reference } : {}),
+    value: dosage === '' ? undefined : dosage,
+    date: order.start ? formatDate(order.start) : undefined,
+    reference: order.reference,
   };
 }
 
-// Evidence and measurements are built key by key rather than with conditional spreads followed
-// by other keys, which V8 builds on a slow path (bench/, issue 5): same keys, same order.
-export type Writable<T> = { -readonly [K in keyof T]: T[K] };
-
 export function describeResult(label: string, result: LatestResult): Evidence {
   const quantity = result.observation.valueQuantity;
-  const value =
-    quantity?.value === undefined
-      ? undefined
-      : `${quantity.comparator ?? ''}${quantity.value} ${quantity.unit ?? quantity.code ?? ''}`.trim();
-  const evidence: Writable<Evidence> = { label };
-  if (value) evidence.value = value;
-  evidence.date = formatDate(result.at);
-  if (result.observation.id) evidence.reference = `Observation/${result.observation.id}`;
-  return evidence;
+  return {
+    label,
+    value:
+      quantity?.value === undefined
+        ? undefined
+        : `${quantity.comparator ?? ''}${quantity.value} ${quantity.unit ?? quantity.code ?? ''}`.trim(),
+    date: formatDate(result.at),
+    reference: result.observation.id ? `Observation/${result.observation.id}` : undefined,
+  };
 }
 
-/** The measurement of a readable latest result, in the canonical unit, with what was reported. */
-export function measurementOf(label: string, result: LatestResult): Measurement | undefined {
-  const reading = result.reading;
-  if (!reading.ok) return undefined;
-  const converted = reading.reported.unit !== reading.unit;
-  const measurement: Writable<Measurement> = { label, value: reading.value, unit: reading.unit };
-  if (reading.comparator) measurement.comparator = reading.comparator;
-  measurement.date = formatDate(result.at);
-  if (converted) measurement.reported = reading.reported;
-  return measurement;
+/** The measurement of a readable result, in the canonical unit, with what was reported if converted. */
+export function measurementOf(label: string, result: ReadableResult): Measurement {
+  const { reading } = result;
+  return {
+    label,
+    value: reading.value,
+    unit: reading.unit,
+    comparator: reading.comparator,
+    date: formatDate(result.at),
+    reported: reading.reported.unit === reading.unit ? undefined : reading.reported,
+  };
 }
 
 export function describeTherapyStart(context: RuleContext): Evidence[] {
   const { therapyStart, phase } = context.timeline;
   if (!therapyStart) return [];
-  const evidence: Writable<Evidence> = { label: 'LN immunosuppression started' };
-  if (phase) evidence.value = `${phase} phase`;
-  evidence.date = formatDate(therapyStart);
-  return [evidence];
+  return [
+    {
+      label: 'LN immunosuppression started',
+      value: phase ? `${phase} phase` : undefined,
+      date: formatDate(therapyStart),
+    },
+  ];
 }
 
 /** The current orders of a group, for evidence, drafts first. */

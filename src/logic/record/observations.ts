@@ -1,4 +1,4 @@
-import { parseFhirInstant } from '../time/fhir-time';
+import { isWithinLastDays, parseFhirInstant } from '../time/fhir-time';
 import {
   LOINC_SYSTEM,
   OBSERVATION_GROUPS,
@@ -6,7 +6,8 @@ import {
   type ObservationGroup,
   type ObservationGroupKey,
 } from '../vocabulary/observation-groups';
-import type { LatestResult, Reading } from '../rules/rule';
+import type { LatestResult, ReadableResult, Reading, RuleContext } from '../rules/rule';
+import type { RuleCode } from '../vocabulary/rule-codes';
 import { UCUM_SYSTEM, convertUnit, roundTo2 } from '../dose/units';
 
 /**
@@ -53,12 +54,13 @@ export function readResult(observation: fhir4.Observation, group: ObservationGro
   const converted = convertUnit(quantity.value, unit, group.canonicalUnit, group.molecularWeight);
   if (!converted.ok) return { ok: false, reason: converted.reason };
   const value = roundTo2(converted.value);
-  const reported = { value: quantity.value, unit };
-  // Two literals rather than a conditional spread ahead of `reported` (a slow path in V8, bench/,
-  // issue 5); same keys in the same order.
-  return comparator === undefined
-    ? { ok: true, value, unit: group.canonicalUnit, reported }
-    : { ok: true, value, unit: group.canonicalUnit, comparator, reported };
+  return {
+    ok: true,
+    value,
+    unit: group.canonicalUnit,
+    comparator,
+    reported: { value: quantity.value, unit },
+  };
 }
 
 function sameReading(a: Reading, b: Reading): boolean {
@@ -86,8 +88,8 @@ export function selectLatestResults(
   now: Date,
   note: (reason: string) => void,
 ): Partial<Record<ObservationGroupKey, LatestResult>> {
-  // One candidate per group, replaced in place, instants compared as numbers: no array per newer
-  // result and a Date only for each group's latest (bench/, issue 5).
+  // One candidate per group, replaced in place, instants compared as numbers: a Date is made only
+  // for each group's latest result.
   const best = new Map<ObservationGroupKey, Candidate>();
   const nowMs = now.getTime();
   for (const observation of observations) {
@@ -159,4 +161,47 @@ export function isBeyond(reading: Reading, threshold: number, side: 'below' | 'a
       if (side === 'above') return v > threshold ? 'yes' : 'unknown';
       return v >= threshold ? 'no' : 'unknown';
   }
+}
+
+/**
+ * §5: the latest result of a group when it lies in the last `windowDays` days and can be read
+ * (`name` is how the debug note calls it). None in the window: silent. The latest cannot be read:
+ * a note, and no older result instead (§3).
+ */
+export function selectRecentReadableResult(
+  context: RuleContext,
+  code: RuleCode,
+  key: ObservationGroupKey,
+  name: string,
+  windowDays: number,
+): ReadableResult | undefined {
+  const result = context.latest[key];
+  if (!result || !isWithinLastDays(result.at, context.now, windowDays)) return undefined;
+  const { reading } = result;
+  if (!reading.ok) {
+    context.note(`${code}: latest ${name} unreadable (${reading.reason})`);
+    return undefined;
+  }
+  return { observation: result.observation, at: result.at, reading };
+}
+
+/**
+ * §7: the side of the limits (inclusive) the reading certainly lies beyond, if any. A comparator
+ * that leaves it open (`< 5` against a minimum of 4.0) gives none, and a note.
+ */
+export function judgeReading(
+  context: RuleContext,
+  code: RuleCode,
+  name: string,
+  reading: Reading,
+  limits: { readonly min?: number | undefined; readonly max?: number | undefined },
+): 'below' | 'above' | undefined {
+  const below = limits.min === undefined ? 'no' : isBeyond(reading, limits.min, 'below');
+  const above = limits.max === undefined ? 'no' : isBeyond(reading, limits.max, 'above');
+  if (below === 'yes') return 'below';
+  if (above === 'yes') return 'above';
+  if (below === 'unknown' || above === 'unknown') {
+    context.note(`${code}: comparator of the latest ${name} does not settle the question`);
+  }
+  return undefined;
 }

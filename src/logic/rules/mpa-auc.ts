@@ -1,5 +1,4 @@
-import { isWithinLastDays } from '../time/fhir-time';
-import { isBeyond } from '../record/observations';
+import { judgeReading, selectRecentReadableResult } from '../record/observations';
 import type { Finding, Rule, RuleContext } from './rule';
 import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import { currentOrdersOf, describeOrder, describeResult, measurementOf } from '../cards/evidence';
@@ -12,32 +11,20 @@ import { currentOrdersOf, describeOrder, describeResult, measurementOf } from '.
 const CODE = 'mpa-auc-out-of-range';
 
 function evaluateMpaAuc(context: RuleContext): Finding[] {
-  const { targets, latest, now } = context;
+  const { targets } = context;
   const orders = currentOrdersOf(context, 'mycophenolate');
   if (orders.length === 0) return [];
-  const auc = latest.mpaAuc;
-  if (!auc || !isWithinLastDays(auc.at, now, targets.mycophenolate.mpaAucWindowDays)) return [];
-  if (!auc.reading.ok) {
-    context.note(`${CODE}: latest MPA AUC unreadable (${auc.reading.reason})`);
-    return [];
-  }
+  const window = targets.mycophenolate.mpaAucWindowDays;
+  const auc = selectRecentReadableResult(context, CODE, 'mpaAuc', 'MPA AUC', window);
+  if (!auc) return [];
   const range = targets.mycophenolate.mpaAucMgHPerL;
-  const below = isBeyond(auc.reading, range.min, 'below');
-  const above = isBeyond(auc.reading, range.max, 'above');
-  const direction = below === 'yes' ? 'below' : above === 'yes' ? 'above' : undefined;
-  if (direction === undefined) {
-    if (below === 'unknown' || above === 'unknown') {
-      context.note(`${CODE}: comparator of the latest MPA AUC does not settle the question`);
-    }
-    return [];
-  }
-  const measured = measurementOf('MPA AUC0-12', auc);
-  if (!measured) return [];
+  const direction = judgeReading(context, CODE, 'MPA AUC', auc.reading, range);
+  if (direction === undefined) return [];
   return [
     {
       code: CODE,
       indicator: 'info',
-      measured,
+      measured: measurementOf('MPA AUC0-12', auc),
       target: {
         label: 'literature target (not a guideline)',
         min: range.min,

@@ -1,5 +1,4 @@
-import { isWithinLastDays } from '../time/fhir-time';
-import { isBeyond } from '../record/observations';
+import { judgeReading, selectRecentReadableResult } from '../record/observations';
 import type { Finding, Rule, RuleContext } from './rule';
 import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import {
@@ -18,28 +17,20 @@ import {
 const CODE = 'mpa-trough-low';
 
 function evaluateMpaTrough(context: RuleContext): Finding[] {
-  const { targets, timeline, latest, now } = context;
+  const { targets, timeline } = context;
   if (timeline.phase !== 'maintenance') return [];
   const orders = currentOrdersOf(context, 'mycophenolate');
   if (orders.length === 0) return [];
-  const trough = latest.mpaTrough;
-  if (!trough || !isWithinLastDays(trough.at, now, targets.mycophenolate.mpaTroughWindowDays)) return [];
-  if (!trough.reading.ok) {
-    context.note(`${CODE}: latest MPA trough unreadable (${trough.reading.reason})`);
-    return [];
-  }
+  const window = targets.mycophenolate.mpaTroughWindowDays;
+  const trough = selectRecentReadableResult(context, CODE, 'mpaTrough', 'MPA trough', window);
+  if (!trough) return [];
   const min = targets.mycophenolate.mpaTroughMinMgPerL;
-  const low = isBeyond(trough.reading, min, 'below');
-  if (low === 'unknown')
-    context.note(`${CODE}: comparator of the latest MPA trough does not settle the question`);
-  if (low !== 'yes') return [];
-  const measured = measurementOf('MPA trough', trough);
-  if (!measured) return [];
+  if (judgeReading(context, CODE, 'MPA trough', trough.reading, { min }) !== 'below') return [];
   return [
     {
       code: CODE,
       indicator: 'info',
-      measured,
+      measured: measurementOf('MPA trough', trough),
       target: {
         label: 'level linked to remission',
         min,

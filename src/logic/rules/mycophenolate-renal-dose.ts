@@ -1,6 +1,5 @@
 import { formatNumber } from '../cards/card-text';
-import { isWithinLastDays } from '../time/fhir-time';
-import { isBeyond } from '../record/observations';
+import { judgeReading, selectRecentReadableResult } from '../record/observations';
 import type { Finding, Rule, RuleContext } from './rule';
 import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
@@ -20,16 +19,9 @@ function evaluateRenalDose(context: RuleContext): Finding[] {
   const orders = currentOrdersOf(context, 'mycophenolate');
   if (orders.length === 0) return [];
   const renal = context.targets.mycophenolate.renal;
-  const egfr = context.latest.egfr;
-  if (!egfr || !isWithinLastDays(egfr.at, context.now, renal.egfrWindowDays)) return [];
-  if (!egfr.reading.ok) {
-    context.note(`${CODE}: latest eGFR unreadable (${egfr.reading.reason})`);
-    return [];
-  }
-  const severe = isBeyond(egfr.reading, renal.egfrBelow, 'below');
-  if (severe === 'unknown')
-    context.note(`${CODE}: comparator of the latest eGFR does not settle the question`);
-  if (severe !== 'yes') return [];
+  const egfr = selectRecentReadableResult(context, CODE, 'egfr', 'eGFR', renal.egfrWindowDays);
+  if (!egfr) return [];
+  if (judgeReading(context, CODE, 'eGFR', egfr.reading, { min: renal.egfrBelow }) !== 'below') return [];
 
   const kind = kindOfOrders(context, CODE, orders);
   if (kind === undefined) return [];

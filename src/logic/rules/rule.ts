@@ -93,6 +93,9 @@ export interface LatestResult {
   readonly reading: Reading;
 }
 
+/** A latest result whose value could be read. */
+export type ReadableResult = LatestResult & { readonly reading: Extract<Reading, { ok: true }> };
+
 export interface RuleContext {
   readonly now: Date;
   readonly hook: HookName;
