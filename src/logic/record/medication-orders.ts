@@ -2,6 +2,7 @@ import { classifyMedication, resolveMedication } from '../vocabulary/classify-me
 import { listOf } from './fhir-list';
 import { addDays, addMonths, parseFhirDateTime } from '../time/fhir-time';
 import type { MedicationOrder } from '../rules/rule';
+import type { DrugGroup } from '../vocabulary/medication-groups';
 
 const NOT_ORDERS: ReadonlySet<string> = new Set(['proposal', 'plan', 'option']);
 
@@ -13,7 +14,6 @@ const DISCONTINUING_STATUSES: ReadonlySet<string> = new Set(['stopped', 'cancell
 
 /** §4: start = earliest boundsPeriod.start, else authoredOn. */
 function startOf(request: fhir4.MedicationRequest): Date | undefined {
-  // One pass, no intermediate arrays: this runs for every order of every hook (bench/, issue 5).
   let earliest: Date | undefined;
   for (const dosage of listOf(request.dosageInstruction)) {
     const start = parseFhirDateTime(dosage.timing?.repeat?.boundsPeriod?.start);
@@ -89,13 +89,20 @@ export interface Orders {
   readonly currentOrders: readonly MedicationOrder[];
 }
 
+/** What every order of one decision is built against. */
+interface OrderScope {
+  readonly medicationsById: ReadonlyMap<string, fhir4.Medication>;
+  readonly now: Date;
+  readonly note: (reason: string) => void;
+  /** §2: the groups with a draft in this hook; their other orders are superseded. */
+  readonly draftedGroups: ReadonlySet<DrugGroup>;
+}
+
 function buildOrder(
   request: fhir4.MedicationRequest,
   isDraft: boolean,
-  medicationsById: ReadonlyMap<string, fhir4.Medication>,
-  now: Date,
-  note: (reason: string) => void,
-): Mutable<MedicationOrder> | undefined {
+  { medicationsById, now, note, draftedGroups }: OrderScope,
+): MedicationOrder | undefined {
   const status = request.status;
   if (status === 'entered-in-error') return undefined;
   // FHIR R4 modifier element: "do not give this drug" is not therapy with it (no start, no stop).
@@ -122,15 +129,16 @@ function buildOrder(
     case 'drug':
       break;
   }
+  const group = classification.product.group;
   if (!isDraft && status === 'unknown') {
-    note(`${classification.product.group} order with status unknown ignored`);
+    note(`${group} order with status unknown ignored`);
     return undefined;
   }
   const discontinuesGroup = isDraft && DISCONTINUING_STATUSES.has(status);
   const start = startOf(request) ?? (isDraft ? now : undefined);
-  if (!start) note(`${classification.product.group} order without a start date`);
+  if (!start) note(`${group} order without a start date`);
   const planned = plannedEndOf(request, start);
-  if (planned.kind === 'unreadable') note(`${classification.product.group} order end unreadable`);
+  if (planned.kind === 'unreadable') note(`${group} order end unreadable`);
   let end = planned.kind === 'at' ? planned.at : undefined;
   let isActive: boolean;
   if (discontinuesGroup) {
@@ -143,61 +151,49 @@ function buildOrder(
     if (end === undefined || end.getTime() > now.getTime()) end = now;
     isActive = false;
   }
-  // Built once and mutated only here (isCurrent is set by buildOrders): this is the hot path.
-  // Every key is present (undefined when absent) so that all orders share one shape and the rules'
-  // reads of order.group, .start, .isDraft … stay monomorphic (bench/, issue 5).
-  const built: Mutable<MedicationOrder> = {
+  return {
     request,
-    group: classification.product.group,
+    group,
     product: classification.product,
     isDraft,
     discontinuesGroup,
     isActive,
-    isCurrent: false,
+    isCurrent: isActive && (isDraft || !draftedGroups.has(group)),
     reference: request.id ? `MedicationRequest/${request.id}` : undefined,
     medication,
     start,
     end,
   };
-  return built;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** One malformed order (src/fhir should have dropped it) is skipped, not fatal to the others. */
-function buildOrderSafely(
-  request: fhir4.MedicationRequest,
+function buildEach(
+  requests: readonly fhir4.MedicationRequest[],
   isDraft: boolean,
-  medicationsById: ReadonlyMap<string, fhir4.Medication>,
-  now: Date,
-  note: (reason: string) => void,
-): Mutable<MedicationOrder> | undefined {
-  try {
-    return buildOrder(request, isDraft, medicationsById, now, note);
-  } catch {
-    note('malformed medication order ignored');
-    return undefined;
+  scope: OrderScope,
+): MedicationOrder[] {
+  const built: MedicationOrder[] = [];
+  for (const request of requests) {
+    try {
+      const order = buildOrder(request, isDraft, scope);
+      if (order) built.push(order);
+    } catch {
+      scope.note('malformed medication order ignored');
+    }
   }
+  return built;
 }
 
 export function buildOrders(input: OrderInput): Orders {
   const medicationsById = new Map(input.medications.filter((m) => m.id).map((m) => [m.id ?? '', m] as const));
+  const scope = { medicationsById, now: input.now, note: input.note };
+  const drafts = buildEach(input.draftOrders, true, { ...scope, draftedGroups: new Set() });
   const draftIds = new Set(input.draftOrders.map((d) => d.id).filter((id) => id !== undefined));
-  const drafts = input.draftOrders
-    .map((request) => buildOrderSafely(request, true, medicationsById, input.now, input.note))
-    .filter((order): order is Mutable<MedicationOrder> => order !== undefined);
-  const history = input.medicationRequests
-    .filter((request) => request.id === undefined || !draftIds.has(request.id))
-    .map((request) => buildOrderSafely(request, false, medicationsById, input.now, input.note))
-    .filter((order): order is Mutable<MedicationOrder> => order !== undefined);
-  const draftedGroups = new Set(drafts.map((draft) => draft.group));
-  const orders: Mutable<MedicationOrder>[] = [...history, ...drafts];
-  for (const order of orders) {
-    order.isCurrent = order.isActive && (order.isDraft || !draftedGroups.has(order.group));
-  }
-  return {
-    orders,
-    drafts: orders.filter((order) => order.isDraft),
-    currentOrders: orders.filter((order) => order.isCurrent),
-  };
+  const history = buildEach(
+    input.medicationRequests.filter((request) => request.id === undefined || !draftIds.has(request.id)),
+    false,
+    { ...scope, draftedGroups: new Set(drafts.map((draft) => draft.group)) },
+  );
+  const orders = [...history, ...drafts];
+  return { orders, drafts, currentOrders: orders.filter((order) => order.isCurrent) };
 }

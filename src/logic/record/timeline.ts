@@ -10,7 +10,6 @@ export function buildTimeline(
   targets: Targets,
   isOrderHook: boolean,
 ): Timeline {
-  // Plain passes over the orders, no filtered copies: built for every hook (bench/, issue 5).
   const firstStartByGroup = new Map<DrugGroup, Date>();
   let therapyStart: Date | undefined;
   for (const order of orders) {
@@ -27,15 +26,14 @@ export function buildTimeline(
       : now.getTime() < addMonths(therapyStart, targets.inductionMonths).getTime()
         ? 'induction'
         : 'maintenance';
-  const plannedEnd = planEnd(orders);
-  // §7: only a stop or a draft with an end changes the plan; an unrelated draft never does.
-  const draftChangesLnPlan = isOrderHook && someDraftChangesLnPlan(orders);
-  // Literals, not conditional spreads ahead of the other keys: V8 builds such an object on a slow
-  // path (~4 µs here, bench/, issue 5). Same keys in the same order; a phase exists iff a start does.
-  if (therapyStart === undefined || phase === undefined) {
-    return { firstStartByGroup, plannedEnd, draftChangesLnPlan };
-  }
-  return { therapyStart, phase, firstStartByGroup, plannedEnd, draftChangesLnPlan };
+  return {
+    therapyStart,
+    phase,
+    firstStartByGroup,
+    plannedEnd: planEnd(orders),
+    // §7: only a stop or a draft with an end changes the plan; an unrelated draft never does.
+    draftChangesLnPlan: isOrderHook && someDraftChangesLnPlan(orders),
+  };
 }
 
 function someDraftChangesLnPlan(orders: readonly MedicationOrder[]): boolean {

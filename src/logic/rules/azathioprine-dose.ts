@@ -40,7 +40,6 @@ function evaluateAzathioprineDose(context: RuleContext, side: 'below' | 'above')
   const draft = context.isOrderHook ? singleDraftOf(orders) : undefined;
   const bounds = { min: targets.minMgPerKgPerDay * kg.value, max: targets.maxMgPerKgPerDay * kg.value };
   const proposal = draft && proposeDraftDose(draft, bounds, side, context.now);
-  const draftOrderId = draftIdOf(orders);
   return [
     {
       code,
@@ -56,12 +55,12 @@ function evaluateAzathioprineDose(context: RuleContext, side: 'below' | 'above')
       direction: side,
       evidence: [describeResult('Latest body weight', kg.result), ...orders.map(describeOrder)],
       dose: { mgPerDay: dose.mgPerDay, how: dose.how, mgPerKgPerDay },
-      ...(draftOrderId ? { draftOrderId } : {}),
-      ...(proposal ? { proposedDraft: proposal.draft } : {}),
+      draftOrderId: draftIdOf(orders),
+      proposedDraft: proposal?.draft,
       facts: {
         weightKg: kg.value,
         asNeeded: dose.prn,
-        ...(proposal ? { proposedDose: proposal.text } : {}),
+        proposedDose: proposal?.text,
       },
     },
   ];

@@ -35,7 +35,6 @@ function evaluateGlucocorticoidDose(context: RuleContext): Finding[] {
   const factor = draft ? prednisoneEquivalent(draft, 1) : undefined;
   const proposal =
     draft && factor ? proposeDraftDose(draft, { max: max / factor }, 'above', context.now) : undefined;
-  const draftOrderId = draftIdOf(orders);
   const partners = multitarget
     ? [...currentOrdersOf(context, 'tacrolimus'), ...currentOrdersOf(context, 'mycophenolate')]
     : [];
@@ -57,12 +56,12 @@ function evaluateGlucocorticoidDose(context: RuleContext): Finding[] {
         ...describeTherapyStart(context),
       ],
       dose: { mgPerDay: dose.mgPerDay, how: dose.how },
-      ...(draftOrderId ? { draftOrderId } : {}),
-      ...(proposal ? { proposedDraft: proposal.draft } : {}),
+      draftOrderId: draftIdOf(orders),
+      proposedDraft: proposal?.draft,
       facts: {
         multitarget,
         asNeeded: dose.prn,
-        ...(proposal ? { proposedDose: proposal.text } : {}),
+        proposedDose: proposal?.text,
       },
     },
   ];

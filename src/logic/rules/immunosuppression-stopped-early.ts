@@ -45,7 +45,7 @@ function evaluate(context: RuleContext): Finding[] {
         { label: 'LN immunosuppression ends', date: formatDate(end) },
         ...shown.map(describeOrder),
       ],
-      ...(draftOrderId ? { draftOrderId } : {}),
+      draftOrderId,
       facts: {
         monthsCompleted: monthsBetween(start, end),
         recommendedMonths: minimumTherapyMonths,

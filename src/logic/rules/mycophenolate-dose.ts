@@ -109,7 +109,6 @@ function evaluateMycophenolateDose(context: RuleContext, side: 'below' | 'above'
   const renalMax = severeRenalMaxMgPerDay(context, kind);
   const bounds = { min: range.min, max: renalMax === undefined ? range.max : Math.min(range.max, renalMax) };
   const proposal = draft && proposeDraftDose(draft, bounds, side, context.now);
-  const draftOrderId = draftIdOf(orders);
   return [
     {
       code,
@@ -117,7 +116,7 @@ function evaluateMycophenolateDose(context: RuleContext, side: 'below' | 'above'
       measured: { label: DOSE_LABEL[kind], value: dose.mgPerDay, unit: 'mg/day' },
       target: {
         label: range.label,
-        ...(range.min === undefined ? {} : { min: range.min }),
+        min: range.min,
         max: range.max,
         unit: 'mg/day',
         source: 'KDIGO 2024 LN guideline',
@@ -129,13 +128,13 @@ function evaluateMycophenolateDose(context: RuleContext, side: 'below' | 'above'
         ...describeTherapyStart(context),
       ],
       dose: { mgPerDay: dose.mgPerDay, how: dose.how },
-      ...(draftOrderId ? { draftOrderId } : {}),
-      ...(proposal ? { proposedDraft: proposal.draft } : {}),
+      draftOrderId: draftIdOf(orders),
+      proposedDraft: proposal?.draft,
       facts: {
         phase,
         multitarget,
         asNeeded: dose.prn,
-        ...(proposal ? { proposedDose: proposal.text } : {}),
+        proposedDose: proposal?.text,
       },
     },
   ];

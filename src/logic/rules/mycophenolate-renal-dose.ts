@@ -46,7 +46,6 @@ function evaluateRenalDose(context: RuleContext): Finding[] {
         );
   const bounds = { min: range?.min, max: Math.min(max, range?.max ?? max) };
   const proposal = draft && proposeDraftDose(draft, bounds, 'above', context.now);
-  const draftOrderId = draftIdOf(orders);
   const egfrText = `${egfr.reading.comparator ?? ''}${formatNumber(egfr.reading.value)}`;
   return [
     {
@@ -62,11 +61,11 @@ function evaluateRenalDose(context: RuleContext): Finding[] {
       direction: 'above',
       evidence: [describeResult('Latest eGFR', egfr), ...orders.map(describeOrder)],
       dose: { mgPerDay: dose.mgPerDay, how: dose.how },
-      ...(draftOrderId ? { draftOrderId } : {}),
-      ...(proposal ? { proposedDraft: proposal.draft } : {}),
+      draftOrderId: draftIdOf(orders),
+      proposedDraft: proposal?.draft,
       facts: {
         egfr: egfr.reading.value,
-        ...(proposal ? { proposedDose: proposal.text } : {}),
+        proposedDose: proposal?.text,
       },
     },
   ];

@@ -32,14 +32,13 @@ function evaluate(context: RuleContext): Finding[] {
   }
   if (reasons.length === 0) return [];
   const orders = context.currentOrders.filter((order) => involved.has(order.group));
-  const draftOrderId = draftIdOf(orders);
   const ordered = groups.filter((g) => involved.has(g));
   return [
     {
       code: 'overimmunosuppression',
       indicator: 'warning',
       evidence: orders.map(describeOrder),
-      ...(draftOrderId ? { draftOrderId } : {}),
+      draftOrderId: draftIdOf(orders),
       facts: { groups: ordered, reasons },
     },
   ];

@@ -116,8 +116,8 @@ export interface RuleContext {
   /** The latest result of each analyte group (no window applied: rules apply their own). */
   readonly latest: Readonly<Partial<Record<ObservationGroupKey, LatestResult>>>;
   /**
-   * §2 daily dose of an order at `now` (computeDailyDose), computed once per decision: the
-   * mycophenolate, glucocorticoid and azathioprine rules each read the same orders (bench/, issue 5).
+   * §2 daily dose of an order at `now` (computeDailyDose), computed once per decision: several
+   * rules read the same orders (the mycophenolate dose is read by three).
    */
   dailyDoseOf(order: MedicationOrder): DailyDose;
   /** Why a rule stayed silent — for the debug log. Never PHI (no names, no values with ids). */
@@ -184,5 +184,5 @@ export interface Finding {
   /** A resource to propose as a `create` action (e.g. a tacrolimus trough ServiceRequest). */
   readonly proposedCreate?: fhir4.ServiceRequest;
   /** Rule-specific facts for the wording (e.g. monthsCompleted, interacting drug names). */
-  readonly facts?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+  readonly facts?: Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
 }

@@ -24,7 +24,7 @@ function evaluate(context: RuleContext): Finding[] {
       code: 'tacrolimus-cyp3a4-interaction',
       indicator: 'warning',
       evidence: [...interacting, ...tacrolimusOrders].map(describeOrder),
-      ...(draftOrderId ? { draftOrderId } : {}),
+      draftOrderId,
       facts: { interactingDrugs: names, effect },
     },
   ];

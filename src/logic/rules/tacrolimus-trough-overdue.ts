@@ -57,19 +57,18 @@ function evaluate(context: RuleContext): Finding[] {
       : { label: 'Last tacrolimus level', value: 'none on record' },
     ...tacrolimusOrders.map(describeOrder),
   ];
-  const draftOrderId = draftIdOf(tacrolimusOrders);
   return [
     {
       code: 'tacrolimus-trough-overdue',
       indicator: 'info',
       evidence,
-      ...(draftOrderId ? { draftOrderId } : {}),
-      ...(context.isOrderHook ? { proposedCreate: buildTroughServiceRequest(context, onceDaily) } : {}),
+      draftOrderId: draftIdOf(tacrolimusOrders),
+      proposedCreate: context.isOrderHook ? buildTroughServiceRequest(context, onceDaily) : undefined,
       facts: {
         windowDays,
         onceDailyExtendedRelease: onceDaily,
         drawInstruction: drawInstruction(onceDaily),
-        ...(level ? { daysSinceLastLevel: daysBetween(level.at, now) } : {}),
+        daysSinceLastLevel: level ? daysBetween(level.at, now) : undefined,
       },
     },
   ];
