@@ -33,9 +33,10 @@ import {
 /**
  * `npm run bench`: the service and the floor (express.json + res.json of the same body) in child
  * processes, autocannon here, measured alternately (floor, hook, floor, hook …) per scenario.
- * Flags: --smoke (≈1 s per run, for CI), --soak (100 000 requests, RSS over time), --profile
- * (V8 profile of the measured rounds, self-time summary), --only=a,b, --duration=s, --rounds=n,
- * --connections=n, --fhir-delay=ms, --from-source (tsx instead of the tsc build), --save-bodies=dir (only writes each request body, for profiling by hand).
+ * Flags: --smoke (≈1 s per run, for CI), --soak (RSS over --soak-requests=n, default 100 000),
+ * --profile (V8 profile of the measured rounds, self-time summary), --only=a,b, --duration=s,
+ * --rounds=n, --connections=n, --fhir-delay=ms, --from-source (tsx instead of the tsc build),
+ * --save-bodies=dir (only writes each request body, for profiling by hand).
  */
 const { values: flags } = parseArgs({
   options: {
