@@ -254,17 +254,9 @@ function convertMassToMg(value: number, unit: string): number | undefined {
   return converted.ok ? converted.value : undefined;
 }
 
-const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
-
-/**
- * "{tbl}" → "tbl": `text.replace(/^\{(.*)\}$/, '$1')` without the regex and its capture, which
- * ran for every count dose (bench/, issue 5). `.` stops at line terminators, so must this.
- */
+/** UCUM annotation braces off: "{tbl}" → "tbl". */
 function unbrace(text: string): string {
-  const last = text.length - 1;
-  if (last < 1 || text.charCodeAt(0) !== 123 || text.charCodeAt(last) !== 125) return text;
-  const inner = text.slice(1, last);
-  return LINE_TERMINATOR.test(inner) ? text : inner;
+  return text.replace(/^\{(.*)\}$/, '$1');
 }
 
 function fail(reason: string): { ok: false; reason: string } {

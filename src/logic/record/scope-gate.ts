@@ -74,21 +74,9 @@ function normaliseIcd10(code: string): string {
   return withoutDotsOrSpaces(code.toUpperCase());
 }
 
-// "starts with one of the prefixes" as set lookups of the code's first 4 and 5 characters,
-// rather than a startsWith per prefix for every ICD-10 coding of every hook (bench/, issue 5).
-const TRANSPLANT_ICD10_PREFIX_SET: ReadonlySet<string> = new Set(TRANSPLANT_ICD10_PREFIXES);
-const TRANSPLANT_ICD10_PREFIX_LENGTHS: readonly number[] = [
-  ...new Set(TRANSPLANT_ICD10_PREFIXES.map((prefix) => prefix.length)),
-];
-
 function isTransplantIcd10(code: string): boolean {
   const normalised = normaliseIcd10(code);
-  if (normalised === 'Z948') return true;
-  for (const length of TRANSPLANT_ICD10_PREFIX_LENGTHS) {
-    if (normalised.length >= length && TRANSPLANT_ICD10_PREFIX_SET.has(normalised.slice(0, length)))
-      return true;
-  }
-  return false;
+  return normalised === 'Z948' || TRANSPLANT_ICD10_PREFIXES.some((prefix) => normalised.startsWith(prefix));
 }
 
 const VERIFICATION_EXCLUDED: ReadonlySet<string> = new Set(['entered-in-error', 'refuted']);

@@ -17,19 +17,21 @@ export function parseFhirDateTime(value: string | undefined): Date | undefined {
 
 /**
  * parseFhirDateTime as milliseconds since the epoch: for comparisons that keep few of the dates
- * (the latest result of a group), without a Date object for each one (bench/, issue 5).
+ * (the latest result of a group), without a Date object for each one.
  */
 export function parseFhirInstant(value: string | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
-  // Called for every date of every resource of a hook (bench/, issue 5): no trim (a copy) when
-  // the text starts with a digit and ends with a digit or Z, as nearly every date does.
+  // Called for every date of every resource of a hook: no trim (a copy) when the text starts with
+  // a digit and ends with a digit or Z, as nearly every date does.
   const text = isDigit(value.charCodeAt(0)) && endsPlainly(value) ? value : value.trim();
   return readDateTime(text);
 }
 
-// Read char by char rather than with a regular expression: the regex match (an array of capture
-// strings, then Number() of each) was the costliest step of a decision (bench/, issue 5). The
-// accepted grammar is exactly that of the former regex, which test/logic keeps as the oracle:
+// Read char by char rather than with a regular expression: profiled, the regex match (an array of
+// capture strings, then Number() of each) made parseFhirDateTime the costliest function of a
+// decision; read this way, the ~80 dates of the bench's long record cost ~6 µs. The accepted
+// grammar is exactly that of the regex, which test/logic/fhir-time-grammar.test.ts keeps as the
+// oracle:
 // /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/
 const HYPHEN = 45;
 const PLUS = 43;
@@ -95,28 +97,12 @@ function readDateTime(text: string): number | undefined {
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month - 1)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  if (year < 100) {
-    // Date.UTC maps years 0–99 to 1900–1999, hence the correction (rare: kept as it always was).
-    const date = new Date(
-      Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * MINUTE_MS,
-    );
-    date.setUTCFullYear(year);
-    return Number.isNaN(date.getTime()) ? undefined : date.getTime();
-  }
-  // The same instant Date.UTC gives for these checked fields, without its runtime call (bench/,
-  // issue 5); whole numbers well below 2^53, so exact.
-  const timeOfDay = ((hour * 60 + minute) * 60 + second) * 1000 + ms;
-  return daysSinceEpoch(year, month, day) * DAY_MS + timeOfDay - offsetMinutes * MINUTE_MS;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date, year ≥ 100 (H. Hinnant, days_from_civil). */
-function daysSinceEpoch(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
+  const instant = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * MINUTE_MS;
+  if (year >= 100) return instant;
+  // Date.UTC maps years 0–99 to 1900–1999, hence the correction (rare: kept as it always was).
+  const date = new Date(instant);
+  date.setUTCFullYear(year);
+  return Number.isNaN(date.getTime()) ? undefined : date.getTime();
 }
 
 /** The value of `count` ASCII digits at `from`, or -1 when any is missing or not a digit. */
@@ -205,13 +191,5 @@ export function isWithinLastMonths(at: Date, now: Date, months: number): boolean
 
 /** YYYY-MM-DD of an instant, for card text. */
 export function formatDate(date: Date): string {
-  // From the UTC fields rather than a whole ISO string cut down (bench/, issue 5); outside years
-  // 0–9999 (and for an invalid date, which throws) toISOString still decides.
-  const year = date.getUTCFullYear();
-  if (!(year >= 0 && year <= 9999)) return date.toISOString().slice(0, 10);
-  return `${String(year).padStart(4, '0')}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(date.getUTCDate())}`;
-}
-
-function twoDigits(value: number): string {
-  return value < 10 ? `0${value}` : String(value);
+  return date.toISOString().slice(0, 10);
 }
