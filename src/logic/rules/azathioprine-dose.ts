@@ -1,6 +1,6 @@
 import { addMonths, isWithinLastMonths } from '../time/fhir-time';
 import type { Finding, LatestResult, Rule, RuleContext } from './rule';
-import { displayOfRuleCode, type RuleCode } from '../vocabulary/rule-codes';
+import type { RuleCode } from '../vocabulary/rule-codes';
 import { roundTo2 } from '../dose/units';
 import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
 import { readGroupDose, singleDraftOf } from '../dose/group-dose';
@@ -89,12 +89,10 @@ function readWeightKg(
 
 export const azathioprineDoseHigh: Rule = {
   code: 'azathioprine-dose-high',
-  display: displayOfRuleCode('azathioprine-dose-high'),
   evaluate: (context) => evaluateAzathioprineDose(context, 'above'),
 };
 
 export const azathioprineDoseLow: Rule = {
   code: 'azathioprine-dose-low',
-  display: displayOfRuleCode('azathioprine-dose-low'),
   evaluate: (context) => evaluateAzathioprineDose(context, 'below'),
 };

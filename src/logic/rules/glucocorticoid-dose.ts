@@ -1,6 +1,5 @@
 import { isGlucocorticoid, toPrednisoneEquivalentMg } from '../vocabulary/prednisone-equivalent';
 import type { Finding, MedicationOrder, Rule, RuleContext } from './rule';
-import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import { currentOrdersOf, describeOrder, describeTherapyStart, draftIdOf } from '../cards/evidence';
 import { readGroupDose, singleDraftOf } from '../dose/group-dose';
 import { proposeDraftDose } from '../dose/propose-dose';
@@ -69,6 +68,5 @@ function evaluateGlucocorticoidDose(context: RuleContext): Finding[] {
 
 export const glucocorticoidDoseHigh: Rule = {
   code: CODE,
-  display: displayOfRuleCode(CODE),
   evaluate: evaluateGlucocorticoidDose,
 };

@@ -1,7 +1,6 @@
 import { addMonths, formatDate, isWithinLastMonths, monthsBetween } from '../time/fhir-time';
 import { LN_IMMUNOSUPPRESSANT_GROUPS } from '../vocabulary/medication-groups';
 import type { Finding, Rule, RuleContext } from './rule';
-import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import { describeOrder, draftIdOf } from '../cards/evidence';
 
 /**
@@ -58,6 +57,5 @@ function evaluate(context: RuleContext): Finding[] {
 
 export const immunosuppressionStoppedEarly: Rule = {
   code: 'immunosuppression-stopped-early',
-  display: displayOfRuleCode('immunosuppression-stopped-early'),
   evaluate,
 };

@@ -1,6 +1,5 @@
 import { judgeReading, selectRecentReadableResult } from '../record/observations';
 import type { Finding, Rule, RuleContext } from './rule';
-import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import { currentOrdersOf, describeOrder, describeResult, measurementOf } from '../cards/evidence';
 
 /**
@@ -40,6 +39,5 @@ function evaluateMpaAuc(context: RuleContext): Finding[] {
 
 export const mpaAucOutOfRange: Rule = {
   code: CODE,
-  display: displayOfRuleCode(CODE),
   evaluate: evaluateMpaAuc,
 };

@@ -1,6 +1,5 @@
 import { judgeReading, selectRecentReadableResult } from '../record/observations';
 import type { Finding, Rule, RuleContext } from './rule';
-import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import {
   currentOrdersOf,
   describeOrder,
@@ -49,6 +48,5 @@ function evaluateMpaTrough(context: RuleContext): Finding[] {
 
 export const mpaTroughLow: Rule = {
   code: CODE,
-  display: displayOfRuleCode(CODE),
   evaluate: evaluateMpaTrough,
 };

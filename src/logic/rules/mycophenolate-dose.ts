@@ -2,7 +2,7 @@ import { isWithinLastDays } from '../time/fhir-time';
 import type { MycophenolateKind } from '../vocabulary/medication-groups';
 import { isBeyond } from '../record/observations';
 import type { Finding, MedicationOrder, Phase, Rule, RuleContext } from './rule';
-import { displayOfRuleCode, type RuleCode } from '../vocabulary/rule-codes';
+import type { RuleCode } from '../vocabulary/rule-codes';
 import type { Targets } from '../targets';
 import { currentOrdersOf, describeOrder, describeTherapyStart, draftIdOf } from '../cards/evidence';
 import { readGroupDose, singleDraftOf } from '../dose/group-dose';
@@ -142,12 +142,10 @@ function evaluateMycophenolateDose(context: RuleContext, side: 'below' | 'above'
 
 export const mycophenolateDoseLow: Rule = {
   code: 'mycophenolate-dose-low',
-  display: displayOfRuleCode('mycophenolate-dose-low'),
   evaluate: (context) => evaluateMycophenolateDose(context, 'below'),
 };
 
 export const mycophenolateDoseHigh: Rule = {
   code: 'mycophenolate-dose-high',
-  display: displayOfRuleCode('mycophenolate-dose-high'),
   evaluate: (context) => evaluateMycophenolateDose(context, 'above'),
 };

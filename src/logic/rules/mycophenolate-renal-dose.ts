@@ -1,7 +1,6 @@
 import { formatNumber } from '../cards/card-text';
 import { judgeReading, selectRecentReadableResult } from '../record/observations';
 import type { Finding, Rule, RuleContext } from './rule';
-import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
 import { readGroupDose, singleDraftOf } from '../dose/group-dose';
 import { DOSE_LABEL, kindOfOrders, selectMycophenolateRange } from './mycophenolate-dose';
@@ -73,6 +72,5 @@ function evaluateRenalDose(context: RuleContext): Finding[] {
 
 export const mycophenolateRenalDose: Rule = {
   code: CODE,
-  display: displayOfRuleCode(CODE),
   evaluate: evaluateRenalDose,
 };

@@ -4,7 +4,6 @@ import {
   type DrugGroup,
 } from '../vocabulary/medication-groups';
 import type { Finding, Rule, RuleContext } from './rule';
-import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import { describeOrder, draftIdOf } from '../cards/evidence';
 
 /**
@@ -46,6 +45,5 @@ function evaluate(context: RuleContext): Finding[] {
 
 export const overimmunosuppression: Rule = {
   code: 'overimmunosuppression',
-  display: displayOfRuleCode('overimmunosuppression'),
   evaluate,
 };

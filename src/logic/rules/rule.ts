@@ -12,7 +12,6 @@ import type { Targets } from '../targets';
  */
 export interface Rule {
   readonly code: RuleCode;
-  readonly display: string;
   evaluate(context: RuleContext): readonly Finding[];
 }
 

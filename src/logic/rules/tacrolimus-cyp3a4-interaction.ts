@@ -1,5 +1,4 @@
 import type { Finding, Rule, RuleContext } from './rule';
-import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import { currentOrdersOf, describeOrder, draftIdOf } from '../cards/evidence';
 
 /**
@@ -32,6 +31,5 @@ function evaluate(context: RuleContext): Finding[] {
 
 export const tacrolimusCyp3a4Interaction: Rule = {
   code: 'tacrolimus-cyp3a4-interaction',
-  display: displayOfRuleCode('tacrolimus-cyp3a4-interaction'),
   evaluate,
 };

@@ -1,7 +1,6 @@
 import { addDays, daysBetween, formatDate, isWithinLastDays } from '../time/fhir-time';
 import { LOINC_SYSTEM } from '../vocabulary/observation-groups';
 import type { Evidence, Finding, Rule, RuleContext } from './rule';
-import { displayOfRuleCode } from '../vocabulary/rule-codes';
 import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
 
 /**
@@ -76,6 +75,5 @@ function evaluate(context: RuleContext): Finding[] {
 
 export const tacrolimusTroughOverdue: Rule = {
   code: 'tacrolimus-trough-overdue',
-  display: displayOfRuleCode('tacrolimus-trough-overdue'),
   evaluate,
 };
