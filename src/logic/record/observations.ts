@@ -74,7 +74,7 @@ interface Candidate {
   ties: fhir4.Observation[] | undefined;
 }
 
-/** `issued` only breaks ties at the same instant: parsed then, not for every result (hot path). */
+/** `issued` only breaks ties at the same instant, so it is parsed only then. */
 function issuedOf(observation: fhir4.Observation): number {
   return parseFhirInstant(observation.issued) ?? -Infinity;
 }
