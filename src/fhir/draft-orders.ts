@@ -14,14 +14,13 @@
  * `requester`, `reasonCodeableConcept` → `reasonCode`, `note` string → Annotation. DSTU2
  * `dateEnded` has no R4 element and is not carried over (a stopped draft ends its drug now anyway).
  */
+import { readDosage } from './r4-dosage';
 import {
   asArray,
-  compact,
   isObject,
   readAnnotation,
   readBoolean,
   readCodeableConcept,
-  readDosage,
   readList,
   readNumber,
   readPeriod,
@@ -168,9 +167,8 @@ export function readIntent(value: unknown): Intent {
  */
 function readMedicationRequest(raw: Json, index: number, notes: string[]): fhir4.MedicationRequest {
   // Elements read below replace their raw value even when unreadable: a malformed element must
-  // not survive untyped for the rules to trip over. Copied key by key rather than spread and
-  // deleted (every draft of every order hook, bench/); a null prototype keeps a
-  // `__proto__` key a plain data property, as the spread did.
+  // not survive untyped for the rules to trip over. A null prototype keeps a `__proto__` key of
+  // the body a plain data property.
   const rest = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
     if (NOT_PASSED_THROUGH.has(key)) continue;
@@ -179,31 +177,33 @@ function readMedicationRequest(raw: Json, index: number, notes: string[]): fhir4
   }
   const requester =
     isObject(raw.requester) && isObject(raw.requester.agent) ? raw.requester.agent : raw.requester;
+  const { medicationCodeableConcept, medicationReference, contained } = readMedicationChoice(raw);
   return {
     ...rest,
-    ...compact<fhir4.MedicationRequest>({
-      resourceType: 'MedicationRequest',
-      id: readString(raw.id),
-      status: readStatus(raw.status, index, notes),
-      intent: readIntent(raw.intent),
-      category: readList(raw.category, readCodeableConcept),
-      subject: readReference(raw.subject) ?? {},
-      encounter: readReference(raw.encounter ?? raw.context),
-      requester: readReference(requester),
-      authoredOn: readString(raw.authoredOn),
-      reasonCode: readList(raw.reasonCode, readCodeableConcept),
-      reasonReference: readList(raw.reasonReference, readReference),
-      note: readList(raw.note, readAnnotation),
-      dosageInstruction: readList(raw.dosageInstruction, readDosage),
-      dispenseRequest: readDispenseRequest(raw.dispenseRequest),
-      ...readMedicationChoice(raw),
-    }),
+    resourceType: 'MedicationRequest',
+    id: readString(raw.id),
+    status: readStatus(raw.status, index, notes),
+    intent: readIntent(raw.intent),
+    category: readList(raw.category, readCodeableConcept),
+    subject: readReference(raw.subject) ?? {},
+    encounter: readReference(raw.encounter ?? raw.context),
+    requester: readReference(requester),
+    authoredOn: readString(raw.authoredOn),
+    reasonCode: readList(raw.reasonCode, readCodeableConcept),
+    reasonReference: readList(raw.reasonReference, readReference),
+    note: readList(raw.note, readAnnotation),
+    dosageInstruction: readList(raw.dosageInstruction, readDosage),
+    dispenseRequest: readDispenseRequest(raw.dispenseRequest),
+    medicationCodeableConcept,
+    medicationReference,
+    contained,
   };
 }
 
 /** DSTU2 MedicationOrder → R4 MedicationRequest, element by element (no DSTU2 leftovers). */
 function readMedicationOrder(raw: Json, index: number, notes: string[]): fhir4.MedicationRequest {
-  return compact<fhir4.MedicationRequest>({
+  const { medicationCodeableConcept, medicationReference, contained } = readMedicationChoice(raw);
+  return {
     resourceType: 'MedicationRequest',
     id: readString(raw.id),
     status: readStatus(raw.status, index, notes),
@@ -218,8 +218,10 @@ function readMedicationOrder(raw: Json, index: number, notes: string[]): fhir4.M
     dosageInstruction: readList(raw.dosageInstruction, readDosage),
     dispenseRequest: readDispenseRequest(raw.dispenseRequest),
     priorPrescription: readReference(raw.priorPrescription),
-    ...readMedicationChoice(raw),
-  });
+    medicationCodeableConcept,
+    medicationReference,
+    contained,
+  };
 }
 
 export function readMedicationChoice(
@@ -228,7 +230,6 @@ export function readMedicationChoice(
   const contained = readList(raw.contained, (item) =>
     isObject(item) && item.resourceType === 'Medication' ? readMedication(item) : undefined,
   );
-  // Absent elements are `undefined` keys (r4-elements.ts): the draft reader compacts them away.
   return {
     medicationCodeableConcept: readCodeableConcept(raw.medicationCodeableConcept),
     medicationReference: readReference(raw.medicationReference),
@@ -239,26 +240,15 @@ export function readMedicationChoice(
 /** `validityPeriod` is only how long the prescription may be filled (§4); kept for the update. */
 function readDispenseRequest(value: unknown): fhir4.MedicationRequestDispenseRequest | undefined {
   if (!isObject(value)) return undefined;
-  const rest: Record<string, unknown> = { ...value };
-  // DSTU2 names the medication again here; the read elements never survive untyped.
-  for (const key of [
-    'medicationCodeableConcept',
-    'medicationReference',
-    'validityPeriod',
-    'numberOfRepeatsAllowed',
-    'quantity',
-    'expectedSupplyDuration',
-  ]) {
-    delete rest[key];
-  }
+  // DSTU2 names the medication again here, which R4 has no place for.
+  const { medicationCodeableConcept: _concept, medicationReference: _reference, ...rest } = value;
+  // The read elements replace their raw value even when unreadable, as in the order itself.
   return {
     ...rest,
-    ...compact<fhir4.MedicationRequestDispenseRequest>({
-      validityPeriod: readPeriod(value.validityPeriod),
-      numberOfRepeatsAllowed: readNumber(value.numberOfRepeatsAllowed),
-      quantity: readQuantity(value.quantity),
-      expectedSupplyDuration: readQuantity(value.expectedSupplyDuration),
-    }),
+    validityPeriod: readPeriod(value.validityPeriod),
+    numberOfRepeatsAllowed: readNumber(value.numberOfRepeatsAllowed),
+    quantity: readQuantity(value.quantity),
+    expectedSupplyDuration: readQuantity(value.expectedSupplyDuration),
   };
 }
 
@@ -268,20 +258,21 @@ function readDispenseRequest(value: unknown): fhir4.MedicationRequestDispenseReq
  */
 export function readMedication(raw: Json): fhir4.Medication {
   const product = isObject(raw.product) ? raw.product : undefined;
-  return compact<fhir4.Medication>({
+  return {
     resourceType: 'Medication',
     id: readString(raw.id),
     code: readCodeableConcept(raw.code),
     form: readCodeableConcept(raw.form ?? product?.form),
-    ingredient: readList(raw.ingredient ?? product?.ingredient, (item) =>
-      isObject(item)
-        ? compact<fhir4.MedicationIngredient>({
-            itemCodeableConcept: readCodeableConcept(item.itemCodeableConcept),
-            itemReference: readReference(item.itemReference ?? item.item),
-            isActive: readBoolean(item.isActive),
-            strength: readRatio(item.strength ?? item.amount),
-          })
-        : undefined,
-    ),
-  });
+    ingredient: readList(raw.ingredient ?? product?.ingredient, readIngredient),
+  };
+}
+
+function readIngredient(value: unknown): fhir4.MedicationIngredient | undefined {
+  if (!isObject(value)) return undefined;
+  return {
+    itemCodeableConcept: readCodeableConcept(value.itemCodeableConcept),
+    itemReference: readReference(value.itemReference ?? value.item),
+    isActive: readBoolean(value.isActive),
+    strength: readRatio(value.strength ?? value.amount),
+  };
 }

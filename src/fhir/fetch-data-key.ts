@@ -58,7 +58,7 @@ export async function fetchDataKey(
 /**
  * One GET under the hook's signal and the per-query timeout. The timer is cleared when the answer
  * comes: an AbortSignal.timeout would stay armed for the full timeout after every query and build
- * a DOMException when it fired (bench/, issue 5). The reason is the same TimeoutError.
+ * a DOMException when it fired. The reason is the same TimeoutError.
  */
 async function getWithTimeout(
   requester: FhirRequester,

@@ -181,9 +181,8 @@ function assembleRecord(
 ): PatientRecord {
   const { patientId } = request.context;
   const isAboutPatient = subjectTest(patientId);
-  // One pass per kind: type, duplicates (Observations come from several keys) and patient checked
-  // without filtered copies in between (every hook, bench/, issue 5); the note about other
-  // patients comes before the notes of reading, as it always has.
+  // One pass per kind checks type, duplicates (Observations come from several keys) and patient;
+  // the note about other patients comes before the notes of reading.
   const readOwn = <T>(
     keys: readonly DataKey[],
     type: string,

@@ -1,10 +1,9 @@
 import { readIntent, readMedication, readMedicationChoice, readStatus } from './draft-orders';
 import type { FhirResource } from './prefetch';
+import { readDosage } from './r4-dosage';
 import {
-  compact,
   readBoolean,
   readCodeableConcept,
-  readDosage,
   readList,
   readPeriod,
   readQuantity,
@@ -66,9 +65,9 @@ export function readObservation(raw: FhirResource): fhir4.Observation {
 /**
  * A MedicationRequest of the record: only the elements a rule reads (§2–§4: status, intent,
  * dates, the medication, the dosage, the modifier `doNotPerform`). Unlike a draft, nothing else
- * is passed through — a record order is never sent back in a suggestion (only drafts are updated,
- * src/logic/dose/propose-dose.ts) — which makes this read a third of the draft reader's cost on
- * every order of every hook (bench/, issue 5). A missing status is `unknown`, not `draft`.
+ * is passed through: a record order is never sent back in a suggestion (only drafts are updated,
+ * src/logic/dose/propose-dose.ts), and this read runs on every order of every hook. A missing
+ * status is `unknown`, not `draft`.
  */
 export function readRecordMedicationRequest(raw: FhirResource, index: number, notes: string[]): fhir4.MedicationRequest {
   const { medicationCodeableConcept, medicationReference, contained } = readMedicationChoice(raw);
@@ -93,6 +92,6 @@ export function readRecordMedication(raw: FhirResource): fhir4.Medication {
 
 /** The Patient is not read by any rule: keep only its id, so no demographics travel further. */
 export function readPatient(raw: FhirResource): fhir4.Patient {
-  return compact<fhir4.Patient>({ resourceType: 'Patient', id: readString(raw.id) });
+  return { resourceType: 'Patient', id: readString(raw.id) };
 }
 

@@ -45,21 +45,6 @@ describe('proposeDraftDose', () => {
     });
   });
 
-  it('drops an STU3 dose and the old text’s extensions left on the draft’s Dosage, which state the old dose', () => {
-    const stale = {
-      ...dosage(4, '{tbl}', 'BID'),
-      doseQuantity: { value: 4, unit: '{tbl}' },
-      _text: { extension: [{ url: 'http://example.org/typed-by', valueString: 'resident' }] },
-    };
-    const request = draft({ id: 'd', product: 'mmf500tab', dosage: stale });
-    const proposal = proposeDraftDose(classified(request), { min: 1500, max: 2000 }, 'above', NOW);
-    const proposed = proposal?.draft.dosageInstruction?.[0];
-    expect(proposed?.doseAndRate?.[0]?.doseQuantity?.value).toBe(2);
-    expect(proposed).not.toHaveProperty('doseQuantity');
-    expect(proposed).not.toHaveProperty('_text');
-    expect(proposed?.timing).toEqual(request.dosageInstruction?.[0]?.timing);
-  });
-
   it('steps a mass dose of a product named without strength in the smallest MMF unit (250 mg)', () => {
     const request: fhir4.MedicationRequest = {
       ...draft({ id: 'd', product: 'mmf500tab', dosage: dosage(1500, 'mg', 'BID') }),

@@ -1,5 +1,4 @@
 import { readAdministrationsPerDay, readDosePerAdministration } from './daily-dose';
-import { DOSE_ON_DOSAGE_KEYS } from '../dose-on-dosage';
 import type { MedicationOrder } from '../rules/rule';
 
 /**
@@ -37,19 +36,6 @@ const SMALLEST_UNIT_MG: Readonly<Record<string, number>> = {
 
 const UCUM = 'http://unitsofmeasure.org';
 const EPSILON = 1e-9;
-
-/**
- * Dosage elements that state the dose being replaced: the patient instruction, the primitive
- * extensions of the replaced text, and an STU3 dose left on the Dosage beside R4 `doseAndRate`
- * (a well-formed draft element is read as it came, src/fhir/r4-elements.ts, so such leftovers
- * reach this point).
- */
-const STALE_DOSAGE_KEYS = [
-  'patientInstruction',
-  '_patientInstruction',
-  '_text',
-  ...DOSE_ON_DOSAGE_KEYS,
-] as const;
 
 export function proposeDraftDose(
   order: MedicationOrder,
@@ -93,11 +79,9 @@ export function proposeDraftDose(
       : `${mgPerAdministration} mg per dose, ${perDay.how}: ${mgPerDay} mg/day`;
 
   // The old sig states the old dose: replace `text`, drop `patientInstruction` rather than keep a
-  // contradiction in the signed order — and so anything else on the Dosage that restates it.
-  const kept: Record<string, unknown> = { ...dosage };
-  for (const key of STALE_DOSAGE_KEYS) delete kept[key];
+  // contradiction in the signed order.
   const doseAndRate = entries.map((e, i) => (i === index ? { ...e, doseQuantity } : e));
-  const updated: fhir4.Dosage = { ...kept, text, doseAndRate };
+  const updated: fhir4.Dosage = { ...dosage, text, patientInstruction: undefined, doseAndRate };
   return {
     draft: { ...order.request, dosageInstruction: [updated] },
     mgPerDay,
