@@ -16,12 +16,6 @@ declare module '@lhncbc/ucum-lhc' {
     msg: string[];
   }
 
-  export interface UcumValidateResult {
-    status: 'valid' | 'invalid' | 'error';
-    ucumCode: string | null;
-    msg: string[];
-  }
-
   export class UcumLhcUtils {
     static getInstance(): UcumLhcUtils;
     convertUnitTo(
@@ -30,6 +24,5 @@ declare module '@lhncbc/ucum-lhc' {
       toUnitCode: string,
       options?: UcumConvertOptions,
     ): UcumConvertResult;
-    validateUnitString(unitString: string, suggest?: boolean): UcumValidateResult;
   }
 }

@@ -29,7 +29,7 @@ function groupOf(concept: fhir4.CodeableConcept, extra: Partial<fhir4.Medication
 }
 
 const rx = (code: string, display?: string): fhir4.CodeableConcept => ({
-  coding: [{ system: RXNORM, code, ...(display ? { display } : {}) }],
+  coding: [{ system: RXNORM, code, display }],
 });
 const text = (t: string): fhir4.CodeableConcept => ({ text: t });
 
@@ -132,6 +132,19 @@ describe('classifying medications by name (§2)', () => {
     expect(classify(text('tacrolimus or cyclosporine per protocol'))).toMatchObject({ kind: 'unresolved' });
   });
 
+  it('classifies every order alike whatever was classified before it', () => {
+    // A patient on two mycophenolate orders and two topical tacrolimus ointments: the second of
+    // each reads exactly as the first (no match position carried over from one text to the next).
+    for (let order = 0; order < 2; order += 1) {
+      expect(groupOf(text('mycophenolate 500 mg'))).toBe('mycophenolate');
+      expect(groupOf(text('CellCept 500 mg'))).toBe('mycophenolate');
+      expect(classify(text('tacrolimus 0.1 % topical ointment'))).toEqual({
+        kind: 'non-systemic',
+        reason: 'non-systemic route or form (topical)',
+      });
+    }
+  });
+
   it('leaves unrelated drugs alone', () => {
     expect(groupOf(text('amlodipine 5 mg'))).toBe('unrelated');
     expect(groupOf(rx('17767'))).toBe('unrelated');
@@ -201,7 +214,7 @@ describe('medicationReference (§2)', () => {
     intent: 'order',
     subject: { reference: 'Patient/pt' },
     medicationReference: { reference },
-    ...(contained ? { contained } : {}),
+    contained,
   });
 
   it('resolves Medication/id, a full URL ending in it, and a contained #id', () => {

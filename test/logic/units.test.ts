@@ -43,7 +43,7 @@ describe('conversion with @lhncbc/ucum-lhc', () => {
     expect(convertUnit(20, 'mL/min', 'mL/min/{1.73_m2}').ok).toBe(false);
     expect(value(convertUnit(20, 'mL/min/1.73m2', 'mL/min/{1.73_m2}'))).toBe(20);
   });
-  it('gives each trough its own conversion when the same unit repeats (answers are kept per value)', () => {
+  it('converts each trough by its own value and molecular weight when the same unit repeats', () => {
     const first = value(convertUnit(9, 'nmol/L', 'ng/mL', 804.02));
     const second = value(convertUnit(18, 'nmol/L', 'ng/mL', 804.02));
     const again = value(convertUnit(9, 'nmol/L', 'ng/mL', 804.02));

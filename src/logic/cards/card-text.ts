@@ -1,4 +1,3 @@
-import { remember } from '../bounded-memo';
 import type { Finding, Measurement, TargetUsed } from '../rules/rule';
 import type { RuleCode } from '../vocabulary/rule-codes';
 
@@ -40,20 +39,9 @@ const CNI_NEPHROTOXICITY =
 const CYP3A4 =
   "Tacrolimus is a CYP3A4 substrate: azoles, macrolides and HIV protease inhibitors raise levels; rifampin, carbamazepine, phenytoin and St John's wort lower them.";
 
-const formattedNumbers = new Map<number, string>();
-
 /** "3.1", "< 2" — numbers as a clinician writes them. */
 export function formatNumber(value: number): string {
-  // Targets and doses repeat on every card: toFixed and the number-to-text conversion are kept per
-  // value (bench/, issue 5); bounded, cleared when full.
-  const known = formattedNumbers.get(value);
-  if (known !== undefined) return known;
-  return remember(
-    formattedNumbers,
-    1000,
-    value,
-    Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2))),
-  );
+  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2)));
 }
 
 export function formatMeasurement(m: Measurement): string {

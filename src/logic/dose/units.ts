@@ -1,5 +1,4 @@
 import { UcumLhcUtils } from '@lhncbc/ucum-lhc';
-import { remember } from '../bounded-memo';
 
 /**
  * Unit handling of clinical-rules.md §3 and §7: common spellings are normalised to UCUM first,
@@ -7,7 +6,8 @@ import { remember } from '../bounded-memo';
  */
 export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 
-// One instance for the process: building the unit tables is costly.
+// ucum-lhc's one instance: its unit tables are costly to build, are only read by a conversion, and
+// its parser starts afresh on each unit string.
 const ucum = UcumLhcUtils.getInstance();
 
 const UCUM_ALPHABET = /^[!-~]{1,64}$/;
@@ -38,37 +38,6 @@ export type Conversion =
   { readonly ok: true; readonly value: number } | { readonly ok: false; readonly reason: string };
 
 /**
- * Unit strings repeat across results and doses, and ucum-lhc parses both units on every call: its
- * answers and the normalisation are kept per string (bench/, issue 5). Bounded: cleared when full.
- */
-const MAX_CACHED = 1000;
-
-interface ReadUnit {
-  readonly from: string;
-  readonly annotations: string;
-  readonly problem?: string;
-}
-
-const readUnits = new Map<string, ReadUnit>();
-const targetAnnotations = new Map<string, string>();
-const conversions = new Map<string, Conversion>();
-
-function readUnit(unit: string): ReadUnit {
-  const known = readUnits.get(unit);
-  if (known) return known;
-  const from = normaliseUnit(unit);
-  // UCUM expressions are printable ASCII without spaces (UCUM §2.1). Anything else is no unit we
-  // know — and ucum-lhc would print it to stdout, outside the structured, redacted log.
-  const read: ReadUnit =
-    from === ''
-      ? { from, annotations: '', problem: 'no unit' }
-      : !UCUM_ALPHABET.test(from)
-        ? { from, annotations: '', problem: 'not a UCUM unit expression' }
-        : { from, annotations: annotations(from) };
-  return remember(readUnits, MAX_CACHED, unit, read);
-}
-
-/**
  * Converts `value` from `unit` to `toUnit`. UCUM treats `{annotations}` as 1, so mL/min would
  * silently "convert" to mL/min/{1.73_m2}: annotations must therefore agree exactly.
  */
@@ -78,29 +47,19 @@ export function convertUnit(
   toUnit: string,
   molecularWeight?: number,
 ): Conversion {
-  const { from, annotations: fromAnnotations, problem } = readUnit(unit);
-  if (problem !== undefined) return { ok: false, reason: problem };
-  const toAnnotations =
-    targetAnnotations.get(toUnit) ?? remember(targetAnnotations, MAX_CACHED, toUnit, annotations(toUnit));
-  if (fromAnnotations !== toAnnotations) {
+  const from = normaliseUnit(unit);
+  if (from === '') return { ok: false, reason: 'no unit' };
+  // UCUM expressions are printable ASCII without spaces (UCUM §2.1). Anything else is no unit we
+  // know — and ucum-lhc would print it to stdout, outside the structured, redacted log.
+  if (!UCUM_ALPHABET.test(from)) return { ok: false, reason: 'not a UCUM unit expression' };
+  if (annotations(from) !== annotations(toUnit)) {
     return { ok: false, reason: `unit annotations do not match ${toUnit}` };
   }
   if (from === toUnit) return { ok: true, value };
-  // -0 and 0 print alike: not cached (a zero result is rare and its sign must stay as ucum gives it).
-  const key = value === 0 ? undefined : `${from}\u0000${value}\u0000${toUnit}\u0000${molecularWeight}`;
-  const known = key === undefined ? undefined : conversions.get(key);
-  if (known) return known;
-  const result = ucum.convertUnitTo(
-    from,
-    value,
-    toUnit,
-    molecularWeight === undefined ? {} : { molecularWeight },
-  );
-  const conversion: Conversion =
-    result.status !== 'succeeded' || result.toVal === null || !Number.isFinite(result.toVal)
-      ? { ok: false, reason: `unit cannot be converted to ${toUnit}` }
-      : { ok: true, value: result.toVal };
-  return key === undefined ? conversion : remember(conversions, MAX_CACHED, key, conversion);
+  const result = ucum.convertUnitTo(from, value, toUnit, { molecularWeight });
+  return result.status !== 'succeeded' || result.toVal === null || !Number.isFinite(result.toVal)
+    ? { ok: false, reason: `unit cannot be converted to ${toUnit}` }
+    : { ok: true, value: result.toVal };
 }
 
 /** §7: compare converted values rounded to two decimals (4.9748 nmol/L → 4.00 ng/mL). */
