@@ -1,5 +1,5 @@
-import type { DataKeyReader } from './data-keys';
-import { FhirQueryError } from '../errors';
+import type { DataKey, DataKeyReader } from './data-keys';
+import { FhirQueryError, type FhirQueryFailure } from '../errors';
 import type { FhirRequester } from './fhir-client';
 import { bundleResources, isFhirResource, nextLink, type FhirResource } from './prefetch';
 
@@ -8,6 +8,14 @@ export interface FetchLimits {
   readonly signal: AbortSignal;
   readonly timeoutMs: number;
   readonly maxPages: number;
+}
+
+/** One query the hook ran, for the request log and metrics; `medication`: one Medication read. */
+export interface QueryTiming {
+  readonly key: DataKey | 'medication';
+  readonly ms: number;
+  readonly pages: number;
+  readonly outcome: 'ok' | FhirQueryFailure;
 }
 
 export interface FetchResult {
@@ -60,10 +68,10 @@ export async function fetchDataKey(
  * comes: an AbortSignal.timeout would stay armed for the full timeout after every query and build
  * a DOMException when it fired. The reason is the same TimeoutError.
  */
-async function getWithTimeout(
+export async function getWithTimeout(
   requester: FhirRequester,
   url: string,
-  limits: FetchLimits,
+  limits: Pick<FetchLimits, 'signal' | 'timeoutMs'>,
 ): Promise<unknown> {
   const timeout = new AbortController();
   const timer = setTimeout(
@@ -76,6 +84,20 @@ async function getWithTimeout(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * What is left of the hook's deadline, as a signal with the same TimeoutError reason. `clear()`
+ * when the queries are done, unlike an AbortSignal.timeout (see getWithTimeout).
+ */
+export function armDeadline(remainingMs: number): { readonly signal: AbortSignal; clear(): void } {
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    Math.max(0, remainingMs),
+  );
+  timer.unref();
+  return { signal: deadline.signal, clear: () => clearTimeout(timer) };
 }
 
 /** Same origin and under the base path (on a segment boundary). */

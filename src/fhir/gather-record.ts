@@ -1,9 +1,10 @@
-import { CdsError, FhirQueryError, type FhirQueryFailure } from '../errors';
+import { CdsError, FhirQueryError } from '../errors';
 import type { HookRequest } from '../cds-hooks/request';
 import type { HookName, PatientRecord } from '../logic/record/patient-record';
 import { normaliseDraftOrders } from './draft-orders';
 import { DATA_KEYS, isDataKey, type DataKey } from './data-keys';
-import { fetchDataKey } from './fetch-data-key';
+import { armDeadline, fetchDataKey, type QueryTiming } from './fetch-data-key';
+import { readReferencedMedications } from './fetch-medications';
 import type { FhirRequesterFactory } from './fhir-client';
 import { readPrefetchValue, type FhirResource } from './prefetch';
 import {
@@ -13,13 +14,6 @@ import {
   readRecordMedication,
   readRecordMedicationRequest,
 } from './read-record';
-
-export interface QueryTiming {
-  readonly key: DataKey;
-  readonly ms: number;
-  readonly pages: number;
-  readonly outcome: 'ok' | FhirQueryFailure;
-}
 
 export interface GatherOptions {
   readonly hook: HookName;
@@ -49,7 +43,8 @@ export interface GatheredRecord {
 /**
  * "Gather, then decide": one typed record from the prefetch, completed by parallel FHIR queries
  * for what is missing or failed. Data a rule needs that can be had neither way is a 412 — never
- * a card computed from half the record (a missing trough must not read as "no trough").
+ * a card computed from half the record (a missing trough must not read as "no trough"). Then the
+ * Medications the orders reference and the record lacks are read (fetch-medications.ts).
  */
 export async function gatherPatientRecord(
   request: HookRequest,
@@ -80,7 +75,13 @@ export async function gatherPatientRecord(
 
   const queries =
     missing.length === 0 ? [] : await fetchMissing(request, missing, options, started, found, notes);
-  return { record: assembleRecord(request, options.hook, found, notes), notes, queries };
+  const medications = await readReferencedMedications(
+    request,
+    assembleRecord(request, options.hook, found, notes),
+    { ...options, remainingMs: options.deadlineMs - (options.now() - started) },
+    notes,
+  );
+  return { record: medications.record, notes, queries: [...queries, ...medications.queries] };
 }
 
 async function fetchMissing(
@@ -114,13 +115,7 @@ async function fetchMissing(
     baseUrl: fhirServer,
     ...(request.fhirAuthorization ? { accessToken: request.fhirAuthorization.access_token } : {}),
   });
-  // Cleared when the queries are done, unlike an AbortSignal.timeout (see fetch-data-key.ts).
-  const deadline = new AbortController();
-  const deadlineTimer = setTimeout(
-    () => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-    Math.max(0, options.deadlineMs - (options.now() - gatherStarted)),
-  );
-  deadlineTimer.unref();
+  const deadline = armDeadline(options.deadlineMs - (options.now() - gatherStarted));
   const batch = new AbortController();
   const signal = AbortSignal.any([deadline.signal, batch.signal]);
   const queries: QueryTiming[] = [];
@@ -158,7 +153,7 @@ async function fetchMissing(
   } finally {
     // One failed query makes the record unusable: stop the others instead of leaving them running.
     batch.abort();
-    clearTimeout(deadlineTimer);
+    deadline.clear();
   }
   return queries;
 }

@@ -89,6 +89,29 @@ describe('a FHIR server that misbehaves', () => {
     expect(server.abandoned.map(pathOf).filter(isTroughSearch)).toHaveLength(1);
   });
 
+  it('a Medication read that never answers is aborted at the hook deadline: 200 in time, the order silent, never 412', async () => {
+    // The server ignores _include: the order's Medication must be read on its own, and never comes.
+    const mmfOrder = {
+      resourceType: 'MedicationRequest',
+      id: 'mr-mmf',
+      status: 'active',
+      intent: 'order',
+      subject: { reference: 'Patient/p77' },
+      medicationReference: { reference: 'Medication/mmf-500' },
+    };
+    const server = await fhirServer((_req, res, path) => {
+      if (path.startsWith('/Medication/')) return; // hangs
+      if (path.startsWith('/MedicationRequest')) sendJson(res, 200, searchset([mmfOrder]));
+      else answerEmptyRecord(res, path);
+    });
+    const { app } = appWith({ CDS_HOOK_DEADLINE_MS: '1500' });
+    const response = await request(app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ cards: [] });
+    await server.abandonedCount(1);
+    expect(server.abandoned.map(pathOf)).toEqual(['/Medication/mmf-500']);
+  });
+
   it('stalling half-way through a body is cut off by the per-query timeout: 412, request aborted', async () => {
     const server = await fhirServer((_req, res, path) => {
       if (path.startsWith('/MedicationRequest')) {
