@@ -25,7 +25,10 @@ export interface Targets {
     readonly mmfInductionMgPerDay: Range;
     readonly mpaMaintenanceMgPerDay: Range;
     readonly mpaInductionMgPerDay: Range;
-    /** Multitarget (with tacrolimus) in maintenance; in induction only the induction max applies. */
+    /**
+     * Multitarget (with tacrolimus) in maintenance. With tacrolimus a dose card fires only outside
+     * both this and the full-dose maintenance range (§5); in induction only the induction max applies.
+     */
     readonly mmfMultitargetMaintenanceMgPerDay: Range;
     readonly mpaMultitargetMaintenanceMgPerDay: Range;
     /** CellCept label: avoid > 1 g twice daily when eGFR < 25 mL/min/1.73 m². */

@@ -89,6 +89,13 @@ describe('normaliseDraftOrders', () => {
       effectiveDateTime: '2026-05-20T09:00:00Z',
       valueQuantity: { value: 5, unit: 'ng/mL', system: 'http://unitsofmeasure.org', code: 'ng/mL' },
     };
+    // With tacrolimus the card fires only outside both the multitarget (500–750) and the full-dose
+    // range (§5): a site whose full-dose maintenance maximum is 1800 mg/day makes 2000 mg/day high
+    // (and no whole 500 mg tablet twice daily lands in 1500–1800, so the card has no suggestion).
+    const SITE_TARGETS = {
+      ...DEFAULT_TARGETS,
+      mycophenolate: { ...DEFAULT_TARGETS.mycophenolate, mmfMaintenanceMgPerDay: { min: 1500, max: 1800 } },
+    };
     function cardsFor(version: 'r4' | 'stu3' | 'dstu2'): unknown {
       const record: PatientRecord = {
         hook: 'order-sign',
@@ -100,10 +107,10 @@ describe('normaliseDraftOrders', () => {
         draftOrders: normaliseDraftOrders(bundle(mmfDraft(version))).orders,
       };
       let id = 0;
-      return decide({ record, now, newId: () => `id-${++id}`, targets: DEFAULT_TARGETS }).cards;
+      return decide({ record, now, newId: () => `id-${++id}`, targets: SITE_TARGETS }).cards;
     }
 
-    it('gives the same mycophenolate-dose-high card (2000 mg/day above 500–750) for R4, STU3 and DSTU2', () => {
+    it('gives the same mycophenolate-dose-high card (2000 mg/day above a site maximum of 1800) for R4, STU3 and DSTU2', () => {
       const r4Cards = cardsFor('r4') as { source: { topic: { code: string } } }[];
       expect(r4Cards.map((card) => card.source.topic.code)).toEqual(['mycophenolate-dose-high']);
       expect(cardsFor('stu3')).toEqual(r4Cards);

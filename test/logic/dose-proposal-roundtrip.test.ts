@@ -122,7 +122,7 @@ describe('every proposed in-range draft silences the card it came from (§6 upda
   }
 });
 
-describe('the eGFR < 25 card proposes a dose inside the phase range too (§5 multitarget, §6)', () => {
+describe('the eGFR < 25 card proposes a dose inside the phase range too (§5 with tacrolimus, §6)', () => {
   const egfr20 = egfr(20);
   const parts = (draft: fhir4.MedicationRequest) => ({
     medicationRequests: [...maintenanceHistory(), tacrolimus()],
@@ -130,19 +130,19 @@ describe('the eGFR < 25 card proposes a dose inside the phase range too (§5 mul
     draftOrders: [draft],
   });
 
-  it('with tacrolimus in maintenance, MMF 250 mg capsules 6 BID at eGFR 20 → proposes 500 mg/day (1 capsule BID), not 2000', () => {
+  it('with tacrolimus in maintenance, MMF 250 mg capsules 1500 mg BID at eGFR 20 → proposes the full-dose maximum 2000 mg/day, not the multitarget 500', () => {
     const draft = draftOf('199058', 'mycophenolate mofetil 250 MG Oral Capsule')(1500, 'BID');
     const decision = decideWith(parts(draft));
     const renal = decision.findings.find((f) => f.code === 'mycophenolate-renal-dose');
-    expect(renal?.facts?.proposedDose).toBe('250 mg per dose, 2/day (BID): 500 mg/day');
+    expect(renal?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
   });
 
-  it('offers no one-click change when no whole 500 mg tablet dose fits 500–750 mg/day BID', () => {
+  it('with tacrolimus in maintenance, signing the proposed MMF 1 g BID (500 mg tablets) at eGFR 20 raises neither dose card', () => {
     const draft = draftOf('200060', 'mycophenolate mofetil 500 MG Oral Tablet')(1500, 'BID');
-    const decision = decideWith(parts(draft));
-    const renal = decision.cards.find((c) => c.source.topic?.code === 'mycophenolate-renal-dose');
-    expect(renal).toBeDefined();
-    expect(renal?.suggestions).toBeUndefined();
+    const renal = decideWith(parts(draft)).findings.find((f) => f.code === 'mycophenolate-renal-dose');
+    expect(renal?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
+    const again = decideWith(parts(renal?.proposedDraft as fhir4.MedicationRequest));
+    expect(again.findings.filter((f) => f.code.startsWith('mycophenolate'))).toEqual([]);
   });
 });
 

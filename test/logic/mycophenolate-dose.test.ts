@@ -1,4 +1,8 @@
 import { mycophenolateDoseHigh, mycophenolateDoseLow } from '../../src/logic/rules/mycophenolate-dose';
+import { glucocorticoidDoseHigh } from '../../src/logic/rules/glucocorticoid-dose';
+import { buildCard } from '../../src/logic/cards/cards';
+import type { Finding } from '../../src/logic/rules/rule';
+import { sequentialIds } from './record-builders';
 import {
   NOW,
   codesOf,
@@ -143,61 +147,153 @@ describe('mycophenolate-dose-low / -high', () => {
     });
   });
 
-  describe('multitarget (with tacrolimus)', () => {
-    it('warns when MMF 1 g twice daily with tacrolimus is above the 500–750 mg/day multitarget maintenance range', () => {
-      const { findings } = run(
-        mycophenolateDoseHigh,
-        onMycophenolate('mmf500tab', 1000, MAINTENANCE_START, { orders: [tacrolimus] }),
-      );
-      expect(findings[0]).toMatchObject({
-        target: { label: 'MMF multitarget maintenance range', min: 500, max: 750 },
-        facts: { multitarget: true },
-      });
-      expect(findings[0]?.evidence.some((e) => e.reference === 'MedicationRequest/tac')).toBe(true);
-    });
+  describe('with tacrolimus (multitarget therapy or tacrolimus added to full dose: §5)', () => {
+    const withTacrolimus = (product: ProductKey, mgPerDose: number, start = MAINTENANCE_START) =>
+      onMycophenolate(product, mgPerDose, start, { orders: [tacrolimus] });
 
     it.each<[string, ProductKey, number, string[]]>([
-      ['MMF 499 mg/day is low', 'mmf500tab', 249.5, ['mycophenolate-dose-low']],
-      ['MMF 500 mg/day is in range', 'mmf500tab', 250, []],
-      ['MMF 750 mg/day is in range', 'mmf500tab', 375, []],
-      ['MMF 751 mg/day is high', 'mmf500tab', 375.5, ['mycophenolate-dose-high']],
-      ['MPA 359 mg/day is low', 'mpa180tab', 179.5, ['mycophenolate-dose-low']],
-      ['MPA 360 mg/day is in range', 'mpa180tab', 180, []],
-      ['MPA 540 mg/day is in range', 'mpa180tab', 270, []],
-      ['MPA 541 mg/day is high', 'mpa180tab', 270.5, ['mycophenolate-dose-high']],
-    ])('with tacrolimus in maintenance: %s', (_name, product, mg, expected) => {
-      expect(both(onMycophenolate(product, mg, MAINTENANCE_START, { orders: [tacrolimus] }))).toEqual(
-        expected,
-      );
+      ['MMF 499 mg/day is below both ranges', 'mmf500tab', 249.5, ['mycophenolate-dose-low']],
+      ['MMF 500 mg/day is the multitarget minimum', 'mmf500tab', 250, []],
+      ['MMF 750 mg/day is the multitarget maximum', 'mmf500tab', 375, []],
+      ['MMF 1000 mg/day lies between the ranges', 'mmf500tab', 500, []],
+      ['MMF 1500 mg/day is the full-dose minimum', 'mmf500tab', 750, []],
+      ['MMF 2000 mg/day is the full-dose maximum', 'mmf500tab', 1000, []],
+      ['MMF 2001 mg/day is above both ranges', 'mmf500tab', 1000.5, ['mycophenolate-dose-high']],
+      ['MPA 359 mg/day is below both ranges', 'mpa180tab', 179.5, ['mycophenolate-dose-low']],
+      ['MPA 360 mg/day is the multitarget minimum', 'mpa180tab', 180, []],
+      ['MPA 720 mg/day lies between the ranges', 'mpa180tab', 360, []],
+      ['MPA 1440 mg/day is the full-dose maximum', 'mpa180tab', 720, []],
+      ['MPA 1441 mg/day is above both ranges', 'mpa180tab', 720.5, ['mycophenolate-dose-high']],
+    ])('in maintenance: %s', (_name, product, mg, expected) => {
+      expect(both(withTacrolimus(product, mg))).toEqual(expected);
     });
 
-    it('counts a drafted tacrolimus as multitarget', () => {
+    it('stays silent on MMF 1.5 g/day with tacrolimus — it may be full-dose MMF with tacrolimus added for refractory proteinuria', () => {
+      const scenario = withTacrolimus('mmf500tab', 750);
+      expect(both(scenario)).toEqual([]);
+      expect(run(mycophenolateDoseHigh, scenario).notes).toEqual([]);
+    });
+
+    it('stays silent on MMF 1 g/day with tacrolimus and says why in the debug log', () => {
+      const outcome = run(mycophenolateDoseHigh, withTacrolimus('mmf500tab', 500));
+      expect(outcome.findings).toEqual([]);
+      expect(outcome.notes).toEqual([
+        'mycophenolate-dose-high: MMF 1000 mg/day with tacrolimus lies between the multitarget and full-dose ranges: planned multitarget therapy cannot be told from tacrolimus added to full dose',
+      ]);
+    });
+
+    it('notes "between the ranges" only for a dose between them, not for one below both (MMF 400 mg/day)', () => {
+      const scenario = withTacrolimus('mmf500tab', 200);
+      expect(codesOf(run(mycophenolateDoseLow, scenario))).toEqual(['mycophenolate-dose-low']);
+      expect(run(mycophenolateDoseHigh, scenario).notes).toEqual([]);
+    });
+
+    it('names both ranges on the card when MMF 1250 mg twice daily with tacrolimus is above them', () => {
+      const { findings } = run(mycophenolateDoseHigh, withTacrolimus('mmf500tab', 1250));
+      expect(findings).toHaveLength(1);
+      const [finding] = findings;
+      expect(finding).toMatchObject({
+        measured: { value: 2500, unit: 'mg/day' },
+        target: { label: 'MMF multitarget (500–750) and full-dose (1500–2000) ranges', min: 500, max: 2000 },
+        direction: 'above',
+        facts: { multitarget: true },
+      });
+      expect(finding?.evidence.some((e) => e.reference === 'MedicationRequest/tac')).toBe(true);
+      const card = buildCard(finding as Finding, sequentialIds());
+      expect(card.summary).toBe(
+        'Mycophenolate mofetil daily dose 2500 mg/day is above the MMF multitarget (500–750) and full-dose (1500–2000) ranges of 500–2000 mg/day',
+      );
+      expect(card.summary.length).toBeLessThan(140);
+    });
+
+    it('names both MPA ranges when MPA 180 mg twice daily with tacrolimus is below them', () => {
+      const [finding] = run(mycophenolateDoseLow, withTacrolimus('mpa180tab', 90)).findings;
+      expect(finding?.target).toMatchObject({
+        label: 'MPA multitarget (360–540) and full-dose (1080–1440) ranges',
+        min: 360,
+        max: 1440,
+      });
+      expect(buildCard(finding as Finding, sequentialIds()).summary.length).toBeLessThan(140);
+    });
+
+    it('suggests the full-dose maximum (2000 mg/day), not the multitarget 750, for a draft of 3 × 500 mg tablets twice daily', () => {
+      const { findings } = run(mycophenolateDoseHigh, {
+        orders: [tacrolimus],
+        drafts: [draft({ id: 'd', product: 'mmf500tab', dosage: dosage(3, '{tbl}', 'BID') })],
+      });
+      expect(findings).toHaveLength(1);
+      expect(findings[0]?.facts?.proposedDose).toBe('2 {tbl} (1000 mg) per dose, 2/day (BID): 2000 mg/day');
+    });
+
+    it('suggests the multitarget minimum (500 mg/day) for a draft of one 250 mg capsule daily', () => {
+      const { findings } = run(mycophenolateDoseLow, {
+        orders: [tacrolimus],
+        drafts: [draft({ id: 'd', product: 'mmf250cap', dosage: dosage(1, '{capsule}', 'QD') })],
+      });
+      expect(findings).toHaveLength(1);
+      expect(findings[0]?.facts?.proposedDose).toBe('2 {capsule} (500 mg) per dose, 1/day (QD): 500 mg/day');
+    });
+
+    it('suggests the full-dose maximum for MPA too (360 mg tablets: 1440 mg/day)', () => {
+      const { findings } = run(mycophenolateDoseHigh, {
+        orders: [tacrolimus],
+        drafts: [draft({ id: 'd', product: 'mpa360tab', dosage: dosage(3, '{tbl}', 'BID') })],
+      });
+      expect(findings[0]?.facts?.proposedDose).toBe('2 {tbl} (720 mg) per dose, 2/day (BID): 1440 mg/day');
+    });
+
+    it('counts a drafted tacrolimus: MMF 500 mg/day is low alone, silent with the tacrolimus draft', () => {
       const tacDraft = draft({
         id: 'tac-d',
         product: 'tacrolimus1cap',
         dosage: dosage(1, '{capsule}', 'BID'),
       });
-      expect(both(onMycophenolate('mmf500tab', 1000, MAINTENANCE_START, { drafts: [tacDraft] }))).toEqual([
-        'mycophenolate-dose-high',
-      ]);
+      expect(both(onMycophenolate('mmf500tab', 250, MAINTENANCE_START))).toEqual(['mycophenolate-dose-low']);
+      expect(both(onMycophenolate('mmf500tab', 250, MAINTENANCE_START, { drafts: [tacDraft] }))).toEqual([]);
     });
 
-    it('applies only the induction maximum in multitarget induction (MMF 500 mg/day is not "low")', () => {
+    it('keeps the glucocorticoid multitarget limit of 10 mg/day with tacrolimus and MMF 1 g/day (between the ranges)', () => {
+      const prednisone = (mg: number) =>
+        order({
+          id: 'gc',
+          product: 'prednisone5tab',
+          dosage: dosage(mg, 'mg', 'QD', MAINTENANCE_START),
+          start: MAINTENANCE_START,
+        });
+      const orders = (mg: number) => [...(withTacrolimus('mmf500tab', 500).orders ?? []), prednisone(mg)];
+      expect(both({ orders: orders(10) })).toEqual([]);
+      expect(codesOf(run(glucocorticoidDoseHigh, { orders: orders(10) }))).toEqual([]);
+      const [finding] = run(glucocorticoidDoseHigh, { orders: orders(10.5) }).findings;
+      expect(finding?.target).toMatchObject({ label: 'LN multitarget maintenance limit', max: 10 });
+    });
+
+    describe('in induction only the induction maximum applies (multitarget induction regimens vary)', () => {
       const tacInduction = order({
         id: 'tac',
         product: 'tacrolimus1cap',
         dosage: dosage(2, '{capsule}', 'BID', INDUCTION_START),
         start: INDUCTION_START,
       });
-      expect(both(onMycophenolate('mmf500tab', 250, INDUCTION_START, { orders: [tacInduction] }))).toEqual(
-        [],
-      );
-      const { findings } = run(
-        mycophenolateDoseHigh,
-        onMycophenolate('mmf500tab', 1750, INDUCTION_START, { orders: [tacInduction] }),
-      );
-      expect(findings[0]?.target).toMatchObject({ label: 'MMF multitarget induction maximum', max: 3000 });
-      expect(findings[0]?.target?.min).toBeUndefined();
+      const inInduction = (product: ProductKey, mg: number) =>
+        onMycophenolate(product, mg, INDUCTION_START, { orders: [tacInduction] });
+
+      it.each<[string, ProductKey, number, string[]]>([
+        ['MMF 500 mg/day is not low', 'mmf500tab', 250, []],
+        ['MMF 1000 mg/day is not low', 'mmf500tab', 500, []],
+        ['MMF 3000 mg/day is the induction maximum', 'mmf500tab', 1500, []],
+        ['MMF 3001 mg/day is high', 'mmf500tab', 1500.5, ['mycophenolate-dose-high']],
+        ['MPA 360 mg/day is not low', 'mpa180tab', 180, []],
+        ['MPA 2160 mg/day is the induction maximum', 'mpa360tab', 1080, []],
+        ['MPA 2161 mg/day is high', 'mpa360tab', 1080.5, ['mycophenolate-dose-high']],
+      ])('with tacrolimus in induction: %s', (_name, product, mg, expected) => {
+        expect(both(inInduction(product, mg))).toEqual(expected);
+      });
+
+      it('labels the target as the induction maximum, without a minimum', () => {
+        const [finding] = run(mycophenolateDoseHigh, inInduction('mmf500tab', 1750)).findings;
+        expect(finding?.target).toMatchObject({ label: 'MMF multitarget induction maximum', max: 3000 });
+        expect(finding?.target?.min).toBeUndefined();
+      });
     });
   });
 
@@ -258,12 +354,13 @@ describe('mycophenolate-dose-low / -high', () => {
       expect(findings[0]?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
     });
 
-    it('proposes nothing when no whole tablet lands in range (500 mg tablets BID vs multitarget 500–750)', () => {
-      const { findings } = run(mycophenolateDoseHigh, {
+    it('proposes nothing when no whole tablet lands in range (MMF 200 mg BID with tacrolimus: 500 mg tablets BID give 1000, not 500–750)', () => {
+      const { findings } = run(mycophenolateDoseLow, {
         orders: [tacrolimus],
-        drafts: [draft({ id: 'd', product: 'mmf500tab', dosage: dosage(1, '{tbl}', 'BID') })],
+        drafts: [draft({ id: 'd', product: 'mmf500tab', dosage: dosage(200, 'mg', 'BID') })],
       });
       expect(findings).toHaveLength(1);
+      expect(findings[0]?.measured?.value).toBe(400);
       expect(findings[0]?.proposedDraft).toBeUndefined();
     });
   });

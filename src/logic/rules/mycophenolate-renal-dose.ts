@@ -3,7 +3,7 @@ import { judgeReading, selectRecentReadableResult } from '../record/observations
 import type { Finding, Rule, RuleContext } from './rule';
 import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
 import { readGroupDose, singleDraftOf } from '../dose/group-dose';
-import { DOSE_LABEL, kindOfOrders, selectMycophenolateRange } from './mycophenolate-dose';
+import { DOSE_LABEL, kindOfOrders, proposalBounds, selectMycophenolateRange } from './mycophenolate-dose';
 import { proposeDraftDose } from '../dose/propose-dose';
 
 /**
@@ -31,8 +31,9 @@ function evaluateRenalDose(context: RuleContext): Finding[] {
 
   const draft = context.isOrderHook ? singleDraftOf(orders) : undefined;
   // §6: the suggested dose must lie inside the target. Below the renal maximum is not enough when
-  // the phase's own range is lower (multitarget maintenance MMF 500–750 mg/day): a proposal of
-  // 2000 mg/day would only trade this card for mycophenolate-dose-high. Stay inside both.
+  // the phase's own range is lower (a site may set a maintenance maximum under the renal one): the
+  // proposal would only trade this card for mycophenolate-dose-high. Stay inside both — with
+  // tacrolimus in maintenance inside the full-dose range, never between it and the multitarget one.
   const phase = context.timeline.phase;
   const range =
     phase === undefined
@@ -43,7 +44,7 @@ function evaluateRenalDose(context: RuleContext): Finding[] {
           phase,
           currentOrdersOf(context, 'tacrolimus').length > 0,
         );
-  const bounds = { min: range?.min, max: Math.min(max, range?.max ?? max) };
+  const bounds = range === undefined ? { min: undefined, max } : proposalBounds(range, 'above', max);
   const proposal = draft && proposeDraftDose(draft, bounds, 'above', context.now);
   const egfrText = `${egfr.reading.comparator ?? ''}${formatNumber(egfr.reading.value)}`;
   return [
