@@ -14,6 +14,8 @@
  * `requester`, `reasonCodeableConcept` → `reasonCode`, `note` string → Annotation. DSTU2
  * `dateEnded` has no R4 element and is not carried over (a stopped draft ends its drug now anyway).
  */
+import type { HookContext } from '../cds-hooks/request';
+import type { HookName } from '../logic/record/patient-record';
 import { readDosage } from './r4-dosage';
 import {
   asArray,
@@ -106,13 +108,12 @@ export function normaliseDraftOrders(input: unknown): DraftOrders {
       result.notes.push(`draft entry ${index}: not a resource`);
       return;
     }
+    const order = readDraftOrder(resource, index, result.notes);
+    if (order !== undefined) {
+      result.orders.push(order);
+      return;
+    }
     switch (resource.resourceType) {
-      case 'MedicationRequest':
-        result.orders.push(readMedicationRequest(resource, index, result.notes));
-        return;
-      case 'MedicationOrder':
-        result.orders.push(readMedicationOrder(resource, index, result.notes));
-        return;
       case 'Medication':
         result.medications.push(readMedication(resource));
         return;
@@ -126,7 +127,29 @@ export function normaliseDraftOrders(input: unknown): DraftOrders {
   return result;
 }
 
-function collectResources(input: unknown, notes: string[]): unknown[] {
+/** The hook's drafts: medication-prescribe `medications`, order-select / order-sign `draftOrders`. */
+export function draftOrdersOf(hook: HookName, context: HookContext): unknown {
+  return hook === 'medication-prescribe' ? context.medications : context.draftOrders;
+}
+
+/** A medication order draft (R4 / STU3 MedicationRequest, DSTU2 MedicationOrder) read into R4. */
+export function readDraftOrder(
+  resource: Json,
+  index: number,
+  notes: string[],
+): fhir4.MedicationRequest | undefined {
+  switch (resource.resourceType) {
+    case 'MedicationRequest':
+      return readMedicationRequest(resource, index, notes);
+    case 'MedicationOrder':
+      return readMedicationOrder(resource, index, notes);
+    default:
+      return undefined;
+  }
+}
+
+/** The resources of a Bundle, of an array of resources, or of an array of Bundle entries. */
+export function collectResources(input: unknown, notes: string[]): unknown[] {
   if (input === undefined || input === null) return [];
   const items: unknown[] | undefined = Array.isArray(input)
     ? (input as unknown[])
@@ -147,7 +170,12 @@ function collectResources(input: unknown, notes: string[]): unknown[] {
   });
 }
 
-export function readStatus(value: unknown, index: number, notes: string[], missing: Status = 'draft'): Status {
+export function readStatus(
+  value: unknown,
+  index: number,
+  notes: string[],
+  missing: Status = 'draft',
+): Status {
   const status = readString(value)?.trim().toLowerCase();
   if (status === undefined) return missing; // a draft order of this hook, unless read from the record
   if (STATUSES.has(status)) return status as Status;

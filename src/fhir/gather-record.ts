@@ -1,7 +1,7 @@
 import { CdsError, FhirQueryError } from '../errors';
 import type { HookRequest } from '../cds-hooks/request';
 import type { HookName, PatientRecord } from '../logic/record/patient-record';
-import { normaliseDraftOrders } from './draft-orders';
+import { draftOrdersOf, normaliseDraftOrders } from './draft-orders';
 import { DATA_KEYS, isDataKey, type DataKey } from './data-keys';
 import { armDeadline, fetchDataKey, type QueryTiming } from './fetch-data-key';
 import { readReferencedMedications } from './fetch-medications';
@@ -201,9 +201,7 @@ function assembleRecord(
     if (others > 0) notes.push(`${what}: left out ${others} of another patient`);
     return own.map(read);
   };
-  const drafts = normaliseDraftOrders(
-    hook === 'medication-prescribe' ? request.context.medications : request.context.draftOrders,
-  );
+  const drafts = normaliseDraftOrders(draftOrdersOf(hook, request.context));
   notes.push(...drafts.notes);
   const patient = found.get('patient')?.find((resource) => resource.resourceType === 'Patient');
   const conditions = readOwn(['conditions'], 'Condition', 'conditions', readCondition);

@@ -19,7 +19,7 @@ import {
  * Dose and rate elements that STU3 and DSTU2 carry on the Dosage itself; R4 moved them into
  * `Dosage.doseAndRate[]` (https://hl7.org/fhir/R4/dosage.html, "R3 ↔ R4").
  */
-const DOSE_ON_DOSAGE_KEYS = [
+export const DOSE_ON_DOSAGE_KEYS = [
   'doseQuantity',
   'doseSimpleQuantity',
   'doseRange',

@@ -1,7 +1,10 @@
 import type { RequestHandler } from 'express';
 import { CdsError } from '../errors';
 import type { FhirRequesterFactory } from '../fhir/fhir-client';
+import { draftOrdersOf } from '../fhir/draft-orders';
+import { readSentDrafts } from '../fhir/draft-versions';
 import { gatherPatientRecord } from '../fhir/gather-record';
+import { expressSuggestionsInDraftVersions } from '../fhir/suggestion-versions';
 import { decide } from '../logic/decide';
 import type { Targets } from '../logic/targets';
 import type { Logger } from '../logging/logger';
@@ -64,18 +67,24 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
 
     const now = deps.clock();
     const decision = decide({ record: gathered.record, now, newId: deps.newId, targets: deps.config.targets });
+    // §6: each suggestion in the FHIR version of the draft it answers (the rules write R4).
+    const answer = expressSuggestionsInDraftVersions(
+      decision.cards,
+      readSentDrafts(draftOrdersOf(service.hook, request.context)),
+    );
+    const notes = [...gathered.notes, ...decision.notes, ...answer.notes];
     // winston formats a line before its transports drop it by level: ask first, or every hook
     // with a note pays for a debug line nobody reads.
-    if (deps.logger.isDebugEnabled() && gathered.notes.length + decision.notes.length > 0) {
-      requestLogger(res, deps.logger).debug('silent or adjusted', { notes: [...gathered.notes, ...decision.notes] });
+    if (deps.logger.isDebugEnabled() && notes.length > 0) {
+      requestLogger(res, deps.logger).debug('silent or adjusted', { notes });
     }
-    res.locals.cardCount = decision.cards.length;
+    res.locals.cardCount = answer.cards.length;
     deps.onCardsIssued?.({
       serviceId: service.id,
       hookInstance: request.hookInstance,
       issuedAt: now,
-      cards: decision.cards.map((card) => ({ uuid: card.uuid, ruleCode: card.source.topic?.code ?? 'unknown' })),
+      cards: answer.cards.map((card) => ({ uuid: card.uuid, ruleCode: card.source.topic?.code ?? 'unknown' })),
     });
-    res.json({ cards: decision.cards });
+    res.json({ cards: answer.cards });
   };
 }
