@@ -176,8 +176,9 @@ function assembleRecord(
 ): PatientRecord {
   const { patientId } = request.context;
   const isAboutPatient = subjectTest(patientId);
-  // One pass per kind checks type, duplicates (Observations come from several keys) and patient;
-  // the note about other patients comes before the notes of reading.
+  // One pass per kind checks type, repeats and patient; the note about other patients comes
+  // before the notes of reading. A resource met twice (Observations come from several keys, and
+  // an EHR may repeat an entry within one Bundle) is one resource: read once.
   const readOwn = <T>(
     keys: readonly DataKey[],
     type: string,
@@ -185,12 +186,12 @@ function assembleRecord(
     read: (raw: FhirResource, index: number) => T,
   ): T[] => {
     const own: FhirResource[] = [];
-    const seen = keys.length > 1 ? new Set<string>() : undefined;
+    const seen = new Set<string>();
     let others = 0;
     for (const key of keys) {
       for (const resource of found.get(key) ?? []) {
         if (resource.resourceType !== type) continue;
-        if (seen !== undefined && resource.id !== undefined) {
+        if (resource.id !== undefined) {
           if (seen.has(resource.id)) continue;
           seen.add(resource.id);
         }
