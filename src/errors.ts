@@ -23,6 +23,7 @@ export type CdsErrorCode =
   | 'data-unavailable'
   | 'fhir-server-not-allowed'
   | 'deadline-exceeded'
+  | 'store-unavailable'
   | 'internal';
 
 /** One problem found in the request, for the OperationOutcome. */
@@ -71,6 +72,8 @@ export function statusForCode(code: CdsErrorCode): number {
       return 412;
     case 'internal':
       return 500;
+    case 'store-unavailable':
+      return 503;
   }
 }
 

@@ -14,6 +14,7 @@ const ISSUE_CODE: Readonly<Record<CdsError['code'], fhir4.OperationOutcomeIssue[
   'data-unavailable': 'incomplete',
   'fhir-server-not-allowed': 'forbidden',
   'deadline-exceeded': 'timeout',
+  'store-unavailable': 'transient',
   internal: 'exception',
 };
 
