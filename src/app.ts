@@ -16,6 +16,7 @@ import { createMetricsEndpoint, createReadyz, healthz } from './hooks/health';
 import { createHookHandler, type IssuedCardsEvent } from './hooks/hook-handler';
 import { createHookRequestParser } from './hooks/hook-request';
 import { createRequestObserver } from './hooks/request-observer';
+import { createStoreHealth } from './hooks/store-health';
 import { securityHeaders } from './hooks/security-headers';
 import { loadServiceDefinitions, type ServiceDefinition } from './hooks/service-definitions';
 import type { Logger } from './logging/logger';
@@ -43,8 +44,9 @@ export interface AppDeps {
   readonly isFhirServerAllowed?: (fhirServer: string, locals: Record<string, unknown>) => boolean;
   readonly onCardsIssued?: (event: IssuedCardsEvent) => void;
   /**
-   * Durable store (src/store): feedback, the feedback report, readiness. Absent (unit tests of
-   * other layers): no feedback or admin routes, and /readyz reports `store: "none"`.
+   * Durable store (src/store): feedback and the feedback report; /readyz and `cds_store_up`
+   * report its state. Absent (unit tests of other layers): no feedback or admin routes, and
+   * /readyz reports `store: "none"`.
    */
   readonly store?: Store;
   /** Prometheus metrics; default: a fresh registry for this app. */
@@ -74,6 +76,8 @@ export function createApp(deps: AppDeps): Express {
     for (const card of event.cards) metrics.cardsIssued(card.ruleCode);
     deps.onCardsIssued?.(event);
   };
+
+  const storeHealth = deps.store ? createStoreHealth({ store: deps.store, logger, metrics, now: elapsed }) : undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -110,14 +114,16 @@ export function createApp(deps: AppDeps): Express {
 
   // Probes and scrapes carry no JWT (docs/deploy.md); admin routes answer loopback callers only.
   app.get('/healthz', healthz);
-  app.get('/readyz', createReadyz({ logger, ...(deps.store ? { store: deps.store } : {}) }));
-  app.get('/metrics', createMetricsEndpoint(metrics));
-  if (deps.store) app.get('/admin/feedback-report', createFeedbackReportEndpoint({ store: deps.store }));
+  app.get('/readyz', createReadyz({ storeHealth }));
+  app.get('/metrics', createMetricsEndpoint(metrics, storeHealth));
+  if (deps.store && storeHealth) {
+    app.get('/admin/feedback-report', createFeedbackReportEndpoint({ store: deps.store, storeHealth }));
+  }
 
   app.get('/cds-services', ...authenticated, (_req, res) => {
     res.type('application/json').send(discovery);
   });
-  if (deps.store) {
+  if (deps.store && storeHealth) {
     app.post(
       '/cds-services/:id/feedback',
       ...authenticated,
@@ -126,6 +132,7 @@ export function createApp(deps: AppDeps): Express {
         serviceIds: new Set(services.map((service) => service.id)),
         parse: createFeedbackRequestParser(ajv),
         store: deps.store,
+        storeHealth,
         metrics,
         logger,
       }),

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FeedbackOutcome } from './cds-hooks/feedback';
 
 /**
@@ -27,6 +27,13 @@ export interface Metrics {
   feedbackReceived(ruleCode: string, outcome: FeedbackOutcome): void;
   storeWriteFailed(operation: StoreOperation): void;
   issuedCardsDropped(count: number): void;
+  /**
+   * Whether the store (`pglite` or `postgresql`) answered its last check: 1 up, 0 down. Hooks do
+   * not need it; feedback and administration calls do (docs/deploy.md "Health checks").
+   */
+  storeUp(kind: string, up: boolean): void;
+  /** A connection closed on arrival because CDS_MAX_CONNECTIONS were already open. */
+  connectionDropped(): void;
   render(): Promise<string>;
 }
 
@@ -92,6 +99,20 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
+  // Labelled by store kind so that nothing is exported before the first check: an unlabelled
+  // gauge would read 0 (down) until then.
+  const storeUp = new Gauge({
+    name: 'cds_store_up',
+    help: 'Whether the store (feedback, issued cards, replay cache) answered its last check: 1 up, 0 down. Hooks do not need it',
+    labelNames: ['store'] as const,
+    registers: [registry],
+  });
+  const connectionsDropped = new Counter({
+    name: 'cds_http_connections_dropped_total',
+    help: 'Connections closed on arrival because CDS_MAX_CONNECTIONS were already open',
+    registers: [registry],
+  });
+
   // The labelled series of each (route, service, status), looked up once: prom-client otherwise
   // hashes the label object on every call, twice per request. Bounded: route kinds × known
   // service ids × HTTP statuses.
@@ -125,6 +146,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     feedbackReceived: (ruleCode, outcome) => feedback.inc({ rule: ruleCode, outcome }),
     storeWriteFailed: (operation) => storeFailures.inc({ operation }),
     issuedCardsDropped: (count) => dropped.inc(count),
+    storeUp: (kind, up) => storeUp.set({ store: kind }, up ? 1 : 0),
+    connectionDropped: () => connectionsDropped.inc(),
     render: () => registry.metrics(),
   };
 }

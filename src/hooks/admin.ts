@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import { CdsError } from '../errors';
 import type { Store } from '../store/store';
+import { callStore, type StoreHealth } from './store-health';
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (how a dual-stack socket reports 127.0.0.1). */
 export function isLoopbackAddress(address: string | undefined): boolean {
@@ -12,13 +13,22 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 }
 
 /**
+ * Headers a reverse proxy adds: RFC 7239 `Forwarded`, the de facto `X-Forwarded-*`, nginx's
+ * `X-Real-IP` and RFC 9110 `Via`. A request carrying any of them came through a proxy, and the
+ * proxy's loopback address says nothing about the caller behind it.
+ */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via'];
+
+/**
  * Admin routes answer only callers on this machine: the TCP peer must be loopback and the request
- * must not have come through a proxy (a reverse proxy on the same host would otherwise make any
- * remote caller look local). Anyone else gets the same 404 as for a route that does not exist.
+ * must carry no proxy header. A reverse proxy on the same host that adds none of those headers
+ * (nginx's `proxy_pass` and HAProxy add none by default) cannot be told from a local caller, so
+ * the admin routes must never be proxied (docs/security.md "Administration routes"). Anyone else
+ * gets the same 404 as for a route that does not exist.
  */
 export function isLocalAdminRequest(req: Request): boolean {
-  const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
-  return !proxied && isLoopbackAddress(req.socket.remoteAddress);
+  if (PROXY_HEADERS.some((name) => req.headers[name] !== undefined)) return false;
+  return isLoopbackAddress(req.socket.remoteAddress);
 }
 
 /**
@@ -28,12 +38,17 @@ export function isLocalAdminRequest(req: Request): boolean {
  */
 export function createFeedbackReportEndpoint(deps: {
   readonly store: Pick<Store, 'feedbackReport'>;
+  readonly storeHealth: StoreHealth;
 }): RequestHandler {
   return async (req, res) => {
     if (!isLocalAdminRequest(req)) {
       throw new CdsError('not-found', `No route for ${req.method} ${req.path.slice(0, 200)}`);
     }
-    const report = await deps.store.feedbackReport();
+    const report = await callStore(
+      deps.storeHealth,
+      () => deps.store.feedbackReport(),
+      'The store cannot be reached; ask for the report again later',
+    );
     res.set('Cache-Control', 'no-store').json(report);
   };
 }

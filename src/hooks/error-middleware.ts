@@ -1,27 +1,61 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { CdsError, isCdsError, statusForCode } from '../errors';
 import type { Logger } from '../logging/logger';
 import { toOperationOutcome } from './operation-outcome';
 import { requestLogger } from './request-observer';
+import { STORE_RETRY_AFTER_SECONDS } from './store-health';
+
+/** What body-parser 2 decompresses (`zstd` only on Node versions that have it). */
+const CONTENT_ENCODINGS = 'identity, gzip, deflate or br';
+
+/** A header value the client chose, short enough to quote in an answer or a log line. */
+function quoted(value: unknown): string {
+  return JSON.stringify(String(value).slice(0, 40));
+}
 
 /** body-parser's own errors carry a `type`; they are the client's mistakes, not ours. */
-function fromBodyParser(error: unknown): CdsError | undefined {
-  const type = (error as { type?: unknown } | null)?.type;
+function fromBodyParser(error: unknown, req: Request): CdsError | undefined {
+  const { type, status, encoding, charset } = (error ?? {}) as {
+    type?: unknown;
+    status?: unknown;
+    encoding?: unknown;
+    charset?: unknown;
+  };
   switch (type) {
     case 'entity.parse.failed':
       return new CdsError('invalid-json', 'The request body is not valid JSON');
     case 'entity.too.large':
       return new CdsError('payload-too-large', 'The request body is larger than this service accepts (CDS_MAX_BODY)');
     case 'encoding.unsupported':
+      return new CdsError(
+        'unsupported-media-type',
+        `Content-Encoding ${quoted(encoding)} is not supported; send the body as ${CONTENT_ENCODINGS}`,
+      );
     case 'charset.unsupported':
-      return new CdsError('unsupported-media-type', 'The request body encoding or charset is not supported');
+      return new CdsError('unsupported-media-type', `Charset ${quoted(charset)} is not supported; send UTF-8`);
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
       return new CdsError('invalid-request', 'The request body could not be read');
+    case undefined: {
+      // body-parser passes a failing decompression stream's error (zlib's "incorrect header
+      // check", brotli's "Decompression failed") as a bare 400 without a type.
+      const declared = req.headers['content-encoding']?.toLowerCase().slice(0, 40);
+      if (status !== 400 || declared === undefined || declared === 'identity') return undefined;
+      return new CdsError(
+        'invalid-request',
+        `The request body could not be decompressed: it is not valid ${declared} data (Content-Encoding: ${declared})`,
+      );
+    }
     default:
       return undefined;
   }
+}
+
+/** Express's router refuses a path parameter that is not valid percent-encoding (a bare 400). */
+function fromRouter(error: unknown): CdsError | undefined {
+  if (!(error instanceof URIError) || (error as { status?: unknown }).status !== 400) return undefined;
+  return new CdsError('invalid-request', 'The request path is not valid percent-encoded UTF-8');
 }
 
 /**
@@ -34,7 +68,7 @@ export function createErrorMiddleware(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const known = isCdsError(error) ? error : fromBodyParser(error);
+    const known = isCdsError(error) ? error : (fromBodyParser(error, req) ?? fromRouter(error));
     const cdsError = known ?? new CdsError('internal', 'The service failed unexpectedly; the failure was logged');
     const status = statusForCode(cdsError.code);
     res.locals.errorCode = cdsError.code;
@@ -49,10 +83,12 @@ export function createErrorMiddleware(logger: Logger): ErrorRequestHandler {
       log.info('request refused', { code: cdsError.code, status, reason: cdsError.message });
     }
     if (status === 401) {
-      // service-contract.md: 401 has an empty body.
-      res.status(401).end();
+      // service-contract.md: 401 has an empty body. The connection is closed: a caller without a
+      // valid JWT does not get to keep one of CDS_MAX_CONNECTIONS open, nor to trickle a body.
+      res.set('Connection', 'close').status(401).end();
       return;
     }
+    if (status === 503) res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
     res.status(status).json(toOperationOutcome(cdsError));
   };
 }

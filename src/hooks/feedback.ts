@@ -5,12 +5,15 @@ import { UNATTRIBUTED_RULE, type Metrics } from '../metrics';
 import type { FeedbackRecord, Store } from '../store/store';
 import type { FeedbackItem, FeedbackRequestParser } from './feedback-request';
 import { requestLogger } from './request-observer';
+import { callStore, type StoreHealth } from './store-health';
 
 export interface FeedbackHandlerDeps {
   /** Known service ids: feedback for any other id is a 404 (service-contract.md). */
   readonly serviceIds: ReadonlySet<string>;
   readonly parse: FeedbackRequestParser;
   readonly store: Pick<Store, 'recordFeedback' | 'findIssuedCard'>;
+  /** Tells the store's outage (503 + Retry-After) from a failure of ours (500). */
+  readonly storeHealth: StoreHealth;
   readonly metrics?: Metrics;
   readonly logger: Logger;
 }
@@ -42,7 +45,9 @@ function toFeedbackRecord(serviceId: string, item: FeedbackItem): FeedbackRecord
  * sent again is stored once) and answers 200 with an empty body once stored — the spec defines
  * no response body. Feedback naming a card this service never issued is stored as unattributed
  * and still answered 200: the client did nothing wrong by reporting what its user did, and the
- * feedback report lists such items on a line of their own (docs/deploy.md "Feedback").
+ * feedback report lists such items on a line of their own (docs/deploy.md "Feedback"). While the
+ * store is unreachable the answer is 503 with `Retry-After` (service-contract.md): the EHR keeps
+ * the feedback and sends it again, and the resent items are stored once.
  */
 export function createFeedbackHandler(deps: FeedbackHandlerDeps): RequestHandler {
   return async (req, res) => {
@@ -52,7 +57,11 @@ export function createFeedbackHandler(deps: FeedbackHandlerDeps): RequestHandler
     res.locals.serviceId = id;
     const request = deps.parse(req.body);
     const records = request.feedback.map((item) => toFeedbackRecord(id, item));
-    const result = await deps.store.recordFeedback(records);
+    const result = await callStore(
+      deps.storeHealth,
+      () => deps.store.recordFeedback(records),
+      'The feedback store cannot be reached; send the same feedback again later (it is stored once)',
+    );
 
     const log = requestLogger(res, deps.logger);
     let unattributed = 0;
