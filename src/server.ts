@@ -43,6 +43,14 @@ async function main(): Promise<void> {
   const metrics = createMetrics({ collectDefaults: true });
   const recorder = createIssuedCardRecorder({ store, logger, metrics });
   const replayCache = createReplayCacheFor({ store, now, logger, metrics });
+  try {
+    // The jtis accepted before the last stop: serving without them would accept each token again.
+    await replayCache.ready;
+  } catch (error) {
+    process.stderr.write(`ln-cds-hooks: cannot load the JWT replay cache from the store: ${error instanceof Error ? error.message : String(error)}\n`);
+    await store.close().catch(() => undefined);
+    process.exit(1);
+  }
   const app = createApp({ config, logger, store, metrics, replayCache, onCardsIssued: (event) => recorder.record(event) });
   // Express 5 hands a listen failure to this callback too; the 'error' handler below reports it.
   const server = app.listen(config.port, config.host, (error?: Error) => {
@@ -62,16 +70,15 @@ async function main(): Promise<void> {
   // exit 0 after "listening" was never true.
   server.once('error', (error: NodeJS.ErrnoException) => {
     process.stderr.write(`ln-cds-hooks: cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}\n`);
-    void recorder.close().then(() => store.close()).finally(() => process.exit(1));
+    void Promise.all([recorder.close(), replayCache.close()]).then(() => store.close()).finally(() => process.exit(1));
   });
 
   const stop = (signal: string): void => {
     logger.info('stopping', { signal });
-    // Stop accepting, let in-flight requests finish, write queued issued cards, close the store,
-    // then exit; give up after 10 s.
+    // Stop accepting, let in-flight requests finish, write queued issued cards and accepted jtis,
+    // close the store, then exit; give up after 10 s.
     server.close(() => {
-      void recorder
-        .close()
+      void Promise.all([recorder.close(), replayCache.close()])
         .then(() => store.close())
         .then(
           () => process.exit(0),

@@ -112,10 +112,8 @@ export function createJwtVerifier(deps: JwtVerifierDeps): JwtVerifier {
     if (entry.client.tenant !== undefined && tenant !== entry.client.tenant) throw unauthorized('tenant mismatch');
 
     // Last, so that tokens failing any other check do not occupy the cache.
-    const fresh = await deps.replayCache.checkAndRemember(
-      `${entry.client.iss}\u0000${jti}`,
-      new Date((exp + clockSkew) * 1000),
-    );
+    // Remembered until the token can no longer pass the `exp` check, skew included.
+    const fresh = await deps.replayCache.checkAndRemember(entry.client.iss, jti, new Date((exp + clockSkew) * 1000));
     if (!fresh) throw unauthorized('jti replayed');
     return entry.client;
   }

@@ -1,12 +1,23 @@
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics';
-import { createMemoryReplayCache, type ReplayCache } from './replay-cache';
+import {
+  createJtiDigester,
+  createJtiMemory,
+  DEFAULT_MAX_JTIS_PER_CLIENT,
+  type JtiMemory,
+  type RememberedJti,
+  type ReplayCache,
+} from './replay-cache';
 
 /** The part of the store (src/store) that remembers `jti`s. */
 export interface JtiTable {
   readonly description: { readonly kind: string };
-  /** Resolves `true` when `key` was new, `false` when it is remembered and not yet expired. */
-  checkAndRememberJti(key: string, expiresAt: Date): Promise<boolean>;
+  /** One jti, decided by the table: `true` when it was new, `false` when remembered and not yet expired. */
+  checkAndRememberJti(jti: RememberedJti): Promise<boolean>;
+  /** Writes jtis already decided in memory (a jti already stored keeps the later expiry). */
+  rememberJtis(jtis: readonly RememberedJti[]): Promise<void>;
+  /** Unexpired jtis, at most `limitPerClient` per client (those expiring last), soonest expiry first. */
+  liveJtis(limitPerClient: number): Promise<RememberedJti[]>;
 }
 
 export interface StoreReplayCacheOptions {
@@ -14,32 +25,204 @@ export interface StoreReplayCacheOptions {
   readonly now: () => Date;
   readonly logger: Logger;
   readonly metrics?: Metrics;
+  /** Bound on the jtis remembered in memory for one client (replay-cache.ts). */
+  readonly maxPerClient?: number;
+  /** Embedded store: longest an accepted jti waits before it is written. */
+  readonly flushIntervalMs?: number;
+  /** Embedded store: queued jtis that trigger a write at once. */
+  readonly maxBatch?: number;
+  /** Embedded store: queue bound while writes fail; beyond it the oldest are dropped (logged). */
+  readonly maxPending?: number;
+}
+
+export interface StoreReplayCache extends ReplayCache {
+  /**
+   * Resolves once the jtis remembered before the last stop are back in memory (embedded store;
+   * at once with PostgreSQL, whose table is asked every time). Rejects when they cannot be read:
+   * serving then would accept every token seen before the restart once more. Checks wait for it.
+   */
+  readonly ready: Promise<void>;
+  /** Writes the queued jtis (embedded store); never rejects (failures are logged and counted). */
+  flush(): Promise<void>;
+  /** Stops the timer and writes the queued jtis: after a clean stop no accepted token can be replayed. */
+  close(): Promise<void>;
+}
+
+/** Same batching as the issued-card recorder: one multi-row INSERT per quarter second at most. */
+export const JTI_FLUSH_INTERVAL_MS = 250;
+const MAX_RETRY_DELAY_MS = 30_000;
+
+function describeError(error: unknown): { errorName: string; errorMessage?: string } {
+  return error instanceof Error ? { errorName: error.name, errorMessage: error.message } : { errorName: typeof error };
 }
 
 /**
- * The JWT replay cache for this deployment. With PostgreSQL every replica shares the jti table,
- * so a token replayed to another replica behind the load balancer is still refused. With embedded
- * PGlite there is one process, and an in-memory cache does the same job without a write per call.
+ * The JWT replay cache for this deployment. Either way the decision starts in this process's
+ * memory, bounded per client (replay-cache.ts), so one client can never crowd out another.
  *
- * If the shared table cannot be reached the jti is checked against this replica's memory instead
- * (logged and counted): replays to the same replica are still refused, and hooks keep answering.
+ * - Embedded PGlite (one process): memory decides, at once; accepted jtis are written to the store
+ *   in batches off the request path (at most JTI_FLUSH_INTERVAL_MS later) and loaded back at
+ *   start-up. A kill -9 or crash loses the jtis of the last batch interval — those tokens can be
+ *   replayed once after the restart, until they expire; a clean stop (SIGTERM) writes them all.
+ * - PostgreSQL (any number of replicas): every replica asks the shared table, so a token replayed
+ *   to another replica behind the load balancer is still refused. If the table cannot be reached
+ *   the jti is checked against this replica's memory instead (logged and counted): replays to the
+ *   same replica are still refused, and hooks keep answering.
  */
-export function createReplayCacheFor(options: StoreReplayCacheOptions): ReplayCache {
-  const local = createMemoryReplayCache({ now: options.now });
-  if (options.store.description.kind !== 'postgresql') return local;
+export function createReplayCacheFor(options: StoreReplayCacheOptions): StoreReplayCache {
+  const maxPerClient = options.maxPerClient ?? DEFAULT_MAX_JTIS_PER_CLIENT;
+  const memory = createJtiMemory({ now: options.now, maxPerClient });
+  const digest = createJtiDigester();
+  if (options.store.description.kind === 'postgresql') return sharedTableCache(options, memory, digest);
+
+  const writer = createJtiWriter(options);
+  const ready = loadLiveJtis(options.store, memory, maxPerClient);
+  // A check made before the load finished waits for it; a failed load fails the check (closed).
+  ready.catch(() => undefined);
   return {
-    async checkAndRemember(key: string, expiresAt: Date): Promise<boolean> {
+    ready,
+    async checkAndRemember(iss, jti, expiresAt) {
+      await ready;
+      const remembered = digest(iss, jti, expiresAt);
+      if (!memory.claim(remembered)) return false;
+      writer.queue(remembered);
+      return true;
+    },
+    flush: () => writer.flush(),
+    close: () => writer.close(),
+  };
+}
+
+/**
+ * Loading the `maxPerClient + 1` jtis of each client that expire last, soonest first, through the
+ * same memory rule rebuilds what a running process would hold: if a client had more, the extra
+ * one is forgotten and raises that client's mark to its expiry, above every jti left unloaded.
+ */
+async function loadLiveJtis(
+  store: JtiTable,
+  memory: JtiMemory,
+  maxPerClient: number,
+): Promise<void> {
+  const live = await store.liveJtis(maxPerClient + 1);
+  for (const jti of live) memory.claim(jti);
+}
+
+function sharedTableCache(
+  options: StoreReplayCacheOptions,
+  memory: JtiMemory,
+  digest: ReturnType<typeof createJtiDigester>,
+): StoreReplayCache {
+  return {
+    ready: Promise.resolve(),
+    async checkAndRemember(iss, jti, expiresAt) {
+      const remembered = digest(iss, jti, expiresAt);
       // Remembered locally too, so a token first seen during an outage stays refused here.
-      const fresh = await local.checkAndRemember(key, expiresAt);
-      if (!fresh) return false;
+      if (!memory.claim(remembered)) return false;
       try {
-        return await options.store.checkAndRememberJti(key, expiresAt);
+        return await options.store.checkAndRememberJti(remembered);
       } catch (error) {
         options.metrics?.storeWriteFailed('jti');
         options.logger.error('shared JWT replay cache unavailable; checked this replica only', {
           errorName: error instanceof Error ? error.name : typeof error,
         });
         return true;
+      }
+    },
+    flush: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+}
+
+interface JtiWriter {
+  queue(jti: RememberedJti): void;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Writes accepted jtis off the request path, in order, one batch at a time. A failed batch is
+ * logged, counted and retried with the next (backing off up to every 30 s while the store stays
+ * down); jtis that expire meanwhile are not written at all. Memory keeps refusing their replays
+ * all along: only a restart during the failure would forget them.
+ */
+function createJtiWriter(options: StoreReplayCacheOptions): JtiWriter {
+  const flushIntervalMs = options.flushIntervalMs ?? JTI_FLUSH_INTERVAL_MS;
+  const maxBatch = options.maxBatch ?? 500;
+  const maxPending = options.maxPending ?? 100_000;
+  let pending: RememberedJti[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  let closed = false;
+  let consecutiveFailures = 0;
+
+  async function writeBatch(): Promise<void> {
+    const nowMs = options.now().getTime();
+    const batch = pending.filter((jti) => jti.expiresAt.getTime() > nowMs);
+    pending = [];
+    if (batch.length === 0) return;
+    try {
+      await options.store.rememberJtis(batch);
+      consecutiveFailures = 0;
+    } catch (error) {
+      consecutiveFailures += 1;
+      options.metrics?.storeWriteFailed('jti');
+      options.logger.error('JWT replay cache not written to the store; will retry', {
+        count: batch.length,
+        ...describeError(error),
+      });
+      pending = batch.concat(pending);
+      trimToBound();
+      schedule();
+    }
+  }
+
+  function flush(): Promise<void> {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    writing = writing.then(writeBatch, writeBatch);
+    return writing;
+  }
+
+  function schedule(): void {
+    if (closed || timer !== undefined || pending.length === 0) return;
+    const delay = Math.min(
+      flushIntervalMs * 2 ** Math.min(consecutiveFailures, 10),
+      Math.max(flushIntervalMs, MAX_RETRY_DELAY_MS),
+    );
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, delay);
+    timer.unref();
+  }
+
+  function trimToBound(): void {
+    const excess = pending.length - maxPending;
+    if (excess <= 0) return;
+    pending = pending.slice(excess);
+    options.logger.error('JWT replay cache write queue full: oldest jtis dropped (replayable after a restart)', {
+      dropped: excess,
+      maxPending,
+    });
+  }
+
+  return {
+    queue(jti) {
+      pending.push(jti);
+      trimToBound();
+      if (pending.length >= maxBatch) void flush();
+      else schedule();
+    },
+    flush,
+    async close() {
+      await flush();
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (pending.length > 0) {
+        options.logger.error('JWT replay cache not written at shutdown', { count: pending.length });
       }
     },
   };

@@ -49,4 +49,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jwt_replay_expires_at_idx ON jwt_replay (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'jwt replay cache: the client of each jti',
+    // SHA-256 of the client's iss, for the per-client bound when jtis are loaded back at start-up.
+    // Rows written before it have none; they expire within the longest token lifetime (1 h).
+    sql: `
+      ALTER TABLE jwt_replay ADD COLUMN client text;
+    `,
+  },
 ];

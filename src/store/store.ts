@@ -69,6 +69,18 @@ export interface FeedbackReport {
   readonly rules: readonly RuleFeedbackSummary[];
 }
 
+/**
+ * One remembered JWT `jti`, as digests computed by src/auth/replay-cache.ts: no token content, a
+ * fixed size, and no NUL byte (which PostgreSQL text refuses).
+ */
+export interface StoredJti {
+  /** SHA-256 (hex) of the client's `iss`: the per-client bound applies to it. */
+  readonly client: string;
+  /** SHA-256 (hex) of `iss`, NUL, `jti`. */
+  readonly key: string;
+  readonly expiresAt: Date;
+}
+
 /** Which database backs the store, for the start-up banner and /readyz (never a password). */
 export interface StoreDescription {
   readonly kind: 'pglite' | 'postgresql';
@@ -87,10 +99,21 @@ export interface Store {
   findIssuedCard(uuid: string): Promise<IssuedCard | undefined>;
   feedbackReport(): Promise<FeedbackReport>;
   /**
-   * JWT replay cache (RFC 7519 §4.1.7 `jti`): true when `key` is new (now remembered until
-   * `expiresAt`), false when it was already seen and has not expired — a replay.
+   * JWT replay cache (RFC 7519 §4.1.7 `jti`), decided by the table (PostgreSQL replicas): true
+   * when `jti.key` is new (now remembered until `expiresAt`), false when it was already seen and
+   * has not expired — a replay.
    */
-  checkAndRememberJti(key: string, expiresAt: Date): Promise<boolean>;
+  checkAndRememberJti(jti: StoredJti): Promise<boolean>;
+  /**
+   * Writes jtis already decided in memory (embedded store, batched off the request path). A key
+   * already stored keeps the later of the two expiries.
+   */
+  rememberJtis(jtis: readonly StoredJti[]): Promise<void>;
+  /**
+   * The unexpired jtis, at most `limitPerClient` per client (those expiring last), soonest expiry
+   * first: what the replay cache loads back at start-up.
+   */
+  liveJtis(limitPerClient: number): Promise<StoredJti[]>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

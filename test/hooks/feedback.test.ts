@@ -269,6 +269,8 @@ describe('feedback endpoint when the database fails', () => {
       findIssuedCard: () => Promise.resolve(undefined),
       feedbackReport: () => Promise.reject(new Error('down')),
       checkAndRememberJti: () => Promise.resolve(true),
+      rememberJtis: () => Promise.resolve(),
+      liveJtis: () => Promise.resolve([]),
       ping: () => Promise.reject(new Error('down')),
       close: () => Promise.resolve(),
     };

@@ -28,6 +28,8 @@ function storeAnswering(ping: () => Promise<void>): Store {
         ],
       }),
     checkAndRememberJti: () => Promise.resolve(true),
+    rememberJtis: () => Promise.resolve(),
+    liveJtis: () => Promise.resolve([]),
     ping,
     close: () => Promise.resolve(),
   };

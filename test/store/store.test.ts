@@ -1,3 +1,4 @@
+import { createJtiDigester } from '../../src/auth/replay-cache';
 import { BACKENDS, describeBackend, openTestStore } from './store-backends';
 import type { TestStore } from './store-backends';
 import { openStore } from '../../src/store/open-store';
@@ -22,6 +23,12 @@ const mmfDoseHighCard: IssuedCard = {
   hookInstance: '2b7c9e1f-3a4d-4e5f-8a9b-0c1d2e3f4a5b',
   issuedAt: new Date('2026-11-22T02:07:01Z'),
 };
+
+// The jti table holds what the JWT verifier's replay cache hands it: digests of iss and jti.
+const digestJti = createJtiDigester();
+const SANDBOX = 'https://sandbox.cds-hooks.org';
+const NORTH_EHR = 'https://ehr.north.example.org';
+const sandboxJti = (jti: string, expiresAt: Date) => digestJti(SANDBOX, jti, expiresAt);
 
 const suggestionAccepted: FeedbackRecord = {
   serviceId: 'ln-patient-view',
@@ -192,25 +199,48 @@ for (const backend of BACKENDS) {
 
     it('refuses a replayed JWT id until it expires', async () => {
       const expiresAt = new Date('2026-11-22T02:11:54Z');
-      // The JWT verifier's key: iss, a NUL separator, jti.
-      const key = 'https://sandbox.cds-hooks.org\u000020f88927-961e-4ce1-a4e3-ed30ab6b1c4e';
-      await expect(testStore.store.checkAndRememberJti(key, expiresAt)).resolves.toBe(true);
-      await expect(testStore.store.checkAndRememberJti(key, expiresAt)).resolves.toBe(false);
+      const jti = sandboxJti('20f88927-961e-4ce1-a4e3-ed30ab6b1c4e', expiresAt);
+      await expect(testStore.store.checkAndRememberJti(jti)).resolves.toBe(true);
+      await expect(testStore.store.checkAndRememberJti(jti)).resolves.toBe(false);
       now = new Date('2026-11-22T02:11:55Z');
-      await expect(testStore.store.checkAndRememberJti(key, new Date('2026-11-22T02:16:55Z'))).resolves.toBe(
-        true,
-      );
-      await expect(testStore.store.checkAndRememberJti(key, new Date('2026-11-22T02:16:55Z'))).resolves.toBe(
-        false,
-      );
+      const later = { ...jti, expiresAt: new Date('2026-11-22T02:16:55Z') };
+      await expect(testStore.store.checkAndRememberJti(later)).resolves.toBe(true);
+      await expect(testStore.store.checkAndRememberJti(later)).resolves.toBe(false);
     });
 
     it('accepts exactly one of several simultaneous uses of the same JWT id', async () => {
-      const expiresAt = new Date('2026-11-22T02:11:54Z');
-      const answers = await Promise.all(
-        Array.from({ length: 8 }, () => testStore.store.checkAndRememberJti('iss|same-jti', expiresAt)),
-      );
+      const jti = sandboxJti('same-jti', new Date('2026-11-22T02:11:54Z'));
+      const answers = await Promise.all(Array.from({ length: 8 }, () => testStore.store.checkAndRememberJti(jti)));
       expect(answers.filter((fresh) => fresh)).toHaveLength(1);
+    });
+
+    it('gives back the live jtis written in batches, soonest expiry first, those lasting longest per client', async () => {
+      const expiring = (seconds: number): Date => new Date(NOW.getTime() + seconds * 1000);
+      const north = createJtiDigester();
+      await testStore.store.rememberJtis([
+        sandboxJti('expired', expiring(-1)),
+        sandboxJti('s-300', expiring(300)),
+        north(NORTH_EHR, 'n-100', expiring(100)),
+        north(NORTH_EHR, 'n-200', expiring(200)),
+        north(NORTH_EHR, 'n-3600', expiring(3600)),
+      ]);
+      // The same jti again (a client reusing it) keeps the later expiry, whichever batch comes first.
+      await testStore.store.rememberJtis([sandboxJti('s-300', expiring(30)), north(NORTH_EHR, 'n-100', expiring(150))]);
+      const live = await testStore.store.liveJtis(2);
+      expect(live).toEqual([
+        north(NORTH_EHR, 'n-200', expiring(200)),
+        sandboxJti('s-300', expiring(300)),
+        north(NORTH_EHR, 'n-3600', expiring(3600)),
+      ]);
+      const all = await testStore.store.liveJtis(10);
+      expect(all.map((jti) => jti.expiresAt)).toEqual([expiring(150), expiring(200), expiring(300), expiring(3600)]);
+    });
+
+    it('writes a batch larger than one INSERT, with a jti repeated inside it', async () => {
+      const expiresAt = new Date(NOW.getTime() + 300_000);
+      const batch = Array.from({ length: 1203 }, (_, index) => sandboxJti(`jti-${index % 1200}`, expiresAt));
+      await testStore.store.rememberJtis(batch);
+      await expect(testStore.store.liveJtis(5000)).resolves.toHaveLength(1200);
     });
   });
 }
@@ -237,9 +267,9 @@ describeBackend('postgresql', 'store shared by two replicas', () => {
   });
 
   it('refuses on one replica a JWT id first used on the other', async () => {
-    const expiresAt = new Date('2026-11-22T02:11:54Z');
-    await expect(first.store.checkAndRememberJti('iss|jti-on-a', expiresAt)).resolves.toBe(true);
-    await expect(second.checkAndRememberJti('iss|jti-on-a', expiresAt)).resolves.toBe(false);
+    const jti = sandboxJti('jti-on-a', new Date('2026-11-22T02:11:54Z'));
+    await expect(first.store.checkAndRememberJti(jti)).resolves.toBe(true);
+    await expect(second.checkAndRememberJti(jti)).resolves.toBe(false);
   });
 
   it('attributes feedback received by one replica to a card issued by the other', async () => {
