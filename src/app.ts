@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config';
-import { createFhirKitRequester, type FhirRequesterFactory } from './fhir/fhir-client';
+import { createFhirRequester, type FhirRequesterFactory } from './fhir/fhir-client';
 import { BOUND_DATA_KEYS } from './fhir/data-keys';
 import type { FetchLike } from './auth/remote-key-set';
 import type { ReplayCache } from './auth/replay-cache';
@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps): Express {
       config,
       services: new Map(services.map((service) => [service.id, service])),
       parse: createHookRequestParser(ajv),
-      requesterFactory: deps.requesterFactory ?? createFhirKitRequester,
+      requesterFactory: deps.requesterFactory ?? createFhirRequester,
       isFhirServerAllowed: deps.isFhirServerAllowed ?? trust.isFhirServerAllowed,
       clock: deps.clock ?? (() => new Date()),
       newId: deps.newId ?? randomUUID,

@@ -87,7 +87,12 @@ export class ConfigError extends ServiceError {
   readonly code = 'config-invalid';
 }
 
-export type FhirQueryFailure = 'http-status' | 'timeout' | 'aborted' | 'network' | 'bad-response';
+/**
+ * How a FHIR query failed. `redirect`: the server answered 3xx, which is never followed;
+ * `too-large`: an answer, or all of one hook's answers, passed the size limit.
+ */
+export type FhirQueryFailure =
+  'http-status' | 'redirect' | 'too-large' | 'timeout' | 'aborted' | 'network' | 'bad-response';
 
 /** One FHIR query that gave no usable answer; `failure` says how (the hook then answers 412). */
 export class FhirQueryError extends ServiceError {

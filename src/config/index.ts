@@ -31,6 +31,10 @@ export interface Config {
   readonly fhirTimeoutMs: number;
   /** How many `next` pages of one search are followed before giving up (412). */
   readonly fhirMaxPages: number;
+  /** Bytes of one FHIR answer; past it the query is aborted (412, or a Medication left unread). */
+  readonly fhirMaxResponseBytes: number;
+  /** Bytes of all one hook's FHIR answers together. */
+  readonly fhirMaxHookBytes: number;
 }
 
 /** The CDS Hooks Sandbox (hosted and locally built) and localhost, for development only. */
@@ -71,10 +75,11 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     dataDir: nonEmpty(env.CDS_DATA_DIR) ?? 'data/pglite',
     corsOrigins: parseOrigins(env.CDS_CORS_ORIGINS, production),
-    maxBodyBytes: parseSize(env.CDS_MAX_BODY, 2 * 1024 * 1024),
+    maxBodyBytes: parseSize(env, 'CDS_MAX_BODY', 2 * MB),
     hookDeadlineMs: parseInteger(env, 'CDS_HOOK_DEADLINE_MS', 2000, 100, 60000),
     fhirTimeoutMs: parseInteger(env, 'CDS_FHIR_TIMEOUT_MS', 1500, 50, 60000),
     fhirMaxPages: parseInteger(env, 'CDS_FHIR_MAX_PAGES', 10, 1, 1000),
+    ...parseFhirReadLimits(env),
   };
   return Object.freeze(config);
 }
@@ -174,17 +179,35 @@ function parseOrigins(value: string | undefined, production: boolean): readonly 
   return Object.freeze(origins);
 }
 
-const SIZE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+const MB = 1024 * 1024;
+const SIZE_UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: MB };
 
-function parseSize(value: string | undefined, fallback: number): number {
-  const raw = nonEmpty(value);
+function parseSize(env: Env, name: string, fallback: number): number {
+  const raw = nonEmpty(env[name]);
   if (raw === undefined) return fallback;
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/i.exec(raw);
   const unit = SIZE_UNITS[(match?.[2] ?? 'b').toLowerCase()];
   if (!match || unit === undefined) {
-    throw new ConfigError(`CDS_MAX_BODY must be a size such as 2mb, 500kb or 1048576, not "${raw}"`);
+    throw new ConfigError(`${name} must be a size such as 2mb, 500kb or 1048576, not "${raw}"`);
   }
   const bytes = Math.floor(Number(match[1]) * unit);
-  if (bytes < 1024) throw new ConfigError(`CDS_MAX_BODY must be at least 1kb, not "${raw}"`);
+  if (bytes < 1024) throw new ConfigError(`${name} must be at least 1kb, not "${raw}"`);
   return bytes;
+}
+
+/**
+ * docs/security.md "What a caller can make the service do". A five-year record's largest search
+ * (every MedicationRequest, with its Medications) is tens of KB, and the whole prefetched record
+ * fits CDS_MAX_BODY (2 MB); 4 MB per answer and 8 MB per hook leave room for records many times
+ * that and bound what one hostile or broken FHIR server can make a hook hold.
+ */
+function parseFhirReadLimits(env: Env): Pick<Config, 'fhirMaxResponseBytes' | 'fhirMaxHookBytes'> {
+  const fhirMaxResponseBytes = parseSize(env, 'CDS_FHIR_MAX_RESPONSE', 4 * MB);
+  const fhirMaxHookBytes = parseSize(env, 'CDS_FHIR_MAX_PER_HOOK', 8 * MB);
+  if (fhirMaxHookBytes < fhirMaxResponseBytes) {
+    throw new ConfigError(
+      `CDS_FHIR_MAX_PER_HOOK (${fhirMaxHookBytes} bytes) must be at least CDS_FHIR_MAX_RESPONSE (${fhirMaxResponseBytes} bytes): every answer is part of its hook`,
+    );
+  }
+  return { fhirMaxResponseBytes, fhirMaxHookBytes };
 }

@@ -1,6 +1,6 @@
 import type { DataKey, DataKeyReader } from './data-keys';
 import { FhirQueryError, type FhirQueryFailure } from '../errors';
-import type { FhirRequester } from './fhir-client';
+import { isOnServer, type FhirRequester } from './fhir-client';
 import { bundleResources, isFhirResource, nextLink, type FhirResource } from './prefetch';
 
 export interface FetchLimits {
@@ -16,6 +16,17 @@ export interface QueryTiming {
   readonly ms: number;
   readonly pages: number;
   readonly outcome: 'ok' | FhirQueryFailure;
+}
+
+/**
+ * The failure as the 412 names it: the kind, and for a redirect or a size limit what the EHR's
+ * integrators can act on (register the final URL, raise the named limit).
+ */
+export function describeFailure(error: unknown): string {
+  if (!(error instanceof FhirQueryError)) return 'network';
+  return error.failure === 'redirect' || error.failure === 'too-large'
+    ? `${error.failure}: ${error.message}`
+    : error.failure;
 }
 
 export interface FetchResult {
@@ -98,19 +109,4 @@ export function armDeadline(remainingMs: number): { readonly signal: AbortSignal
   );
   timer.unref();
   return { signal: deadline.signal, clear: () => clearTimeout(timer) };
-}
-
-/** Same origin and under the base path (on a segment boundary). */
-export function isOnServer(url: string, baseUrl: string): boolean {
-  let target: URL;
-  let base: URL;
-  try {
-    target = new URL(url);
-    base = new URL(baseUrl);
-  } catch {
-    return false;
-  }
-  if (target.origin !== base.origin || target.username !== '' || target.password !== '') return false;
-  const basePath = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
-  return `${target.pathname}/`.startsWith(basePath) || target.pathname === base.pathname;
 }

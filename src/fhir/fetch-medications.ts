@@ -1,8 +1,9 @@
 import type { HookRequest } from '../cds-hooks/request';
 import { FhirQueryError } from '../errors';
 import type { PatientRecord } from '../logic/record/patient-record';
-import { armDeadline, getWithTimeout, isOnServer, type QueryTiming } from './fetch-data-key';
-import type { FhirRequesterFactory } from './fhir-client';
+import { armDeadline, getWithTimeout, type QueryTiming } from './fetch-data-key';
+import { isOnServer, type FhirRequesterFactory } from './fhir-client';
+import type { ReadBudget } from './read-budget';
 import { isFhirResource } from './prefetch';
 import { readRecordMedication } from './read-record';
 
@@ -25,6 +26,8 @@ export interface MedicationReadOptions {
   /** What is left of the hook's deadline, in ms. */
   readonly remainingMs: number;
   readonly timeoutMs: number;
+  /** The hook's byte budget: these reads draw on what the searches left. */
+  readonly budget: ReadBudget;
   readonly now: () => number;
 }
 
@@ -60,7 +63,8 @@ export async function readReferencedMedications(
 
   const requester = options.requesterFactory({
     baseUrl: fhirServer,
-    ...(request.fhirAuthorization ? { accessToken: request.fhirAuthorization.access_token } : {}),
+    accessToken: request.fhirAuthorization?.access_token,
+    budget: options.budget,
   });
   const deadline = armDeadline(options.remainingMs);
   const queries: QueryTiming[] = [];

@@ -1,14 +1,26 @@
-import Client from 'fhir-kit-client';
 import { FhirQueryError } from '../errors';
+import type { ReadBudget } from './read-budget';
 
 /**
- * The one way the service talks to an EHR's FHIR server: fhir-kit-client underneath, an
- * AbortSignal on every request, errors turned into FhirQueryError. The bearer token is handed to
- * fhir-kit-client only; callers check every URL is on the server before asking for it.
+ * The one way the service talks to an EHR's FHIR server: a GET with Node's fetch under an
+ * AbortSignal, its answer read against the hook's byte budget, errors turned into FhirQueryError.
+ *
+ * - Redirects are never followed. A `Location` can name another host (SSRF, and cards computed
+ *   from a stranger's answers) or a path on the same host outside the registered prefix, which
+ *   the bearer token would reach. A 3xx is a failed query: register the server by its final URL.
+ * - The answer is counted as it arrives and the request aborted — its socket closed, the rest
+ *   never read — once it passes the budget (read-budget.ts); JSON.parse runs on complete answers
+ *   only. Not fhir-kit-client: 1.9 reads every body whole with `response.text()` and takes no
+ *   fetch of ours, so it could not stop an answer at a limit, and for a GET it added only the URL
+ *   join and two headers.
+ * - The token is sent only to URLs on the server's base (same origin, at or below its path).
+ *   Callers check links before asking; this is the last gate before the header is set.
  */
 export interface FhirServerAccess {
   readonly baseUrl: string;
-  readonly accessToken?: string;
+  readonly accessToken: string | undefined;
+  /** What the hook may still read; one budget is shared by every query of the hook. */
+  readonly budget: ReadBudget;
 }
 
 export interface FhirRequester {
@@ -18,31 +30,89 @@ export interface FhirRequester {
 
 export type FhirRequesterFactory = (server: FhirServerAccess) => FhirRequester;
 
-export const createFhirKitRequester: FhirRequesterFactory = ({ baseUrl, accessToken }) => {
-  const client = new Client({ baseUrl, ...(accessToken === undefined ? {} : { bearerToken: accessToken }) });
+export const createFhirRequester: FhirRequesterFactory = ({ baseUrl, accessToken, budget }) => {
+  const headers: Record<string, string> =
+    accessToken === undefined
+      ? { accept: 'application/fhir+json' }
+      : { accept: 'application/fhir+json', authorization: `Bearer ${accessToken}` };
   return {
     async get(url, signal) {
+      const target = expandUrl(baseUrl, url);
+      if (!isOnServer(target, baseUrl)) {
+        throw new FhirQueryError('bad-response', 'a URL away from the FHIR server');
+      }
+      // Aborted when the answer is refused, so that its socket closes instead of draining.
+      const refuse = new AbortController();
       try {
-        return await client.request(url, { options: { signal } });
+        const response = await fetch(target, {
+          headers,
+          redirect: 'manual',
+          signal: AbortSignal.any([signal, refuse.signal]),
+        });
+        return await readAnswer(response, budget);
       } catch (error) {
+        refuse.abort();
         throw toFhirQueryError(error, signal);
       }
     },
   };
 };
 
-/** fhir-kit-client throws plain `{ response: { status } }` objects for HTTP errors and bad JSON. */
+async function readAnswer(response: Response, budget: ReadBudget): Promise<unknown> {
+  const { status } = response;
+  if (status >= 300 && status < 400) {
+    throw new FhirQueryError('redirect', `HTTP ${status}; redirects are not followed`, status);
+  }
+  if (!response.ok) throw new FhirQueryError('http-status', `HTTP ${status}`, status);
+  // A declared length is checked before a byte is read; a compressed one says nothing of the
+  // inflated size, which the running count below bounds.
+  const declared = Number(response.headers.get('content-length'));
+  if (response.headers.get('content-encoding') === null && declared > 0) budget.expect(declared);
+  // Node's fetch yields the body as bytes (undici's types leave the chunk type open).
+  const body = response.body as ReadableStream<Uint8Array> | null;
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  if (body !== null) {
+    for await (const chunk of body) {
+      length += chunk.byteLength;
+      budget.spend(chunk.byteLength, length);
+      chunks.push(chunk);
+    }
+  }
+  try {
+    return JSON.parse(new TextDecoder().decode(Buffer.concat(chunks, length)));
+  } catch {
+    throw new FhirQueryError('bad-response', `unreadable response (HTTP ${status})`, status);
+  }
+}
+
 function toFhirQueryError(error: unknown, signal: AbortSignal): FhirQueryError {
+  if (error instanceof FhirQueryError) return error;
   if (signal.aborted) {
     const reason: unknown = signal.reason;
     const timedOut = reason instanceof DOMException && reason.name === 'TimeoutError';
     return new FhirQueryError(timedOut ? 'timeout' : 'aborted', timedOut ? 'timed out' : 'aborted');
   }
-  const status = (error as { response?: { status?: unknown } } | null)?.response?.status;
-  if (typeof status === 'number') {
-    return status >= 200 && status < 300
-      ? new FhirQueryError('bad-response', `unreadable response (HTTP ${status})`, status)
-      : new FhirQueryError('http-status', `HTTP ${status}`, status);
-  }
   return new FhirQueryError('network', error instanceof Error ? error.name : 'request failed');
+}
+
+/** A URL relative to the base is joined to it with one `/`; an absolute one is kept. */
+function expandUrl(baseUrl: string, url: string): string {
+  if (/^https?:\/\//i.test(url)) return url;
+  return `${baseUrl.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+}
+
+/** Same origin and under the base path (on a segment boundary). */
+export function isOnServer(url: string, baseUrl: string): boolean {
+  let target: URL;
+  let base: URL;
+  try {
+    target = new URL(url);
+    base = new URL(baseUrl);
+  } catch {
+    return false;
+  }
+  if (target.origin !== base.origin || target.username !== '' || target.password !== '') return false;
+  const basePath = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+  return `${target.pathname}/`.startsWith(basePath) || target.pathname === base.pathname;
 }

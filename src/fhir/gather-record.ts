@@ -3,9 +3,10 @@ import type { HookRequest } from '../cds-hooks/request';
 import type { HookName, PatientRecord } from '../logic/record/patient-record';
 import { draftOrdersOf, normaliseDraftOrders } from './draft-orders';
 import { DATA_KEYS, isDataKey, type DataKey } from './data-keys';
-import { armDeadline, fetchDataKey, type QueryTiming } from './fetch-data-key';
+import { armDeadline, describeFailure, fetchDataKey, type QueryTiming } from './fetch-data-key';
 import { readReferencedMedications } from './fetch-medications';
 import type { FhirRequesterFactory } from './fhir-client';
+import { createReadBudget, type ReadBudget, type ReadLimits } from './read-budget';
 import { readPrefetchValue, type FhirResource } from './prefetch';
 import {
   readCondition,
@@ -30,6 +31,8 @@ export interface GatherOptions {
   readonly deadlineMs: number;
   readonly timeoutMs: number;
   readonly maxPages: number;
+  /** Bytes read per answer and per hook (CDS_FHIR_MAX_RESPONSE, CDS_FHIR_MAX_PER_HOOK). */
+  readonly readLimits: ReadLimits;
   readonly now: () => number;
 }
 
@@ -73,12 +76,13 @@ export async function gatherPatientRecord(
     }
   }
 
+  const budget = createReadBudget(options.readLimits);
   const queries =
-    missing.length === 0 ? [] : await fetchMissing(request, missing, options, started, found, notes);
+    missing.length === 0 ? [] : await fetchMissing(request, missing, options, budget, started, found, notes);
   const medications = await readReferencedMedications(
     request,
     assembleRecord(request, options.hook, found, notes),
-    { ...options, remainingMs: options.deadlineMs - (options.now() - started) },
+    { ...options, budget, remainingMs: options.deadlineMs - (options.now() - started) },
     notes,
   );
   return { record: medications.record, notes, queries: [...queries, ...medications.queries] };
@@ -88,6 +92,7 @@ async function fetchMissing(
   request: HookRequest,
   missing: readonly DataKey[],
   options: GatherOptions,
+  budget: ReadBudget,
   gatherStarted: number,
   found: Map<DataKey, readonly FhirResource[]>,
   notes: string[],
@@ -113,7 +118,8 @@ async function fetchMissing(
 
   const requester = options.requesterFactory({
     baseUrl: fhirServer,
-    ...(request.fhirAuthorization ? { accessToken: request.fhirAuthorization.access_token } : {}),
+    accessToken: request.fhirAuthorization?.access_token,
+    budget,
   });
   const deadline = armDeadline(options.deadlineMs - (options.now() - gatherStarted));
   const batch = new AbortController();
@@ -143,7 +149,8 @@ async function fetchMissing(
           cause: error,
         });
       }
-      throw new CdsError('data-unavailable', `Could not read ${key} from the FHIR server (${failure})`, {
+      const why = describeFailure(error);
+      throw new CdsError('data-unavailable', `Could not read ${key} from the FHIR server (${why})`, {
         cause: error,
       });
     }

@@ -12,11 +12,16 @@ import type { HookRequestParser } from './hook-request';
 import { requestLogger } from './request-observer';
 import type { ServiceDefinition } from './service-definitions';
 
-/** The settings a hook is answered with (CDS_HOOK_DEADLINE_MS, CDS_FHIR_TIMEOUT_MS, CDS_FHIR_MAX_PAGES, CDS_TARGETS_FILE). */
+/**
+ * The settings a hook is answered with (CDS_HOOK_DEADLINE_MS, CDS_FHIR_TIMEOUT_MS,
+ * CDS_FHIR_MAX_PAGES, CDS_FHIR_MAX_RESPONSE, CDS_FHIR_MAX_PER_HOOK, CDS_TARGETS_FILE).
+ */
 export interface HookSettings {
   readonly hookDeadlineMs: number;
   readonly fhirTimeoutMs: number;
   readonly fhirMaxPages: number;
+  readonly fhirMaxResponseBytes: number;
+  readonly fhirMaxHookBytes: number;
   readonly targets: Targets;
 }
 
@@ -61,6 +66,7 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
       deadlineMs: deps.config.hookDeadlineMs,
       timeoutMs: deps.config.fhirTimeoutMs,
       maxPages: deps.config.fhirMaxPages,
+      readLimits: { maxResponseBytes: deps.config.fhirMaxResponseBytes, maxHookBytes: deps.config.fhirMaxHookBytes },
       now: deps.elapsed,
     });
     if (gathered.queries.length > 0) res.locals.fhirQueries = gathered.queries;

@@ -42,6 +42,44 @@ const patientView = (base: string, patientId = 'p77') => ({
   context: { userId: 'Practitioner/prac-1', patientId },
 });
 
+/** A woman with lupus nephritis on MMF 500 mg tablets, 4 twice daily (2 g twice daily) since 2025-01. */
+const lupusNephritis = {
+  resourceType: 'Condition',
+  id: 'ln',
+  subject: { reference: 'Patient/p77' },
+  clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+  verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
+  code: { coding: [{ system: 'http://snomed.info/sct', code: '36402006' }], text: 'Lupus nephritis, WHO class IV' },
+  onsetDateTime: '2023-12-14T09:00:00Z',
+};
+const mmf500 = {
+  resourceType: 'Medication',
+  id: 'mmf-500',
+  code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '200060', display: 'mycophenolate mofetil 500 MG Oral Tablet' }] },
+};
+const mmfOrder = {
+  resourceType: 'MedicationRequest',
+  id: 'mr-mmf',
+  status: 'active',
+  intent: 'order',
+  subject: { reference: 'Patient/p77' },
+  authoredOn: '2025-01-17T09:00:00Z',
+  medicationReference: { reference: 'Medication/mmf-500' },
+  dosageInstruction: [
+    {
+      text: '4 tablets twice daily',
+      timing: { code: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation', code: 'BID' }] }, repeat: { boundsPeriod: { start: '2025-01-17T09:00:00Z' } } },
+      doseAndRate: [{ doseQuantity: { value: 4, unit: '{tbl}', system: 'http://unitsofmeasure.org', code: '{tbl}' } }],
+    },
+  ],
+};
+
+function answerMmfRecord(res: Parameters<typeof answerEmptyRecord>[0], path: string): void {
+  if (path.startsWith('/Condition')) sendJson(res, 200, searchset([lupusNephritis]));
+  else if (path.startsWith('/MedicationRequest')) sendJson(res, 200, searchset([mmfOrder, mmf500]));
+  else answerEmptyRecord(res, path);
+}
+
 const isTroughSearch = (path: string): boolean => path.startsWith('/Observation') && path.includes('77348-1');
 
 describe('a FHIR server that misbehaves', () => {
@@ -153,6 +191,76 @@ describe('a FHIR server that misbehaves', () => {
     expect(collector.requests).toEqual([]);
     // The EHR's own server did receive the token, on every query.
     expect(new Set(server.requests.map((seen) => seen.authorization))).toEqual(new Set([`Bearer ${TOKEN}`]));
+  });
+
+  it('a redirect to another host is not followed: that host is never asked, no card comes from its answers, 412 names the redirect', async () => {
+    // The other host holds a record that would warn about MMF 2 g twice daily: were it followed,
+    // the card would be computed from a stranger's data about "p77".
+    const other = await fhirServer((_req, res, path) => answerMmfRecord(res, path));
+    const server = await fhirServer((req, res) => {
+      res.writeHead(302, { location: `${other.origin}${req.url ?? ''}` });
+      res.end();
+    });
+    const response = await request(appWith().app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(412);
+    expect(response.body).toEqual({
+      resourceType: 'OperationOutcome',
+      issue: [
+        {
+          severity: 'error',
+          code: 'incomplete',
+          details: {
+            coding: [{ system: 'urn:ln-cds-hooks:error', code: 'data-unavailable' }],
+            text: expect.stringMatching(/^Could not read \w+ from the FHIR server \(redirect: HTTP 302; redirects are not followed\)$/),
+          },
+        },
+      ],
+    });
+    expect(other.requests).toEqual([]);
+  });
+
+  it('a redirect to a path outside the registered prefix on the same host is not followed: the token stays under the prefix', async () => {
+    const server = await fhirServer((req, res, path) => {
+      if (path.startsWith('/MedicationRequest')) {
+        res.writeHead(307, { location: `/internal/export${path}` });
+        res.end();
+      } else if ((req.url ?? '').startsWith('/internal/')) {
+        answerMmfRecord(res, '/MedicationRequest');
+      } else answerMmfRecord(res, path);
+    });
+    const { app } = buildTestApp({
+      now: NOW,
+      env: { CDS_HOOK_DEADLINE_MS: '15000', CDS_FHIR_TIMEOUT_MS: '15000' },
+      isFhirServerAllowed: (url) => url === server.base,
+    });
+    const response = await request(app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(412);
+    expect(response.body.issue[0].details.text).toBe(
+      'Could not read medications from the FHIR server (redirect: HTTP 307; redirects are not followed)',
+    );
+    expect(server.requests.filter((seen) => !seen.path.startsWith('/fhir/'))).toEqual([]);
+  });
+
+  it('a redirect of a Medication read is not followed either: the MMF order stays silent, the hook answers 200', async () => {
+    const other = await fhirServer((_req, res) => sendJson(res, 200, mmf500));
+    const server = await fhirServer((_req, res, path) => {
+      if (path.startsWith('/Medication/')) {
+        res.writeHead(301, { location: `${other.origin}${path}` });
+        res.end();
+      } else if (path.startsWith('/MedicationRequest')) sendJson(res, 200, searchset([mmfOrder]));
+      else answerMmfRecord(res, path);
+    });
+    const response = await request(appWith().app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ cards: [] });
+    expect(other.requests).toEqual([]);
+  });
+
+  it('the same record read from the FHIR server itself does warn about MMF 2 g twice daily (the scenario the redirect tests deny)', async () => {
+    const server = await fhirServer((_req, res, path) => answerMmfRecord(res, path));
+    const response = await request(appWith().app).post('/cds-services/ln-patient-view').send(patientView(server.base));
+    expect(response.status).toBe(200);
+    expect(response.body.cards.map((card: { source: { topic: { code: string } } }) => card.source.topic.code)).toEqual(['mycophenolate-dose-high']);
   });
 
   it('a hanging request does not hold up another request to a healthy server', async () => {
