@@ -43,7 +43,7 @@ describe('normaliseDraftOrders', () => {
         ok: true,
         mgPerDay: 2000,
         prn: false,
-        how: '2 × 500 mg tablet × 2/1 d = 2000 mg/day',
+        how: '2 × 500 mg tablets twice daily',
       });
     });
   });
@@ -293,7 +293,7 @@ describe('normaliseDraftOrders', () => {
         ok: true,
         mgPerDay: 5,
         prn: true,
-        how: '5 mg × 1/1 d = 5 mg/day (as needed)',
+        how: '5 mg once daily as needed',
       });
     });
   });

@@ -162,7 +162,7 @@ describe('the dose suggestion rewrites the draft in the FHIR version the EHR sen
         },
       ],
     });
-    expect(dosage.text).toEqual(expect.stringMatching(/2000 mg\/day/));
+    expect(dosage.text).toBe('2 tablets (1000 mg) twice daily');
     expectValidR4(resource);
   });
 

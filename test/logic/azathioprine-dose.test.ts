@@ -49,7 +49,7 @@ describe('azathioprine-dose-high / -low', () => {
         code: 'azathioprine-dose-high',
         measured: { label: 'Azathioprine dose', value: 2.86, unit: 'mg/kg/day' },
         target: expect.objectContaining({ min: 1.5, max: 2, unit: 'mg/kg/day' }),
-        dose: { mgPerDay: 200, how: '2 × 50 mg tbl × 2/day (BID) = 200 mg/day', mgPerKgPerDay: 2.86 },
+        dose: { mgPerDay: 200, how: '2 × 50 mg tablets twice daily', mgPerKgPerDay: 2.86 },
         facts: expect.objectContaining({ weightKg: 70 }),
       }),
     ]);
@@ -152,7 +152,7 @@ describe('azathioprine-dose-high / -low', () => {
       drafts: [draft({ id: 'd', product: 'aza50tab', dosage: dosage(4, '{tbl}', 'BID') })],
     });
     expect(findings[0]?.measured?.value).toBe(4);
-    expect(findings[0]?.facts?.proposedDose).toBe('2 {tbl} (100 mg) per dose, 2/day (BID): 200 mg/day');
+    expect(findings[0]?.facts?.proposedDose).toBe('2 tablets (100 mg) twice daily');
   });
 
   it('proposes nothing at 70 kg, where no whole number of 50 mg tablets BID lands in 105–140 mg/day', () => {

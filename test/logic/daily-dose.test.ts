@@ -42,7 +42,7 @@ describe('computeDailyDose', () => {
         ok: true,
         mgPerDay: 2000,
         prn: false,
-        how: '1000 mg × 2/day (BID) = 2000 mg/day',
+        how: '1000 mg twice daily',
       });
     });
 
@@ -63,7 +63,7 @@ describe('computeDailyDose', () => {
         ok: true,
         mgPerDay: 1000,
         prn: false,
-        how: '2 × 500 mg pill × 1/1 d = 1000 mg/day',
+        how: '2 × 500 mg pills once daily',
       });
     });
 
@@ -249,7 +249,7 @@ describe('computeDailyDose', () => {
         ok: true,
         mgPerDay: 1500,
         prn: false,
-        how: '1000 mg × 1/day (AM) + 500 mg × 1/day (PM) = 1500 mg/day',
+        how: '1000 mg every morning + 500 mg every evening',
       });
     });
 
@@ -337,7 +337,7 @@ describe('computeDailyDose', () => {
         ok: true,
         mgPerDay: 5,
         prn: true,
-        how: '5 mg × 1/day (QD) = 5 mg/day (as needed)',
+        how: '5 mg once daily as needed',
       });
     });
 

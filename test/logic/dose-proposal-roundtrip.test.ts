@@ -134,13 +134,13 @@ describe('the eGFR < 25 card proposes a dose inside the phase range too (§5 wit
     const draft = draftOf('199058', 'mycophenolate mofetil 250 MG Oral Capsule')(1500, 'BID');
     const decision = decideWith(parts(draft));
     const renal = decision.findings.find((f) => f.code === 'mycophenolate-renal-dose');
-    expect(renal?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
+    expect(renal?.facts?.proposedDose).toBe('1000 mg twice daily');
   });
 
   it('with tacrolimus in maintenance, signing the proposed MMF 1 g BID (500 mg tablets) at eGFR 20 raises neither dose card', () => {
     const draft = draftOf('200060', 'mycophenolate mofetil 500 MG Oral Tablet')(1500, 'BID');
     const renal = decideWith(parts(draft)).findings.find((f) => f.code === 'mycophenolate-renal-dose');
-    expect(renal?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
+    expect(renal?.facts?.proposedDose).toBe('1000 mg twice daily');
     const again = decideWith(parts(renal?.proposedDraft as fhir4.MedicationRequest));
     expect(again.findings.filter((f) => f.code.startsWith('mycophenolate'))).toEqual([]);
   });
@@ -179,7 +179,7 @@ describe('the dose-high card proposes a dose under the eGFR < 25 maximum too (§
     });
     const high = decision.findings.find((f) => f.code === 'mycophenolate-dose-high');
     const renal = decision.findings.find((f) => f.code === 'mycophenolate-renal-dose');
-    expect(high?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
-    expect(renal?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
+    expect(high?.facts?.proposedDose).toBe('1000 mg twice daily');
+    expect(renal?.facts?.proposedDose).toBe('1000 mg twice daily');
   });
 });

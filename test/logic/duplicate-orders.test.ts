@@ -141,7 +141,7 @@ describe('reconciliation duplicates (§2 several orders of one group)', () => {
       const { findings, notes } = run(mycophenolateDoseHigh, scenario);
       expect(findings).toHaveLength(1);
       expect(findings[0]).toMatchObject({ measured: { value: 3000 }, draftOrderId: 'd' });
-      expect(findings[0]?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
+      expect(findings[0]?.facts?.proposedDose).toBe('1000 mg twice daily');
       expect(notes).toEqual([]);
     });
 

@@ -29,7 +29,7 @@ describe('glucocorticoid-dose-high', () => {
         measured: { label: 'Prednisone-equivalent daily dose', value: 15, unit: 'mg/day' },
         target: expect.objectContaining({ label: 'LN maintenance limit', max: 7.5, unit: 'mg/day' }),
         direction: 'above',
-        dose: { mgPerDay: 15, how: '15 mg × 1/day (QD) = 15 mg/day' },
+        dose: { mgPerDay: 15, how: '15 mg once daily' },
       }),
     ]);
   });
@@ -51,7 +51,7 @@ describe('glucocorticoid-dose-high', () => {
 
   it('shows the methylprednisolone conversion in the derivation', () => {
     const { findings } = run(glucocorticoidDoseHigh, { orders: [mmf(), steroid('methylprednisolone', 8)] });
-    expect(findings[0]?.dose?.how).toBe('8 mg × 1/day (QD) = 8 mg/day → 10 mg/day prednisone-equivalent');
+    expect(findings[0]?.dose?.how).toBe('8 mg once daily → 10 mg/day prednisone-equivalent');
   });
 
   it('allows up to 10 mg/day with tacrolimus + mycophenolate (multitarget)', () => {
@@ -110,7 +110,7 @@ describe('glucocorticoid-dose-high', () => {
       drafts: [draft({ id: 'd', product: 'prednisone5tab', dosage: dosage(3, '{tbl}', 'QD') })],
     });
     expect(findings[0]?.proposedDraft?.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity?.value).toBe(1);
-    expect(findings[0]?.facts?.proposedDose).toBe('1 {tbl} (5 mg) per dose, 1/day (QD): 5 mg/day');
+    expect(findings[0]?.facts?.proposedDose).toBe('1 tablet (5 mg) once daily');
   });
 
   it('is silent with a note when a glucocorticoid dose is unreadable', () => {

@@ -68,13 +68,13 @@ describe('mycophenolate-dose-low / -high', () => {
       measured: { label: 'Mycophenolate mofetil daily dose', value: 500, unit: 'mg/day' },
       target: { label: 'MMF maintenance range', min: 1500, max: 2000, unit: 'mg/day' },
       direction: 'below',
-      dose: { mgPerDay: 500, how: '1 × 250 mg capsule × 2/day (BID) = 500 mg/day' },
+      dose: { mgPerDay: 500, how: '1 × 250 mg capsule twice daily' },
       draftOrderId: 'new',
       facts: { phase: 'maintenance', multitarget: false },
     });
     const proposed = finding?.proposedDraft?.dosageInstruction?.[0];
     expect(proposed?.doseAndRate?.[0]?.doseQuantity?.value).toBe(3);
-    expect(proposed?.text).toBe('3 {capsule} (750 mg) per dose, 2/day (BID): 1500 mg/day');
+    expect(proposed?.text).toBe('3 capsules (750 mg) twice daily');
     expect(finding?.proposedDraft?.id).toBe('new');
     expect(run(mycophenolateDoseHigh, scenario).findings).toEqual([]);
   });
@@ -222,7 +222,7 @@ describe('mycophenolate-dose-low / -high', () => {
         drafts: [draft({ id: 'd', product: 'mmf500tab', dosage: dosage(3, '{tbl}', 'BID') })],
       });
       expect(findings).toHaveLength(1);
-      expect(findings[0]?.facts?.proposedDose).toBe('2 {tbl} (1000 mg) per dose, 2/day (BID): 2000 mg/day');
+      expect(findings[0]?.facts?.proposedDose).toBe('2 tablets (1000 mg) twice daily');
     });
 
     it('suggests the multitarget minimum (500 mg/day) for a draft of one 250 mg capsule daily', () => {
@@ -231,7 +231,7 @@ describe('mycophenolate-dose-low / -high', () => {
         drafts: [draft({ id: 'd', product: 'mmf250cap', dosage: dosage(1, '{capsule}', 'QD') })],
       });
       expect(findings).toHaveLength(1);
-      expect(findings[0]?.facts?.proposedDose).toBe('2 {capsule} (500 mg) per dose, 1/day (QD): 500 mg/day');
+      expect(findings[0]?.facts?.proposedDose).toBe('2 capsules (500 mg) once daily');
     });
 
     it('suggests the full-dose maximum for MPA too (360 mg tablets: 1440 mg/day)', () => {
@@ -239,7 +239,7 @@ describe('mycophenolate-dose-low / -high', () => {
         orders: [tacrolimus],
         drafts: [draft({ id: 'd', product: 'mpa360tab', dosage: dosage(3, '{tbl}', 'BID') })],
       });
-      expect(findings[0]?.facts?.proposedDose).toBe('2 {tbl} (720 mg) per dose, 2/day (BID): 1440 mg/day');
+      expect(findings[0]?.facts?.proposedDose).toBe('2 tablets (720 mg) twice daily');
     });
 
     it('counts a drafted tacrolimus: MMF 500 mg/day is low alone, silent with the tacrolimus draft', () => {
@@ -351,7 +351,7 @@ describe('mycophenolate-dose-low / -high', () => {
       expect(findings[0]?.proposedDraft?.dosageInstruction?.[0]?.doseAndRate).toEqual([
         { doseQuantity: { value: 1000, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } },
       ]);
-      expect(findings[0]?.facts?.proposedDose).toBe('1000 mg per dose, 2/day (BID): 2000 mg/day');
+      expect(findings[0]?.facts?.proposedDose).toBe('1000 mg twice daily');
     });
 
     it('proposes nothing when no whole tablet lands in range (MMF 200 mg BID with tacrolimus: 500 mg tablets BID give 1000, not 500–750)', () => {

@@ -9,8 +9,22 @@
 import { withoutDotsOrSpaces } from '../vocabulary/codes';
 import { parseFhirDateTime } from '../time/fhir-time';
 import type { ProductStrength } from '../vocabulary/medication-groups';
+import {
+  bareUnit,
+  countTimesStrength,
+  countUnitOf,
+  formatAmount,
+  frequencyWords,
+  isCountUnit,
+  massUnitWord,
+  timingCodeWords,
+} from './dose-words';
 import { convertUnit } from './units';
 
+/**
+ * `how` is the schedule as a prescriber writes it ("2 × 500 mg tablets twice daily"; concurrent
+ * instructions joined by " + "); the card states the total beside it, so `how` does not repeat it.
+ */
 export type DailyDose =
   | { readonly ok: true; readonly mgPerDay: number; readonly prn: boolean; readonly how: string }
   | { readonly ok: false; readonly reason: string };
@@ -47,12 +61,6 @@ const PER_DAY_BY_TIMING_CODE: Readonly<Record<string, number>> = {
   QOD: 0.5,
 };
 
-/**
- * Count units that mean "one unit of the product" (§2: the Sandbox sends `{pill}`; EHRs send
- * tablet/TAB/CAP, v3 orderableDrugForm codes, or UCUM annotations such as `{tbl}`). Compared
- * lower-case, braces stripped.
- */
-const COUNT_UNIT = /^(tablets?|tabs?|tbl|capsules?|caps?|pills?)$/;
 const VOLUME_UNIT = /^(ml|millilit(er|re)s?)$/;
 
 const UCUM = 'http://unitsofmeasure.org';
@@ -75,12 +83,12 @@ export function computeDailyDose(
     const perDay = readAdministrationsPerDay(dosage.timing);
     if (!perDay.ok) return perDay;
     mgPerDay += perAdministration.mg * perDay.count;
-    prn ||= dosage.asNeededBoolean === true || dosage.asNeededCodeableConcept !== undefined;
-    parts.push(`${perAdministration.how} × ${perDay.how}`);
+    const asNeeded = dosage.asNeededBoolean === true || dosage.asNeededCodeableConcept !== undefined;
+    prn ||= asNeeded;
+    parts.push(`${perAdministration.how} ${perDay.how}${asNeeded ? ' as needed' : ''}`);
   }
   mgPerDay = Math.round(mgPerDay * 1e6) / 1e6;
-  const how = `${parts.join(' + ')} = ${formatNumber(mgPerDay)} mg/day${prn ? ' (as needed)' : ''}`;
-  return { ok: true, mgPerDay, prn, how };
+  return { ok: true, mgPerDay, prn, how: parts.join(' + ') };
 }
 
 type Step = { ok: true; dosages: readonly fhir4.Dosage[] } | { ok: false; reason: string };
@@ -122,9 +130,19 @@ function boundsContain(period: fhir4.Period | undefined, now: Date): boolean {
   return end !== undefined && now.getTime() <= end.getTime();
 }
 
-/** One administration: mg, and whether the order wrote it as a mass, a count or a volume. */
+/**
+ * One administration: mg, whether the order wrote it as a mass, a count or a volume, and for a
+ * count the unit to name ("tbl", "capsule", "pill").
+ */
 export type PerAdministration =
-  { ok: true; mg: number; kind: 'mass' | 'count' | 'volume'; how: string } | { ok: false; reason: string };
+  | {
+      ok: true;
+      mg: number;
+      kind: 'mass' | 'count' | 'volume';
+      how: string;
+      countUnit: string | undefined;
+    }
+  | { ok: false; reason: string };
 
 export function readDosePerAdministration(
   dosage: fhir4.Dosage,
@@ -147,18 +165,23 @@ export function readDosePerAdministration(
 
   const unit = readUnit(quantity);
   if (unit === undefined) return fail('dose without a unit');
-  const mg = convertMassToMg(value, unit);
-  if (mg !== undefined) return { ok: true, mg, kind: 'mass', how: `${formatNumber(value)} ${unit}` };
+  const mass = convertMassToMg(value, unit);
+  if (mass !== undefined) {
+    const how = `${formatAmount(value)} ${massUnitWord(mass.code)}`;
+    return { ok: true, mg: mass.mg, kind: 'mass', how, countUnit: undefined };
+  }
 
-  const bare = unbrace(unit.toLowerCase()).trim();
-  if (COUNT_UNIT.test(bare)) {
-    const strength = options.strength?.per === 'unit' ? options.strength.mg : undefined;
-    if (strength === undefined || !(strength > 0)) return fail('count dose without a product strength');
+  const bare = bareUnit(unit);
+  if (isCountUnit(bare)) {
+    const strength = options.strength?.per === 'unit' ? options.strength : undefined;
+    if (strength === undefined || !(strength.mg > 0)) return fail('count dose without a product strength');
+    const countUnit = countUnitOf(quantity, bare);
     return {
       ok: true,
-      mg: value * strength,
+      mg: value * strength.mg,
       kind: 'count',
-      how: `${formatNumber(value)} × ${formatNumber(strength)} mg ${displayUnit(quantity.unit, bare)}`,
+      how: countTimesStrength(value, countUnit, strength),
+      countUnit,
     };
   }
   if (VOLUME_UNIT.test(bare)) {
@@ -168,7 +191,8 @@ export function readDosePerAdministration(
       ok: true,
       mg: value * strength,
       kind: 'volume',
-      how: `${formatNumber(value)} mL × ${formatNumber(strength)} mg/mL`,
+      how: `${formatAmount(value)} mL of ${formatAmount(strength)} mg/mL`,
+      countUnit: undefined,
     };
   }
   return fail('dose unit not recognised');
@@ -181,13 +205,6 @@ function readUnit(quantity: fhir4.Quantity): string | undefined {
   if (code && quantity.system === UCUM) return code;
   if (unit) return unit;
   return code || undefined;
-}
-
-/** The printable unit when it is one of the count words ("tablet"), else the code ("tbl"). */
-function displayUnit(printable: string | undefined, bare: string): string {
-  const trimmed = printable?.trim();
-  const word = trimmed === undefined ? undefined : unbrace(trimmed.toLowerCase());
-  return word !== undefined && COUNT_UNIT.test(word) ? word : bare;
 }
 
 export type PerDay = { ok: true; count: number; how: string } | { ok: false; reason: string };
@@ -205,10 +222,10 @@ export function readAdministrationsPerDay(timing: fhir4.Timing | undefined): Per
     if (!(frequency > 0)) return fail('frequency not positive');
     if (period === undefined || !(period > 0)) return fail('frequency without a period');
     const days = periodUnit === undefined ? undefined : DAYS_PER_PERIOD_UNIT[periodUnit];
-    if (days === undefined) return fail('period unit not recognised');
+    if (periodUnit === undefined || days === undefined) return fail('period unit not recognised');
     if (repeat.dayOfWeek !== undefined && repeat.dayOfWeek.length > 0) return fail('dayOfWeek schedule');
     const count = frequency / (period * days);
-    return { ok: true, count, how: `${formatNumber(frequency)}/${formatNumber(period)} ${periodUnit}` };
+    return { ok: true, count, how: frequencyWords(frequency, period, periodUnit) };
   }
   return readTimingCode(timing.code);
 }
@@ -227,7 +244,7 @@ function readTimingCode(code: fhir4.CodeableConcept | undefined): PerDay {
   const key = [...found][0] ?? '';
   const count = PER_DAY_BY_TIMING_CODE[key];
   if (count === undefined) return fail('timing code not recognised');
-  return { ok: true, count, how: `${formatNumber(count)}/day (${key})` };
+  return { ok: true, count, how: timingCodeWords(key) };
 }
 
 /** "BID", "bid", "b.i.d." → "BID"; anything not in the table → undefined. */
@@ -247,22 +264,13 @@ const UCUM_MASS_SPELLINGS: readonly (readonly [RegExp, string])[] = [
   [/^(ug|mcg|[\u00B5\u03BC]g|micrograms?)$/i, 'ug'], // µ: micro sign and Greek mu
 ];
 
-function convertMassToMg(value: number, unit: string): number | undefined {
+function convertMassToMg(value: number, unit: string): { mg: number; code: string } | undefined {
   const code = UCUM_MASS_SPELLINGS.find(([spelling]) => spelling.test(unit))?.[1];
   if (code === undefined) return undefined;
   const converted = convertUnit(value, code, 'mg');
-  return converted.ok ? converted.value : undefined;
-}
-
-/** UCUM annotation braces off: "{tbl}" → "tbl". */
-function unbrace(text: string): string {
-  return text.replace(/^\{(.*)\}$/, '$1');
+  return converted.ok ? { mg: converted.value, code } : undefined;
 }
 
 function fail(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
-}
-
-function formatNumber(value: number): string {
-  return String(Math.round(value * 1e4) / 1e4);
 }

@@ -1,4 +1,5 @@
 import { readAdministrationsPerDay, readDosePerAdministration } from './daily-dose';
+import { bareUnit, countOf, countTimesStrength, formatAmount, isCountUnit } from './dose-words';
 import type { MedicationOrder } from '../rules/rule';
 
 /**
@@ -19,8 +20,10 @@ export interface DoseBounds {
 export interface DoseProposal {
   readonly draft: fhir4.MedicationRequest;
   readonly mgPerDay: number;
-  /** The new dosage text, also written into the draft ("2 tablet (1000 mg) per dose, 2/day (BID)"). */
+  /** The new sig, written into the draft's `dosageInstruction.text` ("2 tablets (1000 mg) twice daily"). */
   readonly text: string;
+  /** The new dose as a prescriber writes it, for the suggestion's label (§6): "2 × 500 mg tablets twice daily (2000 mg/day)". */
+  readonly label: string;
 }
 
 /**
@@ -57,6 +60,12 @@ export function proposeDraftDose(
   const perDay = readAdministrationsPerDay(dosage.timing);
   if (entry?.doseQuantity === undefined || !perAdministration.ok || !perDay.ok) return undefined;
   if (perAdministration.kind === 'volume') return undefined;
+  // A count keeps the draft's quantity but for its value: a printable unit that says something else
+  // than a count (`unit` "mg" beside the code `{tbl}`) would put a contradiction in the order.
+  const printable = entry.doseQuantity.unit;
+  if (perAdministration.kind === 'count' && printable !== undefined && !isCountUnit(bareUnit(printable))) {
+    return undefined;
+  }
 
   const unitMg =
     order.product.strength?.per === 'unit'
@@ -72,11 +81,16 @@ export function proposeDraftDose(
     perAdministration.kind === 'count'
       ? { ...entry.doseQuantity, value: units }
       : { value: mgPerAdministration, unit: 'mg', system: UCUM, code: 'mg' };
-  const unitLabel = entry.doseQuantity.unit ?? entry.doseQuantity.code ?? 'unit';
-  const text =
-    perAdministration.kind === 'count'
-      ? `${units} ${unitLabel} (${mgPerAdministration} mg) per dose, ${perDay.how}: ${mgPerDay} mg/day`
-      : `${mgPerAdministration} mg per dose, ${perDay.how}: ${mgPerDay} mg/day`;
+  const countUnit = perAdministration.countUnit;
+  const strength = order.product.strength;
+  const mg = formatAmount(mgPerAdministration);
+  const [text, label] =
+    countUnit !== undefined && strength !== undefined
+      ? [
+          `${countOf(units, countUnit, strength)} (${mg} mg) ${perDay.how}`,
+          `${countTimesStrength(units, countUnit, strength)} ${perDay.how} (${formatAmount(mgPerDay)} mg/day)`,
+        ]
+      : [`${mg} mg ${perDay.how}`, `${mg} mg ${perDay.how} (${formatAmount(mgPerDay)} mg/day)`];
 
   // The old sig states the old dose: replace `text`, drop `patientInstruction` rather than keep a
   // contradiction in the signed order.
@@ -86,6 +100,7 @@ export function proposeDraftDose(
     draft: { ...order.request, dosageInstruction: [updated] },
     mgPerDay,
     text,
+    label,
   };
 }
 

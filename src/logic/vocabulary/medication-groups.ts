@@ -50,6 +50,11 @@ export type MycophenolateKind = 'mmf' | 'mpa';
 export interface ProductStrength {
   readonly mg: number;
   readonly per: 'unit' | 'mL';
+  /**
+   * The unit's dose form when the §2 table names it, so a dose counted in `{pill}` (the CDS Hooks
+   * Sandbox's unit for every product) is written "tablets" or "capsules" on a card and in a sig.
+   */
+  readonly form?: 'tablet' | 'capsule';
 }
 
 export interface DrugEntry {
@@ -103,7 +108,8 @@ const inhibitor = (ingredient: string): DrugEntry => ({
 });
 const inducer = (ingredient: string): DrugEntry => ({ group: 'cyp3a4-inducer', ingredient });
 
-const tab = (mg: number): ProductStrength => ({ mg, per: 'unit' });
+const tab = (mg: number): ProductStrength => ({ mg, per: 'unit', form: 'tablet' });
+const cap = (mg: number): ProductStrength => ({ mg, per: 'unit', form: 'capsule' });
 
 /** RxNorm ingredient codes (IN / PIN) of §2. */
 export const RXNORM_INGREDIENTS: ReadonlyMap<string, DrugEntry> = new Map([
@@ -132,20 +138,20 @@ export const RXNORM_INGREDIENTS: ReadonlyMap<string, DrugEntry> = new Map([
 /** RxNorm SCD / SBD products of §2 with their strength. */
 export const RXNORM_PRODUCTS: ReadonlyMap<string, ProductEntry> = new Map<string, ProductEntry>([
   // Tacrolimus IR capsules 0.5 / 1 / 5 mg and Prograf.
-  ['313190', { ...TAC, strength: tab(0.5) }],
-  ['198377', { ...TAC, strength: tab(1) }],
-  ['198378', { ...TAC, strength: tab(5) }],
-  ['261134', { ...TAC, strength: tab(0.5) }],
-  ['108513', { ...TAC, strength: tab(1) }],
-  ['108514', { ...TAC, strength: tab(5) }],
-  // Astagraf XL 0.5 / 1 / 5 mg (SCD, SBD), once daily.
-  ['1431971', { ...TAC, strength: tab(0.5), onceDailyExtendedRelease: true }],
-  ['1431977', { ...TAC, strength: tab(0.5), onceDailyExtendedRelease: true }],
-  ['1431980', { ...TAC, strength: tab(1), onceDailyExtendedRelease: true }],
-  ['1431982', { ...TAC, strength: tab(1), onceDailyExtendedRelease: true }],
-  ['1431985', { ...TAC, strength: tab(5), onceDailyExtendedRelease: true }],
-  ['1431987', { ...TAC, strength: tab(5), onceDailyExtendedRelease: true }],
-  // Envarsus XR 0.75 / 1 / 4 mg (SCD, SBD), once daily.
+  ['313190', { ...TAC, strength: cap(0.5) }],
+  ['198377', { ...TAC, strength: cap(1) }],
+  ['198378', { ...TAC, strength: cap(5) }],
+  ['261134', { ...TAC, strength: cap(0.5) }],
+  ['108513', { ...TAC, strength: cap(1) }],
+  ['108514', { ...TAC, strength: cap(5) }],
+  // Astagraf XL 0.5 / 1 / 5 mg extended-release capsules (SCD, SBD), once daily.
+  ['1431971', { ...TAC, strength: cap(0.5), onceDailyExtendedRelease: true }],
+  ['1431977', { ...TAC, strength: cap(0.5), onceDailyExtendedRelease: true }],
+  ['1431980', { ...TAC, strength: cap(1), onceDailyExtendedRelease: true }],
+  ['1431982', { ...TAC, strength: cap(1), onceDailyExtendedRelease: true }],
+  ['1431985', { ...TAC, strength: cap(5), onceDailyExtendedRelease: true }],
+  ['1431987', { ...TAC, strength: cap(5), onceDailyExtendedRelease: true }],
+  // Envarsus XR 0.75 / 1 / 4 mg extended-release tablets (SCD, SBD), once daily.
   ['1664456', { ...TAC, strength: tab(0.75), onceDailyExtendedRelease: true }],
   ['1664458', { ...TAC, strength: tab(0.75), onceDailyExtendedRelease: true }],
   ['1664461', { ...TAC, strength: tab(1), onceDailyExtendedRelease: true }],
@@ -153,12 +159,12 @@ export const RXNORM_PRODUCTS: ReadonlyMap<string, ProductEntry> = new Map<string
   ['1664434', { ...TAC, strength: tab(4), onceDailyExtendedRelease: true }],
   ['1664440', { ...TAC, strength: tab(4), onceDailyExtendedRelease: true }],
   // MMF 250 mg cap, 500 mg tab (CellCept), 200 mg/mL oral suspension.
-  ['199058', { ...MMF, strength: tab(250) }],
-  ['616447', { ...MMF, strength: tab(250) }],
+  ['199058', { ...MMF, strength: cap(250) }],
+  ['616447', { ...MMF, strength: cap(250) }],
   ['200060', { ...MMF, strength: tab(500) }],
   ['616435', { ...MMF, strength: tab(500) }],
   ['311880', { ...MMF, strength: { mg: 200, per: 'mL' } }],
-  // Mycophenolic acid DR 180 / 360 mg (Myfortic); strength is MPA.
+  // Mycophenolic acid DR tablets 180 / 360 mg (Myfortic); strength is MPA.
   ['485020', { ...MPA, strength: tab(180) }],
   ['616450', { ...MPA, strength: tab(180) }],
   ['485023', { ...MPA, strength: tab(360) }],
