@@ -3,6 +3,7 @@ import { ConfigError } from './errors';
 import { loadConfig } from './config';
 import { loadClientsFile } from './config/clients-file';
 import { loadTargetsFile } from './config/targets-file';
+import { createHttpServer } from './hooks/http-server';
 import { createLogger } from './logging/logger';
 import { createMetrics } from './metrics';
 import { createIssuedCardRecorder } from './store/issued-card-recorder';
@@ -52,9 +53,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = createApp({ config, logger, store, metrics, replayCache, onCardsIssued: (event) => recorder.record(event) });
-  // Express 5 hands a listen failure to this callback too; the 'error' handler below reports it.
-  const server = app.listen(config.port, config.host, (error?: Error) => {
-    if (error) return;
+  // Node's own limits (300 s for a request, no cap on connections) would let a slow client hold
+  // a connection for minutes: docs/deploy.md "Timeouts and connections".
+  const server = createHttpServer(app, config, metrics);
+  server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
@@ -65,7 +67,6 @@ async function main(): Promise<void> {
       store: `${store.description.kind} (${store.description.location})`,
     });
   });
-  server.keepAliveTimeout = 65_000;
   // A port already taken (EADDRINUSE) or not ours to bind (EACCES) is a failed start, not a quiet
   // exit 0 after "listening" was never true.
   server.once('error', (error: NodeJS.ErrnoException) => {

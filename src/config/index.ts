@@ -31,6 +31,14 @@ export interface Config {
   readonly fhirTimeoutMs: number;
   /** How many `next` pages of one search are followed before giving up (412). */
   readonly fhirMaxPages: number;
+  /** Receiving one whole request, headers and body; past it 408 and the connection is closed. */
+  readonly requestTimeoutMs: number;
+  /** Receiving a request's headers (at most requestTimeoutMs). */
+  readonly headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections beyond this are closed on arrival. */
+  readonly maxConnections: number;
   /** Bytes of one FHIR answer; past it the query is aborted (412, or a Medication left unread). */
   readonly fhirMaxResponseBytes: number;
   /** Bytes of all one hook's FHIR answers together. */
@@ -79,6 +87,7 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
     hookDeadlineMs: parseInteger(env, 'CDS_HOOK_DEADLINE_MS', 2000, 100, 60000),
     fhirTimeoutMs: parseInteger(env, 'CDS_FHIR_TIMEOUT_MS', 1500, 50, 60000),
     fhirMaxPages: parseInteger(env, 'CDS_FHIR_MAX_PAGES', 10, 1, 1000),
+    ...parseConnectionLimits(env),
     ...parseFhirReadLimits(env),
   };
   return Object.freeze(config);
@@ -145,6 +154,32 @@ function parseInteger(env: Env, name: string, fallback: number, min: number, max
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
   }
   return value;
+}
+
+/**
+ * docs/deploy.md "Timeouts and connections". An EHR sends a hook in milliseconds; 10 s lets a
+ * full CDS_MAX_BODY (2 MB) through a 2 Mbit/s link. Keep-alive outlasts the 60 s idle timeout
+ * common to load balancers, so that the balancer, not the service, closes idle connections (else
+ * it may send a request on a connection being closed, and answer the EHR 502). 512 connections
+ * is far more than a load balancer or an EHR's pool opens to one replica, and stays under the
+ * 1024 open files many hosts allow a process, leaving descriptors for FHIR queries and the store.
+ */
+function parseConnectionLimits(
+  env: Env,
+): Pick<Config, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections'> {
+  const requestTimeoutMs = parseInteger(env, 'CDS_REQUEST_TIMEOUT_MS', 10_000, 1000, 300_000);
+  const headersTimeoutMs = parseInteger(env, 'CDS_HEADERS_TIMEOUT_MS', 5000, 500, 60_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      `CDS_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed CDS_REQUEST_TIMEOUT_MS (${requestTimeoutMs}): the headers are part of the request`,
+    );
+  }
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: parseInteger(env, 'CDS_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 600_000),
+    maxConnections: parseInteger(env, 'CDS_MAX_CONNECTIONS', 512, 1, 65_535),
+  };
 }
 
 function parsePublicUrl(value: string | undefined, port: number): string {

@@ -22,7 +22,16 @@ export function logRequest(logger: Logger, req: Request, res: Response, duration
     cards: typeof cardCount === 'number' ? cardCount : undefined,
     errorCode: typeof errorCode === 'string' ? errorCode : undefined,
   };
-  logger.log(res.statusCode >= 500 ? 'error' : 'info', 'request', line);
+  logger.log(levelOf(res.statusCode), 'request', line);
+}
+
+/**
+ * 5xx are failures of ours (error), except 503: the store's outage, logged once as a warning when
+ * it starts (store-health.ts), of which each refused request is a consequence, not a new fault.
+ */
+function levelOf(status: number): 'error' | 'warn' | 'info' {
+  if (status === 503) return 'warn';
+  return status >= 500 ? 'error' : 'info';
 }
 
 /** The path with anything unexpected cut short, so a hostile URL cannot flood the log. */

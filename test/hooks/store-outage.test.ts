@@ -114,6 +114,8 @@ describe('a database outage', () => {
     expect(refused.headers['retry-after']).toBe('30');
     expect(refused.body).toEqual(STORE_UNAVAILABLE);
     expect(built.log.raw()).not.toContain('"stack"');
+    // The outage is logged once as a warning; the refused request is a consequence, not an error.
+    expect(built.log.lines.filter((line) => line.level === 'error')).toEqual([]);
 
     outage.end();
     await request(built.app).post('/cds-services/ln-patient-view/feedback').send(overriddenTroughCard).expect(200);
