@@ -49,7 +49,13 @@ describe('azathioprine-dose-high / -low', () => {
         code: 'azathioprine-dose-high',
         measured: { label: 'Azathioprine dose', value: 2.86, unit: 'mg/kg/day' },
         target: expect.objectContaining({ min: 1.5, max: 2, unit: 'mg/kg/day' }),
-        dose: { mgPerDay: 200, how: '2 × 50 mg tablets twice daily', mgPerKgPerDay: 2.86 },
+        dose: {
+          mgPerDay: 200,
+          how: '2 × 50 mg tablets twice daily',
+          mgPerKgPerDay: 2.86,
+          weightKg: 70,
+          weightDate: '2026-04-22',
+        },
         facts: expect.objectContaining({ weightKg: 70 }),
       }),
     ]);

@@ -21,9 +21,11 @@ const doseHigh: Finding = {
   measured: { label: 'Mycophenolate mofetil daily dose', value: 4000, unit: 'mg/day' },
   target: { label: 'MMF maintenance range', min: 1500, max: 2000, unit: 'mg/day', source: 'KDIGO 2024' },
   direction: 'above',
-  dose: { mgPerDay: 4000, how: '2000 mg × 2/day (BID)' },
+  dose: { mgPerDay: 4000, how: '4 × 500 mg tablets twice daily' },
   evidence: [{ label: 'CellCept 500 mg — draft order', value: '4 tab BID', date: '2026-06-01' }],
   draftOrderId: 'draft-1',
+  labelledProducts: ['cellcept'],
+  facts: { proposedChange: '2 × 500 mg tablets twice daily (2000 mg/day)' },
   proposedDraft: {
     resourceType: 'MedicationRequest',
     id: 'draft-1',
@@ -49,6 +51,7 @@ describe('CDS Hooks cards from findings (§6)', () => {
       selectionBehavior: 'at-most-one',
       suggestions: [
         {
+          label: 'Change to 2 × 500 mg tablets twice daily (2000 mg/day)',
           uuid: '00000000-0000-4000-8000-000000000002',
           actions: [
             {
@@ -59,8 +62,25 @@ describe('CDS Hooks cards from findings (§6)', () => {
         },
       ],
     });
-    expect(card.detail).toContain('**Daily dose:** 4000 mg/day — 2000 mg × 2/day (BID)');
-    expect(card.detail).toContain('**Target:** MMF maintenance range 1500–2000 mg/day (KDIGO 2024).');
+    // §6 "say each thing once": the daily dose and how it was computed on one line.
+    expect(card.detail).toContain(
+      '**Mycophenolate mofetil daily dose:** 4000 mg/day — 4 × 500 mg tablets twice daily',
+    );
+    expect(card.detail?.match(/4000 mg\/day/g)).toHaveLength(1);
+    expect(card.detail).toContain('**Target:** MMF maintenance range: 1500–2000 mg/day (KDIGO 2024).');
+  });
+
+  it('explains in a sentence why a mycophenolate card with tacrolimus fires only outside both ranges (§5)', () => {
+    const withTacrolimus = (phase: string): string =>
+      buildCard({ ...doseHigh, facts: { ...doseHigh.facts, multitarget: true, phase } }, sequentialIds())
+        .detail ?? '';
+    expect(withTacrolimus('maintenance')).toContain(
+      'With tacrolimus the record cannot tell planned multitarget therapy from tacrolimus added to full-dose mycophenolate (refractory proteinuria, class V), so the service warns only outside both ranges.',
+    );
+    expect(withTacrolimus('induction')).toContain(
+      'With tacrolimus in induction only the induction maximum applies: multitarget induction regimens vary.',
+    );
+    expect(buildCard(doseHigh, sequentialIds()).detail).not.toMatch(/multitarget|tacrolimus/);
   });
 
   it('offers the two required override reasons on every card', () => {
@@ -77,14 +97,20 @@ describe('CDS Hooks cards from findings (§6)', () => {
     );
   });
 
-  it('links KDIGO 2024 and the drug label as absolute links', () => {
+  it('links KDIGO 2024 and the label of the product ordered as absolute links', () => {
     const card = buildCard(doseHigh, sequentialIds());
-    expect(card.links?.[0]).toEqual({
-      label: 'KDIGO 2024 Clinical Practice Guideline for the Management of Lupus Nephritis',
-      url: 'https://doi.org/10.1016/j.kint.2023.09.002',
-      type: 'absolute',
-    });
-    expect(card.links?.some((l) => l.url.startsWith('https://dailymed.nlm.nih.gov/'))).toBe(true);
+    expect(card.links).toEqual([
+      {
+        label: 'KDIGO 2024 Clinical Practice Guideline for the Management of Lupus Nephritis',
+        url: 'https://doi.org/10.1016/j.kint.2023.09.002',
+        type: 'absolute',
+      },
+      {
+        label: 'CellCept (mycophenolate mofetil) prescribing information (DailyMed)',
+        url: 'https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=37241e87-4af4-4dc3-a1aa-ea6f20d8dc40',
+        type: 'absolute',
+      },
+    ]);
   });
 
   it('omits empty optional fields for every rule code, and keeps summaries under 140 characters', () => {

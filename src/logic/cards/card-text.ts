@@ -1,75 +1,69 @@
 import type { Finding, Measurement, TargetUsed } from '../rules/rule';
 import type { RuleCode } from '../vocabulary/rule-codes';
+import { DRUG_LABELS, KDIGO_2024, type CardLink } from './sources';
 
 /**
  * The wording of each rule's card (clinical-rules.md §6): a summary with the patient's number and
- * the target, why the target applies, the pitfalls from the source documents, and the links.
+ * the target, why the target applies, the one or two pitfalls that matter, and the sources. Each
+ * thing is said once: the number and the target are in the summary and the first lines of the
+ * detail, so `why` gives the reason, not the figures again (they are also a site's to change).
  */
-export interface CardLink {
-  readonly label: string;
-  readonly url: string;
-}
-
 export interface CardText {
   summary(finding: Finding): string;
-  /** Finding-specific sentences for the detail (which drugs, how many months …). */
+  /** Finding-specific sentences for the detail (which combination, how to draw the sample …). */
   explain?(finding: Finding): readonly string[];
-  readonly why: string;
-  readonly pitfalls: readonly string[];
-  readonly links: readonly CardLink[];
+  why(finding: Finding): string;
+  pitfalls(finding: Finding): readonly string[];
+  links(finding: Finding): readonly CardLink[];
 }
-
-export const KDIGO_2024: CardLink = {
-  label: 'KDIGO 2024 Clinical Practice Guideline for the Management of Lupus Nephritis',
-  url: 'https://doi.org/10.1016/j.kint.2023.09.002',
-};
-const dailyMed = (brand: string): CardLink => ({
-  label: `${brand} prescribing information (DailyMed)`,
-  url: `https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=${encodeURIComponent(brand)}`,
-});
-export const PROGRAF_LABEL = dailyMed('Prograf');
-export const CELLCEPT_LABEL = dailyMed('CellCept');
-export const MYFORTIC_LABEL = dailyMed('Myfortic');
-export const IMURAN_LABEL = dailyMed('Imuran');
-
-const TROUGH_TIMING =
-  'A trough is drawn 12 h after the last dose (about 24 h for once-daily extended-release tacrolimus); a later or earlier sample misleads.';
-const CNI_NEPHROTOXICITY =
-  'Calcineurin-inhibitor nephrotoxicity: a rising creatinine with a high trough suggests drug toxicity rather than LN activity.';
-const CYP3A4 =
-  "Tacrolimus is a CYP3A4 substrate: azoles, macrolides and HIV protease inhibitors raise levels; rifampin, carbamazepine, phenytoin and St John's wort lower them.";
 
 /** "3.1", "< 2" — numbers as a clinician writes them. */
 export function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2)));
 }
 
+/** UCUM codes as a clinician reads them: mg.h/L → mg·h/L, umol/L → µmol/L, mL/min/{1.73_m2} → mL/min/1.73 m². */
+export function displayUnit(unit: string): string {
+  if (unit === '[lb_av]') return 'lb';
+  return unit
+    .replace('{1.73_m2}', '1.73 m²')
+    .replace(/(^|\/)u(?=(g|mol)\/)/g, '$1µ')
+    .replace(/(?<=[A-Za-z])\.(?=[A-Za-z])/g, '·');
+}
+
 export function formatMeasurement(m: Measurement): string {
-  return `${m.comparator ? `${m.comparator} ` : ''}${formatNumber(m.value)} ${m.unit}`;
+  return `${m.comparator ? `${m.comparator} ` : ''}${formatNumber(m.value)} ${displayUnit(m.unit)}`;
 }
 
 /** The number as the patient's result reported it, with the converted value when converted. */
 function formatReportedMeasurement(m: Measurement): string {
   if (!m.reported) return formatMeasurement(m);
   const comparator = m.comparator ? `${m.comparator} ` : '';
-  return `${comparator}${formatNumber(m.reported.value)} ${m.reported.unit} (= ${formatMeasurement(m)})`;
+  return `${comparator}${formatNumber(m.reported.value)} ${displayUnit(m.reported.unit)} (= ${formatMeasurement(m)})`;
 }
 
 export function formatTarget(t: TargetUsed): string {
+  const unit = displayUnit(t.unit);
   if (t.min !== undefined && t.max !== undefined) {
-    return `${formatNumber(t.min)}–${formatNumber(t.max)} ${t.unit}`;
+    return `${formatNumber(t.min)}–${formatNumber(t.max)} ${unit}`;
   }
-  if (t.min !== undefined) return `≥ ${formatNumber(t.min)} ${t.unit}`;
-  if (t.max !== undefined) return `≤ ${formatNumber(t.max)} ${t.unit}`;
-  return t.unit;
+  if (t.min !== undefined) return `≥ ${formatNumber(t.min)} ${unit}`;
+  if (t.max !== undefined) return `≤ ${formatNumber(t.max)} ${unit}`;
+  return unit;
 }
 
-/** "Tacrolimus trough 3.1 ng/mL is below the LN maintenance target of 4–6 ng/mL". */
+/**
+ * "Tacrolimus trough 3.1 ng/mL is below the LN maintenance target of 4–6 ng/mL"; a one-sided
+ * target reads "above the LN maintenance limit of 7.5 mg/day" (the ≤ is in the detail's target).
+ */
 export function compareSummary(finding: Finding): string {
   const { measured, target, direction } = finding;
   if (!measured || !target) return finding.code;
   const where = direction === 'outside' ? 'outside' : direction === 'above' ? 'above' : 'below';
-  return `${measured.label} ${formatReportedMeasurement(measured)} is ${where} the ${target.label} of ${formatTarget(target)}`;
+  const bound = target.min === undefined ? target.max : target.max === undefined ? target.min : undefined;
+  const limit =
+    bound === undefined ? formatTarget(target) : `${formatNumber(bound)} ${displayUnit(target.unit)}`;
+  return `${measured.label} ${formatReportedMeasurement(measured)} is ${where} the ${target.label} of ${limit}`;
 }
 
 function listFact(finding: Finding, key: string): string {
@@ -82,22 +76,61 @@ function numberFact(finding: Finding, key: string): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-const DOSE_PITFALLS = [
-  'The daily dose is computed from the structured dosage (dose × frequency); check it against the free-text sig.',
-];
+/** The guideline and the labels of the products ordered (§6), without repeats. */
+function sources(...links: readonly CardLink[]): readonly CardLink[] {
+  return links.filter((link, i) => links.findIndex((l) => l.url === link.url) === i);
+}
+
+function productLabels(finding: Finding): readonly CardLink[] {
+  return (finding.labelledProducts ?? []).map((product) => DRUG_LABELS[product]);
+}
+
+const withKdigo = (f: Finding): readonly CardLink[] => sources(KDIGO_2024, ...productLabels(f));
+const kdigoOnly = (): readonly CardLink[] => [KDIGO_2024];
+
+/** Trough timing for the product ordered: 12 h for twice-daily, about 24 h for once-daily extended release. */
+function troughTiming(finding: Finding): string {
+  return finding.facts?.onceDailyExtendedRelease === true
+    ? 'The trough of once-daily extended-release tacrolimus is drawn about 24 h after the last dose, just before the next; an earlier or later sample misleads.'
+    : 'A trough is drawn 12 h after the last dose, just before the next; an earlier or later sample misleads.';
+}
+const CNI_NEPHROTOXICITY =
+  'Calcineurin-inhibitor nephrotoxicity: a rising creatinine with a high trough suggests drug toxicity rather than LN activity.';
+const CYP3A4 =
+  "Tacrolimus is a CYP3A4 substrate: azoles, macrolides and HIV protease inhibitors raise levels; rifampin, carbamazepine, phenytoin and St John's wort lower them.";
+const DOSE_CHECK =
+  'The dose is computed from the structured dose and frequency; check it against the written sig.';
+
+function cyp3a4Summary(finding: Finding): string {
+  return `Tacrolimus with ${listFact(finding, 'interactingDrugs')}: CYP3A4 ${listFact(finding, 'effect')}; recheck the trough`;
+}
+
+/** §5: with tacrolimus, a mycophenolate dose card fires only outside both the multitarget and full-dose ranges. */
+function mycophenolateWhy(finding: Finding, side: string): string {
+  if (finding.facts?.multitarget !== true) {
+    return `${side} KDIGO 2024 doses induction higher than maintenance; MMF and MPA (mycophenolic acid) have separate ranges.`;
+  }
+  return finding.facts.phase === 'induction'
+    ? `${side} With tacrolimus in induction only the induction maximum applies: multitarget induction regimens vary.`
+    : `${side} With tacrolimus the record cannot tell planned multitarget therapy from tacrolimus added to full-dose mycophenolate (refractory proteinuria, class V), so the service warns only outside both ranges.`;
+}
+
+const MMF_RENAL_LIMIT =
+  'in severe chronic renal impairment (GFR < 25 mL/min/1.73 m²) avoid doses above 1 g twice daily.';
 
 export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
   'tacrolimus-trough-low': {
     summary: compareSummary,
-    why: 'In LN maintenance a tacrolimus trough of 4–6 ng/mL balances efficacy against nephrotoxicity; a lower trough risks under-treatment and flares.',
-    pitfalls: [TROUGH_TIMING, CYP3A4, CNI_NEPHROTOXICITY],
-    links: [KDIGO_2024, PROGRAF_LABEL],
+    why: () =>
+      'The target balances efficacy against nephrotoxicity; a lower trough risks under-treatment and flares.',
+    pitfalls: (f) => [troughTiming(f), CYP3A4],
+    links: withKdigo,
   },
   'tacrolimus-trough-high': {
     summary: (f) => `${compareSummary(f)}; confirm it was a trough`,
-    why: 'In LN maintenance a tacrolimus trough of 4–6 ng/mL is the target; higher exposure adds nephrotoxicity, infection and metabolic harm without added benefit. Please confirm the sample was a true trough before changing the dose.',
-    pitfalls: [TROUGH_TIMING, CNI_NEPHROTOXICITY, CYP3A4],
-    links: [KDIGO_2024, PROGRAF_LABEL],
+    why: () => 'Higher exposure adds nephrotoxicity, infection and metabolic harm without added benefit.',
+    pitfalls: (f) => [troughTiming(f), CNI_NEPHROTOXICITY],
+    links: withKdigo,
   },
   'tacrolimus-trough-overdue': {
     summary: (f) => {
@@ -106,89 +139,97 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
       return `No tacrolimus level in the last ${numberFact(f, 'windowDays') ?? 90} days (${last}): order a trough`;
     },
     explain: (f) => [listFact(f, 'drawInstruction')],
-    why: 'Tacrolimus has a narrow therapeutic range; in LN maintenance the trough should be checked at least every 3 months.',
-    pitfalls: [TROUGH_TIMING, CYP3A4, CNI_NEPHROTOXICITY],
-    links: [KDIGO_2024, PROGRAF_LABEL],
+    why: (f) =>
+      `Tacrolimus has a narrow therapeutic range. The ${numberFact(f, 'windowDays') ?? 90}-day window is this service's default (a site may change it), not a guideline interval.`,
+    pitfalls: () => [CYP3A4],
+    links: (f) => sources(...productLabels(f), KDIGO_2024),
   },
   'tacrolimus-cyp3a4-interaction': {
-    summary: (f) =>
-      `Tacrolimus with ${listFact(f, 'interactingDrugs')}: CYP3A4 ${listFact(f, 'effect')}; recheck the trough`.slice(
-        0,
-        139,
-      ),
-    explain: (f) => [
-      `Interacting drug(s): ${listFact(f, 'interactingDrugs')} — CYP3A4 ${listFact(f, 'effect')}.`,
-    ],
-    why: 'Strong CYP3A4 inhibitors can multiply tacrolimus exposure (toxicity); inducers can lower it below the target (flare). Recheck the trough within days of starting or stopping the interacting drug.',
-    pitfalls: [CYP3A4, TROUGH_TIMING, CNI_NEPHROTOXICITY],
-    links: [PROGRAF_LABEL, KDIGO_2024],
+    summary: cyp3a4Summary,
+    // The summary is clipped at 140 characters: the full list of drugs then goes here.
+    explain: (f) =>
+      cyp3a4Summary(f).length < 140 ? [] : [`Interacting drugs: ${listFact(f, 'interactingDrugs')}.`],
+    why: () =>
+      'Strong CYP3A4 inhibitors can multiply tacrolimus exposure (toxicity); inducers can lower it below the target (flare). Recheck the trough within days of starting or stopping the interacting drug.',
+    pitfalls: (f) => [troughTiming(f)],
+    links: (f) => sources(...productLabels(f), KDIGO_2024),
   },
   'mycophenolate-dose-low': {
     summary: compareSummary,
-    why: 'KDIGO 2024: MMF 2–3 g/day (MPA 1440–2160 mg/day) in induction, 1.5–2 g/day (MPA 1080–1440 mg/day) in maintenance; lower doses with tacrolimus (multitarget).',
-    pitfalls: DOSE_PITFALLS,
-    links: [KDIGO_2024, CELLCEPT_LABEL, MYFORTIC_LABEL],
+    why: (f) => mycophenolateWhy(f, 'A lower dose risks under-treatment of LN.'),
+    pitfalls: () => [DOSE_CHECK],
+    links: withKdigo,
   },
   'mycophenolate-dose-high': {
     summary: compareSummary,
-    why: 'KDIGO 2024: MMF 2–3 g/day (MPA 1440–2160 mg/day) in induction, 1.5–2 g/day (MPA 1080–1440 mg/day) in maintenance; lower doses with tacrolimus (multitarget).',
-    pitfalls: DOSE_PITFALLS,
-    links: [KDIGO_2024, CELLCEPT_LABEL, MYFORTIC_LABEL],
+    why: (f) => mycophenolateWhy(f, 'A higher dose adds infection and cytopenia risk.'),
+    pitfalls: () => [DOSE_CHECK],
+    links: withKdigo,
   },
   'mycophenolate-renal-dose': {
     summary: compareSummary,
-    why: 'CellCept label: in severe chronic renal impairment (GFR < 25 mL/min/1.73 m²) avoid doses above 1 g twice daily (MPA 720 mg twice daily).',
-    pitfalls: DOSE_PITFALLS,
-    links: [CELLCEPT_LABEL, MYFORTIC_LABEL, KDIGO_2024],
+    // The MPA maximum is the service's own conversion of the MMF limit: said so, not put on a label.
+    why: (f) =>
+      f.facts?.kind === 'mpa'
+        ? `CellCept (MMF) label: ${MMF_RENAL_LIMIT} The MPA maximum is derived by this service from that MMF limit (720 mg MPA ≈ 1000 mg MMF).`
+        : `CellCept label: ${MMF_RENAL_LIMIT}`,
+    pitfalls: () => [DOSE_CHECK],
+    links: (f) => sources(DRUG_LABELS.cellcept, ...productLabels(f), KDIGO_2024),
   },
   'mpa-trough-low': {
     summary: compareSummary,
-    why: 'Remission of LN was seen at MPA troughs of about 2 mg/L (6.2 µmol/L); a lower trough suggests under-exposure or non-adherence.',
-    pitfalls: ['An MPA trough is drawn just before the morning dose.'],
-    links: [KDIGO_2024],
+    why: () =>
+      'Remission of LN was seen at MPA troughs of about 2 mg/L (6.2 µmol/L); a lower trough suggests under-exposure or non-adherence.',
+    pitfalls: () => ['An MPA trough is drawn just before the morning dose.'],
+    links: kdigoOnly,
   },
   'mpa-auc-out-of-range': {
     summary: compareSummary,
-    why: 'MPA AUC0-12 of 60–90 mg·h/L is a literature target from LN cohorts, not a guideline recommendation.',
-    pitfalls: ['An abbreviated AUC depends on exact sampling times after the dose.'],
-    links: [KDIGO_2024],
+    why: () => 'No guideline recommends an MPA AUC target: judge the result with the clinical response.',
+    pitfalls: () => ['An abbreviated AUC depends on exact sampling times after the dose.'],
+    links: kdigoOnly,
   },
   'glucocorticoid-dose-high': {
     summary: compareSummary,
-    why: 'KDIGO 2024: taper glucocorticoids to ≤ 7.5 mg/day prednisone-equivalent in maintenance (≤ 10 mg/day accepted in the multitarget regimen).',
-    pitfalls: ['Prednisone-equivalents: prednisolone × 1, methylprednisolone × 1.25.', ...DOSE_PITFALLS],
-    links: [KDIGO_2024],
+    why: (f) =>
+      f.facts?.multitarget === true
+        ? 'KDIGO 2024: taper glucocorticoids in maintenance; the higher limit applies because tacrolimus and mycophenolate are both current (multitarget regimen).'
+        : 'KDIGO 2024: taper glucocorticoids in maintenance; a higher limit is accepted only in the multitarget regimen (tacrolimus with mycophenolate).',
+    pitfalls: () => ['Prednisone-equivalents: prednisolone × 1, methylprednisolone × 1.25.', DOSE_CHECK],
+    links: kdigoOnly,
   },
   'azathioprine-dose-high': {
     summary: compareSummary,
-    why: 'Azathioprine for LN maintenance is dosed at 1.5–2 mg/kg/day; higher doses add myelotoxicity.',
-    pitfalls: [
+    why: () => 'A higher dose adds myelotoxicity.',
+    pitfalls: () => [
       'Check TPMT/NUDT15 status and blood counts; avoid with allopurinol/febuxostat.',
-      ...DOSE_PITFALLS,
+      DOSE_CHECK,
     ],
-    links: [KDIGO_2024, IMURAN_LABEL],
+    links: withKdigo,
   },
   'azathioprine-dose-low': {
     summary: compareSummary,
-    why: 'Azathioprine for LN maintenance is dosed at 1.5–2 mg/kg/day; a lower dose early in therapy risks under-treatment.',
-    pitfalls: ['A reduced dose may be deliberate for TPMT/NUDT15 deficiency.', ...DOSE_PITFALLS],
-    links: [KDIGO_2024, IMURAN_LABEL],
+    why: () => 'A lower dose early in therapy risks under-treatment.',
+    pitfalls: () => ['A reduced dose may be deliberate for TPMT/NUDT15 deficiency.', DOSE_CHECK],
+    links: withKdigo,
   },
   overimmunosuppression: {
-    summary: (f) => `Overlapping immunosuppression: ${listFact(f, 'groups')}`.slice(0, 139),
-    explain: (f) => [`Current together: ${listFact(f, 'groups')} — ${listFact(f, 'reasons')}.`],
-    why: 'Tacrolimus with two or more other LN immunosuppressants, two calcineurin inhibitors, or two antimetabolites (mycophenolate + azathioprine) add infection and toxicity risk without proven benefit.',
-    pitfalls: [CNI_NEPHROTOXICITY, 'If this is a planned switch, make sure the previous drug is stopped.'],
-    links: [KDIGO_2024],
+    summary: (f) => `Overlapping immunosuppression: ${listFact(f, 'groups')}`,
+    explain: (f) => {
+      const reasons = f.facts?.reasons;
+      const text = Array.isArray(reasons) ? reasons.join('; ') : '';
+      return text === '' ? [] : [`${text.charAt(0).toUpperCase()}${text.slice(1)}.`];
+    },
+    why: () => 'Such combinations add infection and toxicity risk without proven benefit.',
+    pitfalls: () => ['If this is a planned switch, make sure the previous drug is stopped.'],
+    links: kdigoOnly,
   },
   'immunosuppression-stopped-early': {
     summary: (f) =>
       `LN immunosuppression ends after ${numberFact(f, 'monthsCompleted') ?? '?'} months; ≥ ${numberFact(f, 'recommendedMonths') ?? 36} months are recommended`,
-    explain: (f) => [
-      `Immunosuppression started ${listFact(f, 'therapyStart')} and ends ${listFact(f, 'plannedEnd')}: ${numberFact(f, 'monthsCompleted') ?? '?'} months completed of the recommended ≥ ${numberFact(f, 'recommendedMonths') ?? 36}.`,
-    ],
-    why: 'KDIGO 2024: a total duration of immunosuppression of at least 36 months is recommended for proliferative LN; stopping MMF before 2 years was linked to more flares. A repeat kidney biopsy can inform withdrawal.',
-    pitfalls: ['Taper rather than stop abruptly; keep hydroxychloroquine.'],
-    links: [KDIGO_2024],
+    why: () =>
+      'KDIGO 2024: a total duration of immunosuppression of at least 36 months is recommended for proliferative LN; stopping MMF before 2 years was linked to more flares. A repeat kidney biopsy can inform withdrawal.',
+    pitfalls: () => ['Taper rather than stop abruptly; keep hydroxychloroquine.'],
+    links: kdigoOnly,
   },
 };

@@ -1,5 +1,5 @@
-import { CARD_TEXTS, formatMeasurement, formatNumber, formatTarget } from './card-text';
-import type { Evidence, Finding } from '../rules/rule';
+import { CARD_TEXTS, displayUnit, formatMeasurement, formatNumber, formatTarget } from './card-text';
+import type { DoseUsed, Evidence, Finding } from '../rules/rule';
 import { RULE_CODE_SYSTEM, displayOfRuleCode } from '../vocabulary/rule-codes';
 
 /**
@@ -85,49 +85,58 @@ function evidenceLine(item: Evidence): string {
   return `- ${escapeMarkdown(item.label)}${value}${date}`;
 }
 
+/** How a dose was computed: "2 × 500 mg tablets twice daily", or per kg "200 mg/day (…) ÷ 70 kg (weight on …)". */
+function derivationOf(dose: DoseUsed): string {
+  const how = escapeMarkdown(dose.how);
+  if (dose.mgPerKgPerDay === undefined || dose.weightKg === undefined) return how;
+  const date = dose.weightDate ? ` (weight on ${dose.weightDate})` : '';
+  return `${formatNumber(dose.mgPerDay)} mg/day (${how}) ÷ ${formatNumber(dose.weightKg)} kg${date}`;
+}
+
+/**
+ * The patient's number with its date, and for a dose how it was computed, on one line; then the
+ * target with its source, why, the evidence and the pitfalls (§6). Each said once.
+ */
 export function buildDetail(finding: Finding): string {
   const text = CARD_TEXTS[finding.code];
   const lines: string[] = [];
-  if (finding.measured) {
-    const m = finding.measured;
+  const { measured: m, dose } = finding;
+  if (m) {
     const reported = m.reported
-      ? ` (reported as ${formatNumber(m.reported.value)} ${escapeMarkdown(m.reported.unit)})`
+      ? ` (reported as ${formatNumber(m.reported.value)} ${escapeMarkdown(displayUnit(m.reported.unit))})`
       : '';
-    lines.push(
-      `**${escapeMarkdown(m.label)}:** ${formatMeasurement(m)}${reported}${m.date ? ` on ${m.date}` : ''}`,
-      '',
-    );
-  }
-  if (finding.dose) {
-    const perKg =
-      finding.dose.mgPerKgPerDay === undefined
-        ? ''
-        : ` (${formatNumber(finding.dose.mgPerKgPerDay)} mg/kg/day)`;
-    lines.push(
-      `**Daily dose:** ${formatNumber(finding.dose.mgPerDay)} mg/day${perKg} — ${escapeMarkdown(finding.dose.how)}`,
-      '',
-    );
+    const date = m.date ? ` on ${m.date}` : '';
+    const derivation = dose ? ` — ${derivationOf(dose)}` : '';
+    lines.push(`**${escapeMarkdown(m.label)}:** ${formatMeasurement(m)}${reported}${date}${derivation}`, '');
+  } else if (dose) {
+    lines.push(`**Daily dose:** ${formatNumber(dose.mgPerDay)} mg/day — ${derivationOf(dose)}`, '');
   }
   if (finding.target) {
     lines.push(
-      `**Target:** ${escapeMarkdown(finding.target.label)} ${formatTarget(finding.target)} (${escapeMarkdown(finding.target.source)}).`,
+      `**Target:** ${escapeMarkdown(finding.target.label)}: ${formatTarget(finding.target)} (${escapeMarkdown(finding.target.source)}).`,
       '',
     );
   }
   const explanation = text.explain?.(finding) ?? [];
   if (explanation.length > 0) lines.push(...explanation.map(escapeMarkdown), '');
-  lines.push(text.why, '');
+  lines.push(text.why(finding), '');
   if (finding.evidence.length > 0) lines.push('**Evidence used**', ...finding.evidence.map(evidenceLine), '');
-  lines.push('**Pitfalls**', ...text.pitfalls.map((p) => `- ${p}`));
+  lines.push('**Pitfalls**', ...text.pitfalls(finding).map((p) => `- ${p}`));
   return lines.join('\n');
 }
 
 function buildSuggestions(finding: Finding, newId: () => string): CdsSuggestion[] {
   const suggestions: CdsSuggestion[] = [];
   if (finding.proposedDraft) {
+    // §6: the label states the new dose as a prescriber writes it.
+    const change = finding.facts?.proposedChange;
     const target = finding.target ? ` (${formatTarget(finding.target)})` : '';
     suggestions.push({
-      label: clip(`Change the draft order to a dose inside the target${target}`),
+      label: clip(
+        typeof change === 'string'
+          ? `Change to ${change}`
+          : `Change the draft order to a dose inside the target${target}`,
+      ),
       uuid: newId(),
       actions: [
         {
@@ -172,7 +181,9 @@ export function buildCard(finding: Finding, newId: () => string): CdsCard {
     suggestions: suggestions.length > 0 ? suggestions : undefined,
     selectionBehavior: suggestions.length > 0 ? 'at-most-one' : undefined,
     overrideReasons,
-    links: text.links.map((link) => ({ label: link.label, url: link.url, type: 'absolute' as const })),
+    links: text
+      .links(finding)
+      .map((link) => ({ label: link.label, url: link.url, type: 'absolute' as const })),
   };
 }
 

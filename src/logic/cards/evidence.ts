@@ -1,4 +1,5 @@
 import { formatDate } from '../time/fhir-time';
+import { displayUnit } from './card-text';
 import type {
   Evidence,
   LatestResult,
@@ -14,11 +15,30 @@ export function nameOfOrder(order: MedicationOrder): string {
   return concept?.text ?? concept?.coding?.find((c) => c.display)?.display ?? order.product.ingredient;
 }
 
+/**
+ * An order: its name, its state and its start. A dose rule's own orders go without their dose,
+ * which the card's first line states with the total; see `describeOrderWithDose`.
+ */
 export function describeOrder(order: MedicationOrder): Evidence {
-  const dosage = (order.request.dosageInstruction ?? [])
-    .map((d) => d.text)
-    .filter((text): text is string => typeof text === 'string' && text.length > 0)
-    .join('; ');
+  return orderEvidence(order, undefined);
+}
+
+/**
+ * An order with its dose in words (§6: "2 × 500 mg tablets twice daily", read as the dose rules
+ * read it), or the EHR's own sig when the structured dose cannot be read.
+ */
+export function describeOrderWithDose(context: RuleContext): (order: MedicationOrder) => Evidence {
+  return (order) => {
+    const dose = context.dailyDoseOf(order);
+    const sig = (order.request.dosageInstruction ?? [])
+      .map((d) => d.text)
+      .filter((text): text is string => typeof text === 'string' && text.length > 0)
+      .join('; ');
+    return orderEvidence(order, dose.ok ? dose.how : sig === '' ? undefined : sig);
+  };
+}
+
+function orderEvidence(order: MedicationOrder, dosage: string | undefined): Evidence {
   const state = order.isDraft
     ? order.discontinuesGroup
       ? `draft order (${order.request.status}: discontinues)`
@@ -28,7 +48,7 @@ export function describeOrder(order: MedicationOrder): Evidence {
       : `order (${order.request.status})`;
   return {
     label: `${nameOfOrder(order)} — ${state}`,
-    value: dosage === '' ? undefined : dosage,
+    value: dosage,
     date: order.start ? formatDate(order.start) : undefined,
     reference: order.reference,
   };
@@ -41,7 +61,7 @@ export function describeResult(label: string, result: LatestResult): Evidence {
     value:
       quantity?.value === undefined
         ? undefined
-        : `${quantity.comparator ?? ''}${quantity.value} ${quantity.unit ?? quantity.code ?? ''}`.trim(),
+        : `${quantity.comparator ?? ''}${quantity.value} ${displayUnit(quantity.unit ?? quantity.code ?? '')}`.trim(),
     date: formatDate(result.at),
     reference: result.observation.id ? `Observation/${result.observation.id}` : undefined,
   };

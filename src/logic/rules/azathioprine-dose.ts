@@ -1,8 +1,9 @@
-import { addMonths, isWithinLastMonths } from '../time/fhir-time';
+import { addMonths, formatDate, isWithinLastMonths } from '../time/fhir-time';
 import type { Finding, LatestResult, Rule, RuleContext } from './rule';
 import type { RuleCode } from '../vocabulary/rule-codes';
 import { roundTo2 } from '../dose/units';
-import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
+import { currentOrdersOf, describeOrder, draftIdOf } from '../cards/evidence';
+import { labelledProductsOf } from '../cards/sources';
 import { readGroupDose, singleDraftOf } from '../dose/group-dose';
 import { proposeDraftDose } from '../dose/propose-dose';
 
@@ -11,7 +12,9 @@ import { proposeDraftDose } from '../dose/propose-dose';
  * (≤ 12 months old; kg, g or [lb_av], converted by UCUM) > 2.0 mg/kg/day, or < 1.5 mg/kg/day
  * during the first 18 months counted from the first azathioprine start (renewals do not reset it,
  * §7: now < first start + 18 months). Any phase. mg/kg/day is compared rounded to two decimals
- * (§7), so 1.5 and 2.0 are in range. An as-needed dose is never "low".
+ * (§7), so 1.5 and 2.0 are in range. An as-needed dose is never "low". The range is §5's, which
+ * the specification takes from its KDIGO 2024-based guideline summary; the azathioprine label does
+ * not state an LN range, so the card does not attribute it to the label.
  */
 function evaluateAzathioprineDose(context: RuleContext, side: 'below' | 'above'): Finding[] {
   const code: RuleCode = side === 'below' ? 'azathioprine-dose-low' : 'azathioprine-dose-high';
@@ -50,17 +53,26 @@ function evaluateAzathioprineDose(context: RuleContext, side: 'below' | 'above')
         min: targets.minMgPerKgPerDay,
         max: targets.maxMgPerKgPerDay,
         unit: 'mg/kg/day',
-        source: 'KDIGO 2024 LN guideline; azathioprine label',
+        source: "this service's default, from a guideline summary citing KDIGO 2024",
       },
       direction: side,
-      evidence: [describeResult('Latest body weight', kg.result), ...orders.map(describeOrder)],
-      dose: { mgPerDay: dose.mgPerDay, how: dose.how, mgPerKgPerDay },
+      // The weight and its date are part of the computation on the card's first line.
+      evidence: orders.map(describeOrder),
+      dose: {
+        mgPerDay: dose.mgPerDay,
+        how: dose.how,
+        mgPerKgPerDay,
+        weightKg: kg.value,
+        weightDate: formatDate(kg.result.at),
+      },
       draftOrderId: draftIdOf(orders),
       proposedDraft: proposal?.draft,
+      labelledProducts: labelledProductsOf(orders),
       facts: {
         weightKg: kg.value,
         asNeeded: dose.prn,
         proposedDose: proposal?.text,
+        proposedChange: proposal?.label,
       },
     },
   ];

@@ -1,6 +1,12 @@
 import { isGlucocorticoid, toPrednisoneEquivalentMg } from '../vocabulary/prednisone-equivalent';
 import type { Finding, MedicationOrder, Rule, RuleContext } from './rule';
-import { currentOrdersOf, describeOrder, describeTherapyStart, draftIdOf } from '../cards/evidence';
+import {
+  currentOrdersOf,
+  describeOrder,
+  describeOrderWithDose,
+  describeTherapyStart,
+  draftIdOf,
+} from '../cards/evidence';
 import { readGroupDose, singleDraftOf } from '../dose/group-dose';
 import { proposeDraftDose } from '../dose/propose-dose';
 
@@ -51,7 +57,7 @@ function evaluateGlucocorticoidDose(context: RuleContext): Finding[] {
       direction: 'above',
       evidence: [
         ...orders.map(describeOrder),
-        ...partners.map(describeOrder),
+        ...partners.map(describeOrderWithDose(context)),
         ...describeTherapyStart(context),
       ],
       dose: { mgPerDay: dose.mgPerDay, how: dose.how },
@@ -61,6 +67,7 @@ function evaluateGlucocorticoidDose(context: RuleContext): Finding[] {
         multitarget,
         asNeeded: dose.prn,
         proposedDose: proposal?.text,
+        proposedChange: proposal?.label,
       },
     },
   ];

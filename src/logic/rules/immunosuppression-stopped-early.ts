@@ -1,7 +1,7 @@
 import { addMonths, formatDate, isWithinLastMonths, monthsBetween } from '../time/fhir-time';
 import { LN_IMMUNOSUPPRESSANT_GROUPS } from '../vocabulary/medication-groups';
 import type { Finding, Rule, RuleContext } from './rule';
-import { describeOrder, draftIdOf } from '../cards/evidence';
+import { describeOrderWithDose, draftIdOf } from '../cards/evidence';
 
 /**
  * §5 premature discontinuation and §7 last bullet. The planned end of LN immunosuppression (after
@@ -42,7 +42,7 @@ function evaluate(context: RuleContext): Finding[] {
       evidence: [
         { label: 'LN immunosuppression started', date: formatDate(start) },
         { label: 'LN immunosuppression ends', date: formatDate(end) },
-        ...shown.map(describeOrder),
+        ...shown.map(describeOrderWithDose(context)),
       ],
       draftOrderId,
       facts: {

@@ -1,6 +1,6 @@
 import { judgeReading, selectRecentReadableResult } from '../record/observations';
 import type { Finding, Rule, RuleContext } from './rule';
-import { currentOrdersOf, describeOrder, describeResult, measurementOf } from '../cards/evidence';
+import { currentOrdersOf, describeOrderWithDose, measurementOf } from '../cards/evidence';
 
 /**
  * clinical-rules.md §5 mpa-auc-out-of-range (info): on mycophenolate (active or draft, any phase),
@@ -29,10 +29,11 @@ function evaluateMpaAuc(context: RuleContext): Finding[] {
         min: range.min,
         max: range.max,
         unit: 'mg.h/L',
-        source: 'literature target from LN cohorts, not a guideline recommendation',
+        source: 'LN cohort studies',
       },
       direction,
-      evidence: [describeResult('Latest MPA AUC0-12', auc), ...orders.map(describeOrder)],
+      // The AUC itself is the card's first line: not repeated here.
+      evidence: orders.map(describeOrderWithDose(context)),
     },
   ];
 }

@@ -2,8 +2,7 @@ import { judgeReading, selectRecentReadableResult } from '../record/observations
 import type { Finding, Rule, RuleContext } from './rule';
 import {
   currentOrdersOf,
-  describeOrder,
-  describeResult,
+  describeOrderWithDose,
   describeTherapyStart,
   measurementOf,
 } from '../cards/evidence';
@@ -34,14 +33,11 @@ function evaluateMpaTrough(context: RuleContext): Finding[] {
         label: 'level linked to remission',
         min,
         unit: 'mg/L',
-        source: 'LN cohort data: remission at about 2 mg/L (6.2 µmol/L)',
+        source: 'LN cohort data',
       },
       direction: 'below',
-      evidence: [
-        describeResult('Latest MPA trough', trough),
-        ...orders.map(describeOrder),
-        ...describeTherapyStart(context),
-      ],
+      // The trough itself is the card's first line: not repeated here.
+      evidence: [...orders.map(describeOrderWithDose(context)), ...describeTherapyStart(context)],
     },
   ];
 }

@@ -5,7 +5,14 @@ import type { Finding, MedicationOrder, Phase, Rule, RuleContext } from './rule'
 import type { RuleCode } from '../vocabulary/rule-codes';
 import type { Range, Targets } from '../targets';
 import { formatNumber } from '../cards/card-text';
-import { currentOrdersOf, describeOrder, describeTherapyStart, draftIdOf } from '../cards/evidence';
+import {
+  currentOrdersOf,
+  describeOrder,
+  describeOrderWithDose,
+  describeTherapyStart,
+  draftIdOf,
+} from '../cards/evidence';
+import { labelledProductsOf } from '../cards/sources';
 import { readGroupDose, singleDraftOf } from '../dose/group-dose';
 import { proposeDraftDose, type DoseBounds } from '../dose/propose-dose';
 
@@ -201,17 +208,19 @@ function evaluateMycophenolateDose(context: RuleContext, side: 'below' | 'above'
       direction: side,
       evidence: [
         ...orders.map(describeOrder),
-        ...(multitarget ? tacrolimusOrders.map(describeOrder) : []),
+        ...(multitarget ? tacrolimusOrders.map(describeOrderWithDose(context)) : []),
         ...describeTherapyStart(context),
       ],
       dose: { mgPerDay: dose.mgPerDay, how: dose.how },
       draftOrderId: draftIdOf(orders),
       proposedDraft: proposal?.draft,
+      labelledProducts: labelledProductsOf(orders),
       facts: {
         phase,
         multitarget,
         asNeeded: dose.prn,
         proposedDose: proposal?.text,
+        proposedChange: proposal?.label,
       },
     },
   ];

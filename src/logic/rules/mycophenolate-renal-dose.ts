@@ -2,6 +2,7 @@ import { formatNumber } from '../cards/card-text';
 import { judgeReading, selectRecentReadableResult } from '../record/observations';
 import type { Finding, Rule, RuleContext } from './rule';
 import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
+import { labelledProductsOf } from '../cards/sources';
 import { readGroupDose, singleDraftOf } from '../dose/group-dose';
 import { DOSE_LABEL, kindOfOrders, proposalBounds, selectMycophenolateRange } from './mycophenolate-dose';
 import { proposeDraftDose } from '../dose/propose-dose';
@@ -10,7 +11,9 @@ import { proposeDraftDose } from '../dose/propose-dose';
  * clinical-rules.md §5 mycophenolate-renal-dose: the latest eGFR (≤ 90 days old) < 25 mL/min/1.73 m²
  * and MMF > 2000 mg/day or MPA > 1440 mg/day. Source: CellCept label, "in patients with severe
  * chronic renal impairment (GFR < 25 mL/min/1.73 m²) ... doses greater than 1 g twice a day
- * should be avoided". Any phase; an as-needed dose counts (the rule is about too much).
+ * should be avoided". Any phase; an as-needed dose counts (the rule is about too much). The MPA
+ * maximum is this service's equivalent of that MMF limit (720 mg MPA ≈ 1000 mg MMF), and the card
+ * says it is derived (§6).
  */
 const CODE = 'mycophenolate-renal-dose';
 
@@ -56,16 +59,22 @@ function evaluateRenalDose(context: RuleContext): Finding[] {
         label: `maximum at eGFR ${egfrText} (< ${formatNumber(renal.egfrBelow)})`,
         max,
         unit: 'mg/day',
-        source: 'CellCept label (severe chronic renal impairment)',
+        source:
+          kind === 'mmf'
+            ? 'CellCept label, severe chronic renal impairment'
+            : 'derived by this service from the CellCept MMF limit',
       },
       direction: 'above',
       evidence: [describeResult('Latest eGFR', egfr), ...orders.map(describeOrder)],
       dose: { mgPerDay: dose.mgPerDay, how: dose.how },
       draftOrderId: draftIdOf(orders),
       proposedDraft: proposal?.draft,
+      labelledProducts: labelledProductsOf(orders),
       facts: {
+        kind,
         egfr: egfr.reading.value,
         proposedDose: proposal?.text,
+        proposedChange: proposal?.label,
       },
     },
   ];

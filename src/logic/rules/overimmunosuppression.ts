@@ -4,7 +4,7 @@ import {
   type DrugGroup,
 } from '../vocabulary/medication-groups';
 import type { Finding, Rule, RuleContext } from './rule';
-import { describeOrder, draftIdOf } from '../cards/evidence';
+import { describeOrderWithDose, draftIdOf } from '../cards/evidence';
 
 /**
  * §5 overimmunosuppression, counting distinct drug groups (not orders) that are current (active
@@ -36,7 +36,7 @@ function evaluate(context: RuleContext): Finding[] {
     {
       code: 'overimmunosuppression',
       indicator: 'warning',
-      evidence: orders.map(describeOrder),
+      evidence: orders.map(describeOrderWithDose(context)),
       draftOrderId: draftIdOf(orders),
       facts: { groups: ordered, reasons },
     },

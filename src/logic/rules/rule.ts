@@ -1,3 +1,4 @@
+import type { LabelledProduct } from '../cards/sources';
 import type { DailyDose } from '../dose/daily-dose';
 import type { HookName } from '../record/patient-record';
 import type { DrugGroup, ProductEntry } from '../vocabulary/medication-groups';
@@ -160,11 +161,14 @@ export interface Evidence {
   readonly reference?: string;
 }
 
-/** A daily dose and how it was computed ("1000 mg × 2/day (BID) = 2000 mg/day"). */
+/** A daily dose and how it was computed ("2 × 500 mg tablets twice daily"). */
 export interface DoseUsed {
   readonly mgPerDay: number;
   readonly how: string;
+  /** Per body weight: the dose, the weight it was divided by, and that weight's date. */
   readonly mgPerKgPerDay?: number;
+  readonly weightKg?: number;
+  readonly weightDate?: string;
 }
 
 export interface Finding {
@@ -182,6 +186,8 @@ export interface Finding {
   readonly proposedDraft?: fhir4.MedicationRequest;
   /** A resource to propose as a `create` action (e.g. a tacrolimus trough ServiceRequest). */
   readonly proposedCreate?: fhir4.ServiceRequest;
+  /** The products whose DailyMed label the card links: the ones actually ordered (§6). */
+  readonly labelledProducts?: readonly LabelledProduct[];
   /** Rule-specific facts for the wording (e.g. monthsCompleted, interacting drug names). */
   readonly facts?: Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
 }

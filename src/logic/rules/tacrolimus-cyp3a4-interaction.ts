@@ -1,5 +1,6 @@
 import type { Finding, Rule, RuleContext } from './rule';
-import { currentOrdersOf, describeOrder, draftIdOf } from '../cards/evidence';
+import { currentOrdersOf, describeOrderWithDose, draftIdOf } from '../cards/evidence';
+import { labelledProductsOf } from '../cards/sources';
 
 /**
  * §5 tacrolimus-cyp3a4-interaction: tacrolimus current together with a strong CYP3A4 inhibitor
@@ -22,9 +23,14 @@ function evaluate(context: RuleContext): Finding[] {
     {
       code: 'tacrolimus-cyp3a4-interaction',
       indicator: 'warning',
-      evidence: [...interacting, ...tacrolimusOrders].map(describeOrder),
+      evidence: [...interacting, ...tacrolimusOrders].map(describeOrderWithDose(context)),
       draftOrderId,
-      facts: { interactingDrugs: names, effect },
+      labelledProducts: labelledProductsOf(tacrolimusOrders),
+      facts: {
+        interactingDrugs: names,
+        effect,
+        onceDailyExtendedRelease: tacrolimusOrders.some((o) => o.product.onceDailyExtendedRelease === true),
+      },
     },
   ];
 }

@@ -3,12 +3,12 @@ import type { Finding, RuleContext } from './rule';
 import type { RuleCode } from '../vocabulary/rule-codes';
 import {
   currentOrdersOf,
-  describeOrder,
-  describeResult,
+  describeOrderWithDose,
   describeTherapyStart,
   draftIdOf,
   measurementOf,
 } from '../cards/evidence';
+import { labelledProductsOf } from '../cards/sources';
 
 /**
  * clinical-rules.md §5 tacrolimus-trough-low / -high: in maintenance, on tacrolimus (active or
@@ -43,12 +43,10 @@ export function evaluateTacrolimusLevel(
         source: 'KDIGO 2024 LN guideline; tacrolimus trough target for LN maintenance',
       },
       direction: side,
-      evidence: [
-        describeResult('Latest tacrolimus level', level),
-        ...tacrolimusOrders.map(describeOrder),
-        ...describeTherapyStart(context),
-      ],
+      // The level itself is the card's first line (value, date, as reported): not repeated here.
+      evidence: [...tacrolimusOrders.map(describeOrderWithDose(context)), ...describeTherapyStart(context)],
       draftOrderId: draftIdOf(tacrolimusOrders),
+      labelledProducts: labelledProductsOf(tacrolimusOrders),
       facts: {
         onceDailyExtendedRelease: tacrolimusOrders.some((o) => o.product.onceDailyExtendedRelease === true),
       },

@@ -1,7 +1,8 @@
 import { addDays, daysBetween, formatDate, isWithinLastDays } from '../time/fhir-time';
 import { LOINC_SYSTEM } from '../vocabulary/observation-groups';
 import type { Evidence, Finding, Rule, RuleContext } from './rule';
-import { currentOrdersOf, describeOrder, describeResult, draftIdOf } from '../cards/evidence';
+import { currentOrdersOf, describeOrderWithDose, describeResult, draftIdOf } from '../cards/evidence';
+import { labelledProductsOf } from '../cards/sources';
 
 /**
  * §5 tacrolimus-trough-overdue, §7: tacrolimus first started ≥ 90 days ago (renewals do not reset
@@ -54,7 +55,7 @@ function evaluate(context: RuleContext): Finding[] {
     level
       ? describeResult('Last tacrolimus level', level)
       : { label: 'Last tacrolimus level', value: 'none on record' },
-    ...tacrolimusOrders.map(describeOrder),
+    ...tacrolimusOrders.map(describeOrderWithDose(context)),
   ];
   return [
     {
@@ -63,6 +64,7 @@ function evaluate(context: RuleContext): Finding[] {
       evidence,
       draftOrderId: draftIdOf(tacrolimusOrders),
       proposedCreate: context.isOrderHook ? buildTroughServiceRequest(context, onceDaily) : undefined,
+      labelledProducts: labelledProductsOf(tacrolimusOrders),
       facts: {
         windowDays,
         onceDailyExtendedRelease: onceDaily,
