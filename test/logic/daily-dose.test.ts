@@ -36,6 +36,11 @@ function expectMgPerDay(result: ReturnType<typeof computeDailyDose>): number {
 
 describe('computeDailyDose', () => {
   describe('dose per administration', () => {
+    it('has no dose for a value so large that the daily total overflows (1e308 mg twice daily)', () => {
+      const result = computeDailyDose([withCode('BID', 1e308, 'mg')], { now });
+      expect(result.ok).toBe(false);
+    });
+
     it('reads MMF 1000 mg BID as 2000 mg/day', () => {
       const result = computeDailyDose([withCode('BID', 1000, 'mg')], { now });
       expect(result).toEqual({

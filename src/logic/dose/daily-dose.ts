@@ -87,6 +87,8 @@ export function computeDailyDose(
     prn ||= asNeeded;
     parts.push(`${perAdministration.how} ${perDay.how}${asNeeded ? ' as needed' : ''}`);
   }
+  // A dose no reading of the order can make true (a value that overflows) is no dose, not "Infinity mg/day".
+  if (!Number.isFinite(mgPerDay)) return fail('dose too large to be a daily dose');
   mgPerDay = Math.round(mgPerDay * 1e6) / 1e6;
   return { ok: true, mgPerDay, prn, how: parts.join(' + ') };
 }
