@@ -80,7 +80,16 @@ export function createErrorMiddleware(logger: Logger): ErrorRequestHandler {
         stack: error instanceof Error ? error.stack : undefined,
       });
     } else {
-      log.info('request refused', { code: cdsError.code, status, reason: cdsError.message });
+      // For the store's outage, what the database driver said, for operators. Not for other
+      // refusals: a FHIR query's error may carry a URL naming the patient.
+      const cause: unknown = cdsError.code === 'store-unavailable' ? cdsError.cause : undefined;
+      log.info('request refused', {
+        code: cdsError.code,
+        status,
+        reason: cdsError.message,
+        causeName: cause instanceof Error ? cause.name : undefined,
+        causeMessage: cause instanceof Error ? cause.message : undefined,
+      });
     }
     if (status === 401) {
       // service-contract.md: 401 has an empty body. The connection is closed: a caller without a

@@ -259,8 +259,8 @@ for (const backend of BACKENDS) {
 }
 
 describe('feedback endpoint when the database fails', () => {
-  test('answers a generic 500 OperationOutcome and logs the cause, never the internals', async () => {
-    const failing: Store = {
+  function failingStore(ping: () => Promise<void>): Store {
+    return {
       description: { kind: 'postgresql', location: 'db.example:5432/cds' },
       migrate: () => Promise.resolve(),
       recordIssuedCards: () => Promise.resolve(),
@@ -271,10 +271,39 @@ describe('feedback endpoint when the database fails', () => {
       checkAndRememberJti: () => Promise.resolve(true),
       rememberJtis: () => Promise.resolve(),
       liveJtis: () => Promise.resolve([]),
-      ping: () => Promise.reject(new Error('down')),
+      ping,
       close: () => Promise.resolve(),
     };
-    const { app, log } = buildTestApp({ now: NOW, store: failing });
+  }
+
+  // service-contract.md "HTTP status": 503 with Retry-After while the store is unreachable (this
+  // was a 500 before the contract said so); the EHR keeps the feedback and sends it again.
+  test('answers 503 with Retry-After while the database is unreachable, and logs the cause, never the internals', async () => {
+    const { app, log } = buildTestApp({ now: NOW, store: failingStore(() => Promise.reject(new Error('down'))) });
+    const response = await request(app)
+      .post('/cds-services/ln-patient-view/feedback')
+      .send(acceptedTroughSuggestion);
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('30');
+    expect(response.body).toEqual(
+      outcome(
+        'transient',
+        'store-unavailable',
+        'The feedback store cannot be reached; send the same feedback again later (it is stored once)',
+      ),
+    );
+    expect(JSON.stringify(response.body)).not.toContain('password');
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({
+        message: 'request refused',
+        code: 'store-unavailable',
+        causeMessage: 'connection terminated: password authentication failed for user "cds"',
+      }),
+    );
+  });
+
+  test('answers a generic 500 OperationOutcome when the database answers but the write fails, and logs the cause', async () => {
+    const { app, log } = buildTestApp({ now: NOW, store: failingStore(() => Promise.resolve()) });
     const response = await request(app)
       .post('/cds-services/ln-patient-view/feedback')
       .send(acceptedTroughSuggestion);
