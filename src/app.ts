@@ -42,7 +42,8 @@ export interface AppDeps {
   readonly replayCache?: ReplayCache;
   /** Which fhirServer values this request may make the service contact. */
   readonly isFhirServerAllowed?: (fhirServer: string, locals: Record<string, unknown>) => boolean;
-  readonly onCardsIssued?: (event: IssuedCardsEvent) => void;
+  /** Told about every response's cards; the response waits for a returned promise. */
+  readonly onCardsIssued?: (event: IssuedCardsEvent) => void | Promise<void>;
   /**
    * Durable store (src/store): feedback and the feedback report; /readyz and `cds_store_up`
    * report its state. Absent (unit tests of other layers): no feedback or admin routes, and
@@ -72,9 +73,9 @@ export function createApp(deps: AppDeps): Express {
   const authenticated: RequestHandler[] = authenticate ? [authenticate] : [];
 
   const metrics = deps.metrics ?? createMetrics();
-  const onCardsIssued = (event: IssuedCardsEvent): void => {
+  const onCardsIssued = (event: IssuedCardsEvent): void | Promise<void> => {
     for (const card of event.cards) metrics.cardsIssued(card.ruleCode);
-    deps.onCardsIssued?.(event);
+    return deps.onCardsIssued?.(event);
   };
 
   const storeHealth = deps.store ? createStoreHealth({ store: deps.store, logger, metrics, now: elapsed }) : undefined;

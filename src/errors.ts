@@ -120,18 +120,44 @@ export class PgliteError extends ServiceError {
   }
 }
 
-/** Another live process holds the embedded store's data directory. */
+/**
+ * Another live process holds the embedded store's data directory (the operating-system lock on
+ * `lockPath`). `holder` is what that process wrote into the lock file (pid, host, since), when
+ * it could be read; `given` is the path as configured, when a symbolic link led to `dataDir`.
+ */
 export class DataDirLockedError extends ServiceError {
   override readonly name = 'DataDirLockedError';
   readonly code = 'data-dir-locked';
 
   constructor(
+    readonly dataDir: string,
     readonly lockPath: string,
-    readonly pid: number,
+    readonly holder: string | undefined,
+    readonly given?: string,
   ) {
     super(
-      `the PGlite data directory is in use by process ${pid} (lock ${lockPath}); ` +
-        'ask that process (e.g. GET /admin/feedback-report) or stop it first',
+      `the PGlite data directory ${dataDir}${given === undefined ? '' : ` (reached through ${given})`} ` +
+        `is in use by another running process${holder === undefined ? '' : ` (${holder})`}: PGlite serves ` +
+        `one process per directory. Stop that process, or ask it (GET /admin/feedback-report). Lock: ${lockPath}`,
+    );
+  }
+}
+
+/** The embedded store's data directory cannot be locked (a file system without file locks). */
+export class DataDirLockFailedError extends ServiceError {
+  override readonly name = 'DataDirLockFailedError';
+  readonly code = 'data-dir-lock-failed';
+
+  constructor(
+    readonly lockPath: string,
+    cause: unknown,
+  ) {
+    const reason =
+      cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause);
+    super(
+      `cannot lock the PGlite data directory (${lockPath}: ${reason}); the embedded store needs a local ` +
+        'file system with file locks (not a network volume). Use PostgreSQL (DATABASE_URL) otherwise',
+      { cause },
     );
   }
 }

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
       pgliteDataDir: config.dataDir,
       now,
+      syncCommits: config.issuedCards === 'durable',
       onBackgroundError: (error) => logger.error('database connection error', { errorName: error.name, errorMessage: error.message }),
     });
   } catch (error) {
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const metrics = createMetrics({ collectDefaults: true });
-  const recorder = createIssuedCardRecorder({ store, logger, metrics });
+  const recorder = createIssuedCardRecorder({ store, logger, metrics, mode: config.issuedCards });
   const replayCache = createReplayCacheFor({ store, now, logger, metrics });
   try {
     // The jtis accepted before the last stop: serving without them would accept each token again.
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       auth: config.auth,
       publicUrl: config.publicUrl,
       store: `${store.description.kind} (${store.description.location})`,
+      issuedCards: config.issuedCards,
     });
   });
   // A port already taken (EADDRINUSE) or not ours to bind (EACCES) is a failed start, not a quiet

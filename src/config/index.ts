@@ -22,6 +22,12 @@ export interface Config {
   readonly databaseUrl?: string;
   /** Embedded store directory when DATABASE_URL is not set. */
   readonly dataDir: string;
+  /**
+   * CDS_ISSUED_CARDS. `batched`: a hook answers at once and its cards are recorded within 250 ms
+   * (a kill -9 loses that window's records); `durable`: a hook answers once its cards' record is
+   * committed, and PGlite then puts each commit on disk (docs/deploy.md "Durability").
+   */
+  readonly issuedCards: 'batched' | 'durable';
   /** Allowed browser origins; `*` in a port position matches any port (`http://localhost:*`). */
   readonly corsOrigins: readonly string[];
   readonly maxBodyBytes: number;
@@ -82,6 +88,7 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
     targets,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     dataDir: nonEmpty(env.CDS_DATA_DIR) ?? 'data/pglite',
+    issuedCards: parseIssuedCards(env.CDS_ISSUED_CARDS),
     corsOrigins: parseOrigins(env.CDS_CORS_ORIGINS, production),
     maxBodyBytes: parseSize(env, 'CDS_MAX_BODY', 2 * MB),
     hookDeadlineMs: parseInteger(env, 'CDS_HOOK_DEADLINE_MS', 2000, 100, 60000),
@@ -106,6 +113,14 @@ function parseAuth(value: string | undefined, production: boolean): AuthMode {
   }
   if (production && raw === 'off') {
     throw new ConfigError('CDS_AUTH=off is not allowed with NODE_ENV=production');
+  }
+  return raw;
+}
+
+function parseIssuedCards(value: string | undefined): Config['issuedCards'] {
+  const raw = nonEmpty(value)?.toLowerCase() ?? 'batched';
+  if (raw !== 'batched' && raw !== 'durable') {
+    throw new ConfigError(`CDS_ISSUED_CARDS must be "batched" or "durable", not "${raw}"`);
   }
   return raw;
 }

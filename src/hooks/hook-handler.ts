@@ -37,8 +37,11 @@ export interface HookHandlerDeps {
   /** Monotonic milliseconds, for timings. */
   readonly elapsed: () => number;
   readonly logger: Logger;
-  /** Told about every response's cards (issued-card store, metrics). Must not throw. */
-  readonly onCardsIssued?: (event: IssuedCardsEvent) => void;
+  /**
+   * Told about every response's cards (issued-card store, metrics). Must not throw or reject; the
+   * response waits for a returned promise (CDS_ISSUED_CARDS=durable: the cards' record committed).
+   */
+  readonly onCardsIssued?: (event: IssuedCardsEvent) => void | Promise<void>;
 }
 
 export interface IssuedCardsEvent {
@@ -85,7 +88,7 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
       requestLogger(res, deps.logger).debug('silent or adjusted', { notes });
     }
     res.locals.cardCount = answer.cards.length;
-    deps.onCardsIssued?.({
+    await deps.onCardsIssued?.({
       serviceId: service.id,
       hookInstance: request.hookInstance,
       issuedAt: now,

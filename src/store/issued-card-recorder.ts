@@ -10,9 +10,21 @@ export interface CardsIssued {
   readonly cards: readonly { readonly uuid: string; readonly ruleCode: string }[];
 }
 
+/**
+ * CDS_ISSUED_CARDS. `batched`: the hook answers at once, its cards are written within
+ * `flushIntervalMs` (a kill -9 loses the cards of that window). `durable`: the hook answers once
+ * its cards are committed (docs/deploy.md "Durability").
+ */
+export type IssuedCardsMode = 'batched' | 'durable';
+
 export interface IssuedCardRecorder {
-  /** Queues the cards; returns at once and never throws (the hook response must not wait). */
-  record(event: CardsIssued): void;
+  /**
+   * Queues the cards; never throws nor rejects. `batched`: resolved at once. `durable`: resolves
+   * once the cards are committed — or, so that the store never holds up prescribing, once their
+   * write failed or `durableWaitMs` passed (they then stay queued and are retried as in
+   * `batched`, logged), and at once while the store is failing or stalled.
+   */
+  record(event: CardsIssued): Promise<void>;
   /** Writes what is queued; never rejects (failures are logged and counted). */
   flush(): Promise<void>;
   /** Stops the timer and writes what is queued. */
@@ -23,15 +35,19 @@ export interface IssuedCardRecorderOptions {
   readonly store: Pick<Store, 'recordIssuedCards'>;
   readonly logger: Logger;
   readonly metrics?: Metrics;
-  /** Longest a card waits before being written. */
+  readonly mode?: IssuedCardsMode;
+  /** `batched`: longest a card waits before being written. Both: the first retry delay. */
   readonly flushIntervalMs?: number;
-  /** Queue length that triggers a write at once. */
+  /** `batched`: queue length that triggers a write at once. */
   readonly maxBatch?: number;
   /** Queue bound while the store is failing; beyond it the oldest records are dropped (logged). */
   readonly maxPending?: number;
+  /** `durable`: longest a hook waits for its cards' commit (a commit takes a few ms). */
+  readonly durableWaitMs?: number;
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
+const ANSWERED = Promise.resolve();
 
 function describeError(error: unknown): { errorName: string; errorMessage?: string } {
   return error instanceof Error
@@ -40,29 +56,42 @@ function describeError(error: unknown): { errorName: string; errorMessage?: stri
 }
 
 /**
- * Records issued cards off the hook path, in batches: hundreds of hook calls per second cost one
- * multi-row INSERT every `flushIntervalMs`, and a slow or failing database never delays or fails a
- * hook response. A failed batch is logged, counted and retried with the next one; while the
- * database stays down the queue is bounded and the oldest records are dropped (feedback on those
- * cards then reports as unattributed).
+ * Records issued cards in batches: hundreds of hook calls per second cost one multi-row INSERT
+ * per batch. In `batched` mode a batch is written every `flushIntervalMs`, off the hook path; in
+ * `durable` mode a write starts as soon as cards arrive and the hooks whose cards it carries
+ * answer when it commits, while the cards of the hooks that arrive meanwhile make up the next
+ * batch (group commit). A failed batch is logged, counted and retried with the next one; while
+ * the database stays down the queue is bounded and the oldest records are dropped (feedback on
+ * those cards then reports as unattributed).
  */
 export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): IssuedCardRecorder {
+  const mode = options.mode ?? 'batched';
   const flushIntervalMs = options.flushIntervalMs ?? 250;
   const maxBatch = options.maxBatch ?? 500;
   const maxPending = options.maxPending ?? 50_000;
+  const durableWaitMs = options.durableWaitMs ?? 1000;
   let pending: IssuedCard[] = [];
+  /** `durable`: the hooks waiting for the cards in `pending`. */
+  let waiting: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
+  let writeQueued = false;
   let closed = false;
   let consecutiveFailures = 0;
+  /** `durable`: a hook's wait ran out; hooks answer at once until a write commits again. */
+  let stalled = false;
 
   async function writeBatch(): Promise<void> {
+    writeQueued = false;
     const batch = pending;
+    const hooks = waiting;
     pending = [];
-    if (batch.length === 0) return;
+    waiting = [];
     try {
+      if (batch.length === 0) return;
       await options.store.recordIssuedCards(batch);
       consecutiveFailures = 0;
+      stalled = false;
     } catch (error) {
       consecutiveFailures += 1;
       options.metrics?.storeWriteFailed('issued-cards');
@@ -73,6 +102,8 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
       pending = batch.concat(pending);
       trimToBound();
       schedule();
+    } finally {
+      for (const answer of hooks) answer();
     }
   }
 
@@ -81,8 +112,12 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
       clearTimeout(timer);
       timer = undefined;
     }
-    // Writes run one after another, so batches reach the database in order.
-    writing = writing.then(writeBatch, writeBatch);
+    // Writes run one after another, so batches reach the database in order. At most one write
+    // waits behind the running one: it takes everything queued when it starts.
+    if (!writeQueued) {
+      writeQueued = true;
+      writing = writing.then(writeBatch, writeBatch);
+    }
     return writing;
   }
 
@@ -108,8 +143,28 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
     options.logger.error('issued-card queue full: oldest records dropped', { dropped: excess, maxPending });
   }
 
+  /** `durable`: the commit of the batch these cards join, or the wait running out. */
+  function untilCommitted(count: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timeout = setTimeout(() => {
+        stalled = true;
+        options.logger.error('issued cards not yet recorded when the hook answered; still queued', {
+          count,
+          durableWaitMs,
+        });
+        resolve();
+      }, durableWaitMs);
+      timeout.unref();
+      waiting.push(() => {
+        clearTimeout(timeout);
+        resolve();
+      });
+      void flush();
+    });
+  }
+
   return {
-    record(event: CardsIssued): void {
+    record(event: CardsIssued): Promise<void> {
       try {
         for (const card of event.cards) {
           pending.push({
@@ -121,11 +176,16 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
           });
         }
         trimToBound();
+        if (event.cards.length === 0) return ANSWERED;
+        if (mode === 'durable' && !closed && consecutiveFailures === 0 && !stalled) {
+          return untilCommitted(event.cards.length);
+        }
         if (pending.length >= maxBatch) void flush();
         else schedule();
       } catch (error) {
         options.logger.error('issued cards not queued', describeError(error));
       }
+      return ANSWERED;
     },
     flush,
     async close(): Promise<void> {

@@ -9,6 +9,11 @@ export interface OpenStoreOptions {
   /** PGlite data directory, or `memory` (tests). */
   readonly pgliteDataDir: string;
   readonly now: () => Date;
+  /**
+   * PGlite: each COMMIT reaches the disk before it returns (CDS_ISSUED_CARDS=durable), so that it
+   * survives a crash of the host. PostgreSQL: as the server is configured (synchronous_commit).
+   */
+  readonly syncCommits?: boolean;
   /** Errors on idle PostgreSQL connections: logged, never thrown. */
   readonly onBackgroundError: (error: Error) => void;
 }
@@ -18,7 +23,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const client =
     options.databaseUrl !== undefined && options.databaseUrl !== ''
       ? await openPostgresClient(options.databaseUrl, { onIdleError: options.onBackgroundError })
-      : await openPgliteClient(options.pgliteDataDir);
+      : await openPgliteClient(options.pgliteDataDir, { syncCommits: options.syncCommits === true });
   const store = createSqlStore(client, { now: options.now });
   try {
     await store.migrate();

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PgliteError } from '../errors';
-import { releaseDataDirLock, takeDataDirLock } from './data-dir-lock';
-import type { WorkerReply, WorkerRequest } from './pglite-protocol';
+import { takeDataDirLock } from './data-dir-lock';
+import type { PgliteWorkerData, WorkerReply, WorkerRequest } from './pglite-protocol';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
 /** `memory` keeps the database in RAM (tests); any other value is a directory on disk. */
@@ -17,23 +17,41 @@ type Request = WithoutId<WorkerRequest>;
  * The worker runs compiled (dist/) or, under tsx and jest (this file is then .ts), from source
  * through tsx's CommonJS hook (a dev dependency, as tsx and ts-jest are).
  */
-function startWorker(dataDir: string | undefined): Worker {
-  const options = { workerData: { dataDir }, execArgv: [] };
+function startWorker(workerData: PgliteWorkerData): Worker {
+  const options = { workerData, execArgv: [] };
   if (!__filename.endsWith('.ts')) return new Worker(path.join(__dirname, 'pglite-worker.js'), options);
   const source = JSON.stringify(path.join(__dirname, 'pglite-worker.ts'));
   return new Worker(`require('tsx/cjs'); require(${source});`, { ...options, eval: true });
 }
 
+export interface PgliteClientOptions {
+  /**
+   * Each COMMIT reaches the disk before it returns (pglite-worker.ts), so that what was committed
+   * survives a crash of the host, not only of the process. Off: PGlite's default (fsync off).
+   */
+  readonly syncCommits?: boolean;
+}
+
 /**
  * Opens embedded PostgreSQL (PGlite, WASM) on a worker thread (pglite-worker.ts): its statements
- * run beside the hooks instead of in their event loop. PGlite serves ONE connection per data
- * directory, so a lock file next to the directory makes a second process (e.g. `npm run
- * feedback-report` while the service runs) fail with a clear error instead of corrupting the data.
+ * run beside the hooks instead of in their event loop. PGlite serves ONE process per data
+ * directory, so an operating-system lock (data-dir-lock.ts) makes a second process (another
+ * container on the same volume, `npm run feedback-report` while the service runs) fail with a
+ * clear error instead of writing beside the first and losing data.
  */
-export async function openPgliteClient(dataDir: string): Promise<SqlClient> {
+export async function openPgliteClient(
+  dataDir: string,
+  options: PgliteClientOptions = {},
+): Promise<SqlClient> {
   const inMemory = dataDir === PGLITE_IN_MEMORY;
-  const lockPath = inMemory ? undefined : takeDataDirLock(dataDir);
-  const worker = startWorker(inMemory ? undefined : dataDir);
+  const lock = inMemory ? undefined : await takeDataDirLock(dataDir);
+  let worker: Worker;
+  try {
+    worker = startWorker({ dataDir: lock?.dataDir, syncCommits: options.syncCommits === true });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let broken: Error | undefined;
@@ -82,11 +100,11 @@ export async function openPgliteClient(dataDir: string): Promise<SqlClient> {
     await ready;
   } catch (error) {
     await worker.terminate();
-    if (lockPath !== undefined) releaseDataDirLock(lockPath);
+    lock?.release();
     throw error;
   }
   return {
-    description: { kind: 'pglite', location: inMemory ? 'memory' : dataDir },
+    description: { kind: 'pglite', location: lock?.dataDir ?? 'memory' },
     ...executor(),
     async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       const tx = nextId++; // a transaction is named by the id of its `begin` request
@@ -106,7 +124,7 @@ export async function openPgliteClient(dataDir: string): Promise<SqlClient> {
         if (broken === undefined) await call({ kind: 'close' });
       } finally {
         await worker.terminate();
-        if (lockPath !== undefined) releaseDataDirLock(lockPath);
+        lock?.release();
       }
     },
   };

@@ -3,6 +3,14 @@
  * Every request carries an id; its reply carries the same id. Reply id 0 says the database is
  * ready (or could not start).
  */
+/** What the worker is started with. */
+export interface PgliteWorkerData {
+  /** The data directory, links resolved; absent: in memory. */
+  readonly dataDir: string | undefined;
+  /** Each COMMIT is on disk before it returns (fsync on, WAL written O_DSYNC). */
+  readonly syncCommits: boolean;
+}
+
 export type WorkerRequest =
   | {
       readonly id: number;

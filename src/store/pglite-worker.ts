@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
 import { TransactionRolledBack } from '../errors';
-import type { WorkerReply, WorkerRequest } from './pglite-protocol';
+import type { PgliteWorkerData, WorkerReply, WorkerRequest } from './pglite-protocol';
 
 /**
  * The embedded PostgreSQL (PGlite, WASM) on its own thread (started by pglite-client.ts). PGlite
@@ -13,7 +13,27 @@ import type { WorkerReply, WorkerRequest } from './pglite-protocol';
  */
 const port = parentPort;
 if (port === null) throw new Error('pglite-worker.ts runs as a worker thread only');
-const { dataDir } = workerData as { dataDir: string | undefined };
+const { dataDir, syncCommits } = workerData as PgliteWorkerData;
+
+/**
+ * PGlite starts PostgreSQL with `-F` (fsync off): a commit is written to the operating system,
+ * which keeps it through a killed process but not through a crash of the host. Turning fsync on
+ * alone changes nothing on disk — PGlite's Node file system (Emscripten NODEFS) has no fsync and
+ * fdatasync is a no-op there (measured with strace: no fsync call either way). What does reach the
+ * disk is a file opened O_DSYNC, which NODEFS passes on to Node as O_SYNC: so the WAL is written
+ * with `wal_sync_method=open_datasync`, and each COMMIT returns once its WAL record is on disk.
+ * Data files are still never fsynced (docs/deploy.md "Durability" states what that leaves).
+ */
+function startParams(): string[] | undefined {
+  if (!syncCommits) return undefined;
+  return [
+    ...PGlite.defaultStartParams.filter((param) => param !== '-F'),
+    '-c',
+    'fsync=on',
+    '-c',
+    'wal_sync_method=open_datasync',
+  ];
+}
 
 interface OpenTransaction {
   readonly tx: Transaction;
@@ -21,18 +41,34 @@ interface OpenTransaction {
   readonly done: Promise<unknown>;
 }
 
-const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+const params = startParams();
+const db = new PGlite(dataDir, params === undefined ? {} : { startParams: params });
 const open = new Map<number, OpenTransaction>();
 
 function reply(message: WorkerReply): void {
   port?.postMessage(message);
 }
 
+/**
+ * PGlite's file system rejects with Emscripten `ErrnoError` objects that are not `Error`s
+ * (`{ name: 'ErrnoError', errno: 44 }`, 44 being ENOENT): say what they hold instead of
+ * "[object Object]".
+ */
+function describeNonError(error: unknown): { name: string; message: string } {
+  if (typeof error !== 'object' || error === null) return { name: 'Error', message: String(error) };
+  const { name, errno, message } = error as Record<string, unknown>;
+  const label = typeof name === 'string' ? name : 'Error';
+  if (typeof message === 'string' && message !== '') return { name: label, message };
+  if (typeof errno === 'number')
+    return { name: label, message: `PGlite file system error (Emscripten errno ${errno})` };
+  return { name: label, message: `PGlite failed with ${label}` };
+}
+
 function failure(id: number, error: unknown): WorkerReply {
   const { name, message, code } =
     error instanceof Error
       ? (error as Error & { code?: unknown })
-      : { name: 'Error', message: String(error), code: undefined };
+      : { ...describeNonError(error), code: undefined };
   return { id, ok: false, error: { name, message, ...(typeof code === 'string' ? { code } : {}) } };
 }
 
