@@ -37,6 +37,10 @@ export interface Config {
   readonly fhirTimeoutMs: number;
   /** How many `next` pages of one search are followed before giving up (412). */
   readonly fhirMaxPages: number;
+  /** Bytes of one FHIR answer; past it the query is aborted (412, or a Medication left unread). */
+  readonly fhirMaxResponseBytes: number;
+  /** Bytes of all one hook's FHIR answers together. */
+  readonly fhirMaxHookBytes: number;
   /** Receiving one whole request, headers and body; past it 408 and the connection is closed. */
   readonly requestTimeoutMs: number;
   /** Receiving a request's headers (at most requestTimeoutMs). */
@@ -45,10 +49,6 @@ export interface Config {
   readonly keepAliveTimeoutMs: number;
   /** Open connections beyond this are closed on arrival. */
   readonly maxConnections: number;
-  /** Bytes of one FHIR answer; past it the query is aborted (412, or a Medication left unread). */
-  readonly fhirMaxResponseBytes: number;
-  /** Bytes of all one hook's FHIR answers together. */
-  readonly fhirMaxHookBytes: number;
 }
 
 /** The CDS Hooks Sandbox (hosted and locally built) and localhost, for development only. */
@@ -94,8 +94,8 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
     hookDeadlineMs: parseInteger(env, 'CDS_HOOK_DEADLINE_MS', 2000, 100, 60000),
     fhirTimeoutMs: parseInteger(env, 'CDS_FHIR_TIMEOUT_MS', 1500, 50, 60000),
     fhirMaxPages: parseInteger(env, 'CDS_FHIR_MAX_PAGES', 10, 1, 1000),
-    ...parseConnectionLimits(env),
     ...parseFhirReadLimits(env),
+    ...parseConnectionLimits(env),
   };
   return Object.freeze(config);
 }
