@@ -11,8 +11,9 @@ const SHARED_DIR = process.env.LN_SHARED_DIR ?? path.resolve(__dirname, '..', '.
 
 const COPIES: readonly { readonly shared: string; readonly fixtures: string; readonly files?: readonly string[] }[] = [
   { shared: 'acceptance', fixtures: fixturesDir('acceptance') },
+  { shared: 'acceptance-wave2', fixtures: fixturesDir('acceptance-wave2') },
   { shared: 'sandbox-requests', fixtures: fixturesDir('sandbox-requests') },
-  { shared: '.', fixtures: fixturesDir('spec'), files: ['clinical-rules.md'] },
+  { shared: '.', fixtures: fixturesDir('spec'), files: ['clinical-rules.md', 'clinical-rules-wave2.md'] },
 ];
 
 /** Files of `sharedSub` missing from `fixtures` or different there, as `sub/file` names. */

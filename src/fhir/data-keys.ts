@@ -3,7 +3,19 @@
  * declares a template for each; the same template is run against `fhirServer` when the EHR did
  * not prefetch it (CDS Hooks 2.0 §Prefetch: "the CDS Service MAY ... retrieve the data itself").
  */
-export type DataKey = 'patient' | 'conditions' | 'medications' | 'tacrolimus' | 'mpaTrough' | 'mpaAuc' | 'egfr' | 'weight';
+export type DataKey =
+  | 'patient'
+  | 'conditions'
+  | 'medications'
+  | 'tacrolimus'
+  | 'mpaTrough'
+  | 'mpaAuc'
+  | 'egfr'
+  | 'weight'
+  | 'allergies'
+  | 'pregnancy'
+  | 'creatinine'
+  | 'egfrHistory';
 
 export interface DataKeyReader {
   readonly resourceTypes: readonly string[];
@@ -13,7 +25,11 @@ export interface DataKeyReader {
    * is unavailable. `first`: a bounded newest-first page; only the latest result decides.
    */
   readonly pages: 'all' | 'first';
-  /** false: the rules can run without it (no rule reads the Patient resource itself). */
+  /**
+   * false: the rules can run without it. Its absence silences only the rules that read it
+   * (clinical-rules-wave2.md §2: none of the second wave's keys is a 412 key); the record lists
+   * it as unavailable.
+   */
   readonly required: boolean;
 }
 
@@ -26,6 +42,11 @@ export const DATA_KEYS: Readonly<Record<DataKey, DataKeyReader>> = Object.freeze
   mpaAuc: { resourceTypes: ['Observation'], pages: 'first', required: true },
   egfr: { resourceTypes: ['Observation'], pages: 'first', required: true },
   weight: { resourceTypes: ['Observation'], pages: 'first', required: true },
+  // A contraindication on page 2 must silence rule 5a: read every page.
+  allergies: { resourceTypes: ['AllergyIntolerance'], pages: 'all', required: false },
+  pregnancy: { resourceTypes: ['Observation'], pages: 'first', required: false },
+  creatinine: { resourceTypes: ['Observation'], pages: 'first', required: false },
+  egfrHistory: { resourceTypes: ['Observation'], pages: 'first', required: false },
 });
 
 export const BOUND_DATA_KEYS: ReadonlySet<string> = new Set(Object.keys(DATA_KEYS));

@@ -1,6 +1,6 @@
 import { CdsError, FhirQueryError } from '../errors';
 import type { HookRequest } from '../cds-hooks/request';
-import type { HookName, PatientRecord } from '../logic/record/patient-record';
+import type { HookName, OptionalData, PatientRecord } from '../logic/record/patient-record';
 import { draftOrdersOf, normaliseDraftOrders } from './draft-orders';
 import { DATA_KEYS, isDataKey, type DataKey } from './data-keys';
 import { armDeadline, describeFailure, fetchDataKey, type QueryTiming } from './fetch-data-key';
@@ -9,6 +9,7 @@ import type { FhirRequesterFactory } from './fhir-client';
 import { createReadBudget, type ReadBudget, type ReadLimits } from './read-budget';
 import { readPrefetchValue, type FhirResource } from './prefetch';
 import {
+  readAllergyIntolerance,
   readCondition,
   readObservation,
   readPatient,
@@ -221,6 +222,10 @@ function assembleRecord(
     if (resource.resourceType === 'Medication') medications.push(readRecordMedication(resource));
   }
   medications.push(...drafts.medications);
+  const unavailable = new Set<OptionalData>();
+  for (const key of OPTIONAL_DATA) {
+    if (!found.has(key)) unavailable.add(key);
+  }
   return {
     hook,
     patientId,
@@ -229,12 +234,26 @@ function assembleRecord(
     medicationRequests,
     medications,
     observations: readOwn(OBSERVATION_KEYS, 'Observation', 'observations', readObservation),
+    allergies: readOwn(['allergies'], 'AllergyIntolerance', 'allergies', readAllergyIntolerance),
+    unavailable,
     draftOrders: drafts.orders,
     ...(request.context.selections ? { selections: request.context.selections } : {}),
   };
 }
 
-const OBSERVATION_KEYS: readonly DataKey[] = ['tacrolimus', 'mpaTrough', 'mpaAuc', 'egfr', 'weight'];
+const OBSERVATION_KEYS: readonly DataKey[] = [
+  'tacrolimus',
+  'mpaTrough',
+  'mpaAuc',
+  'egfr',
+  'weight',
+  'pregnancy',
+  'creatinine',
+  'egfrHistory',
+];
+
+/** The keys a rule can do without; read neither way, they are listed as unavailable. */
+const OPTIONAL_DATA: readonly (DataKey & OptionalData)[] = ['patient', 'allergies', 'pregnancy', 'creatinine', 'egfrHistory'];
 
 /** A resource whose subject names another patient is not this patient's data (an EHR bug). */
 function subjectTest(patientId: string): (resource: FhirResource) => boolean {

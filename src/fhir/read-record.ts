@@ -2,6 +2,7 @@ import { readIntent, readMedication, readMedicationChoice, readStatus } from './
 import type { FhirResource } from './prefetch';
 import { readDosage } from './r4-dosage';
 import {
+  isObject,
   readBoolean,
   readCodeableConcept,
   readList,
@@ -27,9 +28,40 @@ export function readCondition(raw: FhirResource): fhir4.Condition {
     category: readList(raw.category, readCodeableConcept),
     code: readCodeableConcept(raw.code),
     onsetDateTime: readString(raw.onsetDateTime),
+    onsetPeriod: readPeriod(raw.onsetPeriod),
     abatementDateTime: readString(raw.abatementDateTime),
+    abatementPeriod: readPeriod(raw.abatementPeriod),
+    // Abated, but when is not a date: a pregnancy with it is no evidence either way (wave 2 §3).
+    abatementString: readString(raw.abatementString),
     recordedDate: readString(raw.recordedDate),
   };
+}
+
+const ALLERGY_TYPES: ReadonlySet<string> = new Set(['allergy', 'intolerance']);
+
+/**
+ * An AllergyIntolerance (wave 2 rule 5a): type, statuses, the substance (`code`, and each
+ * reaction's `substance`). Reactions' manifestations are not read: any recorded reaction to the
+ * drug counts.
+ */
+export function readAllergyIntolerance(raw: FhirResource): fhir4.AllergyIntolerance {
+  const type = readString(raw.type);
+  return {
+    resourceType: 'AllergyIntolerance',
+    id: readString(raw.id),
+    patient: readReference(raw.patient) ?? {},
+    type: type !== undefined && ALLERGY_TYPES.has(type) ? (type as fhir4.AllergyIntolerance['type']) : undefined,
+    clinicalStatus: readCodeableConcept(raw.clinicalStatus),
+    verificationStatus: readCodeableConcept(raw.verificationStatus),
+    code: readCodeableConcept(raw.code),
+    reaction: readList(raw.reaction, readReactionSubstance),
+  };
+}
+
+function readReactionSubstance(value: unknown): fhir4.AllergyIntoleranceReaction | undefined {
+  if (!isObject(value)) return undefined;
+  const substance = readCodeableConcept(value.substance);
+  return substance === undefined ? undefined : { substance, manifestation: [] };
 }
 
 const OBSERVATION_STATUSES: ReadonlySet<string> = new Set([
@@ -58,6 +90,8 @@ export function readObservation(raw: FhirResource): fhir4.Observation {
     issued: readString(raw.issued),
     valueQuantity: readQuantity(raw.valueQuantity),
     valueString: readString(raw.valueString),
+    valueCodeableConcept: readCodeableConcept(raw.valueCodeableConcept),
+    interpretation: readList(raw.interpretation, readCodeableConcept),
     dataAbsentReason: readCodeableConcept(raw.dataAbsentReason),
   };
 }
@@ -83,6 +117,9 @@ export function readRecordMedicationRequest(raw: FhirResource, index: number, no
     medicationCodeableConcept,
     medicationReference,
     contained,
+    // Why it was stopped (wave 2 rule 5a), and the order it renews (rule 3's continuous run).
+    statusReason: readCodeableConcept(raw.statusReason),
+    priorPrescription: readReference(raw.priorPrescription),
   };
 }
 
@@ -90,8 +127,19 @@ export function readRecordMedication(raw: FhirResource): fhir4.Medication {
   return readMedication(raw);
 }
 
-/** The Patient is not read by any rule: keep only its id, so no demographics travel further. */
+const GENDERS: ReadonlySet<string> = new Set(['male', 'female', 'other', 'unknown']);
+
+/**
+ * Only what rule 7b reads (gender, birth date): no name, address or identifier travels further.
+ * An unknown gender code is dropped, so the rule stays silent.
+ */
 export function readPatient(raw: FhirResource): fhir4.Patient {
-  return { resourceType: 'Patient', id: readString(raw.id) };
+  const gender = readString(raw.gender);
+  return {
+    resourceType: 'Patient',
+    id: readString(raw.id),
+    gender: gender !== undefined && GENDERS.has(gender) ? (gender as fhir4.Patient['gender']) : undefined,
+    birthDate: readString(raw.birthDate),
+  };
 }
 

@@ -65,6 +65,56 @@ export interface Targets {
     /** patient-view looks back this far for a stop that already happened. */
     readonly recentStopMonths: number;
   };
+  /** Wave 2 §4.7a: re-induction after a flare restarts the phase and the 36-month clock. */
+  readonly reInduction: {
+    /** A cyclophosphamide / anti-CD20 / IV methylprednisolone start counts from therapy start + N months. */
+    readonly afterTherapyStartMonths: number;
+    /** Events less than N months after the previous one belong to the same course. */
+    readonly sameCourseMonths: number;
+    /** An IV methylprednisolone single dose ≥ this is a pulse (KDIGO 2024: 0.25–0.5 g/day). */
+    readonly methylprednisolonePulseMinMg: number;
+  };
+  /** Wave 2 §3 and rules 1a / 7b. */
+  readonly pregnancy: {
+    /** Evidence counts for 294 days (42 weeks, the longest plausible pregnancy; service default). */
+    readonly evidenceWindowDays: number;
+    /** 7b: a qualitative hCG in the last N days (CellCept label 8.3: immediately before starting). */
+    readonly testWindowDays: number;
+    /** 7b: a mycophenolate draft is a new start when none was active in the last N days. */
+    readonly newStartLookbackDays: number;
+    /** 7b: age band used as the proxy for "female of reproductive potential" (service default). */
+    readonly reproductiveAgeYears: Range;
+  };
+  /** Wave 2 §4.2 rule 2b: azathioprine at most ⅓ of the 2.0 mg/kg/day maximum with allopurinol (derived). */
+  readonly azathioprineWithAllopurinol: { readonly maxMgPerKgPerDay: number };
+  /** Wave 2 §4.3 rule 3 (ESE/ES 2024; service defaults). */
+  readonly glucocorticoidStop: {
+    /** A stop at ≥ this prednisone-equivalent mg/day needs a taper. */
+    readonly minMgPerDay: number;
+    /** … after a continuous run of at least this many days. */
+    readonly minRunDays: number;
+    /** A draft whose planned end is within N days ends the therapy as a stop does. */
+    readonly endHorizonDays: number;
+    /** Orders whose planned end lies ≤ N days before the next one's start form one run. */
+    readonly runGapDays: number;
+  };
+  /** Wave 2 §4.4 rules 4a and 4b. */
+  readonly cniKidney: {
+    /** 4a: eGFR or creatinine at least every N days on tacrolimus or cyclosporine (service default). */
+    readonly tacrolimusCyclosporineWindowDays: number;
+    /** 4a: … on voclosporin (Lupkynis label: every 4 weeks after the first month). */
+    readonly voclosporinWindowDays: number;
+    /** 4b: baseline = latest eGFR in the N days up to the CNI's first start. */
+    readonly baselineWindowDays: number;
+    /** 4b: current = latest eGFR of the last N days. */
+    readonly currentWindowDays: number;
+    /** 4b: fires only below this eGFR (mL/min/1.73 m²; Lupkynis label). */
+    readonly egfrBelow: number;
+    /** 4b: … and more than this % below baseline (Lupkynis label: > 20 %). */
+    readonly declinePercentAbove: number;
+    /** 4b: from this % the voclosporin label says discontinue rather than reduce. */
+    readonly voclosporinDiscontinuePercent: number;
+  };
 }
 
 export const DEFAULT_TARGETS: Targets = deepFreeze({
@@ -95,6 +145,24 @@ export const DEFAULT_TARGETS: Targets = deepFreeze({
     weightWindowMonths: 12,
   },
   discontinuation: { minimumTherapyMonths: 36, recentStopMonths: 12 },
+  reInduction: { afterTherapyStartMonths: 6, sameCourseMonths: 6, methylprednisolonePulseMinMg: 250 },
+  pregnancy: {
+    evidenceWindowDays: 294,
+    testWindowDays: 7,
+    newStartLookbackDays: 90,
+    reproductiveAgeYears: { min: 12, max: 50 },
+  },
+  azathioprineWithAllopurinol: { maxMgPerKgPerDay: 0.67 },
+  glucocorticoidStop: { minMgPerDay: 5, minRunDays: 28, endHorizonDays: 14, runGapDays: 7 },
+  cniKidney: {
+    tacrolimusCyclosporineWindowDays: 90,
+    voclosporinWindowDays: 28,
+    baselineWindowDays: 90,
+    currentWindowDays: 90,
+    egfrBelow: 60,
+    declinePercentAbove: 20,
+    voclosporinDiscontinuePercent: 30,
+  },
 });
 
 function deepFreeze<T extends object>(value: T): T {

@@ -11,7 +11,11 @@ import { buildTestApp } from '../support/test-app';
  * at the case's `now`, against a real FHIR server holding the case's record, in two modes —
  * prefetch built from our own discovery templates (no fhirServer), and FHIR fallback (no prefetch).
  */
-const cases = loadAcceptanceCases(fixturesDir('acceptance'));
+const cases = [
+  ...loadAcceptanceCases(fixturesDir('acceptance')),
+  // The second wave's cases change some first-wave answers, so they join all at once.
+  ...(process.env.ACCEPTANCE_WAVE2 === '1' ? loadAcceptanceCases(fixturesDir('acceptance-wave2')) : []),
+];
 
 let fhir: MemoryFhirServer;
 beforeAll(async () => {

@@ -99,6 +99,10 @@ const prefetched = (orders: object[]) => ({
   mpaAuc: null,
   egfr: null,
   weight: null,
+  allergies: null,
+  pregnancy: null,
+  creatinine: null,
+  egfrHistory: null,
 });
 
 /** An EHR whose MedicationRequest search answers the orders alone, whatever `_include` asks. */

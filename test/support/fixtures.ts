@@ -19,7 +19,7 @@ export interface AcceptanceCase {
  */
 export const FIXTURES_DIR = path.resolve(__dirname, '..', '..', 'fixtures');
 
-export function fixturesDir(sub: 'acceptance' | 'sandbox-requests' | 'spec'): string {
+export function fixturesDir(sub: 'acceptance' | 'acceptance-wave2' | 'sandbox-requests' | 'spec'): string {
   return path.join(FIXTURES_DIR, sub);
 }
 

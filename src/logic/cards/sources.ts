@@ -127,6 +127,11 @@ export function labelledProductOf(order: MedicationOrder): LabelledProduct | und
     case 'anti-CD20':
     case 'strong-cyp3a4-inhibitor':
     case 'cyp3a4-inducer':
+    case 'hydroxychloroquine':
+    case 'other-antimalarial':
+    case 'allopurinol':
+    case 'febuxostat':
+    case 'covering-glucocorticoid':
       return undefined;
   }
 }

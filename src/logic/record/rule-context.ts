@@ -1,10 +1,12 @@
 import { computeDailyDose, type DailyDose } from '../dose/daily-dose';
 import { buildOrders } from './medication-orders';
 import { selectLatestResults } from './observations';
-import type { PatientRecord } from './patient-record';
+import type { OptionalData, PatientRecord } from './patient-record';
 import type { MedicationOrder, RuleContext, ScopeGate } from '../rules/rule';
 import type { Targets } from '../targets';
 import { buildTimeline } from './timeline';
+
+const NOTHING_UNAVAILABLE: ReadonlySet<OptionalData> = new Set();
 
 /**
  * Everything the rules read, computed once per decision: classified orders, timeline, latest
@@ -39,6 +41,11 @@ export function buildRuleContext(
     drafts,
     timeline: buildTimeline(orders, now, targets, isOrderHook),
     latest: selectLatestResults(record.observations, now, note),
+    patient: record.patient,
+    conditions: record.conditions,
+    observations: record.observations,
+    allergies: record.allergies ?? [],
+    unavailable: record.unavailable ?? NOTHING_UNAVAILABLE,
     dailyDoseOf(order) {
       const known = dailyDoses.get(order);
       if (known) return known;

@@ -1,6 +1,6 @@
 import type { LabelledProduct } from '../cards/sources';
 import type { DailyDose } from '../dose/daily-dose';
-import type { HookName } from '../record/patient-record';
+import type { HookName, OptionalData } from '../record/patient-record';
 import type { DrugGroup, ProductEntry } from '../vocabulary/medication-groups';
 import type { ObservationGroupKey } from '../vocabulary/observation-groups';
 import type { RuleCode } from '../vocabulary/rule-codes';
@@ -115,6 +115,15 @@ export interface RuleContext {
   readonly timeline: Timeline;
   /** The latest result of each analyte group (no window applied: rules apply their own). */
   readonly latest: Readonly<Partial<Record<ObservationGroupKey, LatestResult>>>;
+  /** Gender and birth date, when the Patient could be read (rule 7b). */
+  readonly patient?: fhir4.Patient;
+  /** Every Condition of the record (pregnancy, retinal toxicity; the gates have run already). */
+  readonly conditions: readonly fhir4.Condition[];
+  /** Every Observation of the record, for rules that need more than the latest (pregnancy, eGFR baseline). */
+  readonly observations: readonly fhir4.Observation[];
+  readonly allergies: readonly fhir4.AllergyIntolerance[];
+  /** Optional data that could not be read: a rule that needs it stays silent and notes why. */
+  readonly unavailable: ReadonlySet<OptionalData>;
   /**
    * §2 daily dose of an order at `now` (computeDailyDose), computed once per decision: several
    * rules read the same orders (the mycophenolate dose is read by three).

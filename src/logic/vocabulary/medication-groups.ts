@@ -17,7 +17,13 @@ export type DrugGroup =
   | 'belimumab'
   | 'anti-CD20'
   | 'strong-cyp3a4-inhibitor'
-  | 'cyp3a4-inducer';
+  | 'cyp3a4-inducer'
+  // Second wave (clinical-rules-wave2.md §1.1).
+  | 'hydroxychloroquine'
+  | 'other-antimalarial'
+  | 'allopurinol'
+  | 'febuxostat'
+  | 'covering-glucocorticoid';
 
 /** §2: the groups counted as "LN immunosuppressant" (glucocorticoids and HCQ are not). */
 export const LN_IMMUNOSUPPRESSANT_GROUPS: ReadonlySet<DrugGroup> = new Set<DrugGroup>([
@@ -41,6 +47,23 @@ export const CALCINEURIN_INHIBITOR_GROUPS: ReadonlySet<DrugGroup> = new Set<Drug
 export const GLUCOCORTICOID_GROUPS: ReadonlySet<DrugGroup> = new Set<DrugGroup>([
   'prednisone',
   'other-glucocorticoid',
+]);
+
+/**
+ * Wave 2 §3 "continuous glucocorticoid run": the dose-counted glucocorticoids plus hydrocortisone
+ * and dexamethasone, which keep a patient covered against adrenal insufficiency (rule 3 only; the
+ * dose rules never count them).
+ */
+export const COVERING_GLUCOCORTICOID_GROUPS: ReadonlySet<DrugGroup> = new Set<DrugGroup>([
+  'prednisone',
+  'other-glucocorticoid',
+  'covering-glucocorticoid',
+]);
+
+/** Wave 2 §1.1: HCQ and the other antimalarials that stand in for it (rule 5a). */
+export const ANTIMALARIAL_GROUPS: ReadonlySet<DrugGroup> = new Set<DrugGroup>([
+  'hydroxychloroquine',
+  'other-antimalarial',
 ]);
 
 /** MMF and MPA are one group but dose in their own ranges (§2, §5). */
@@ -102,6 +125,14 @@ const CYC: DrugEntry = { group: 'cyclophosphamide', ingredient: 'cyclophosphamid
 const BEL: DrugEntry = { group: 'belimumab', ingredient: 'belimumab' };
 const RTX: DrugEntry = { group: 'anti-CD20', ingredient: 'rituximab' };
 const OBI: DrugEntry = { group: 'anti-CD20', ingredient: 'obinutuzumab' };
+// Second wave (clinical-rules-wave2.md §1.1). Codes marked UNVERIFIED there are not listed: those
+// drugs match by name only, so a wrong code cannot widen a rule.
+const HCQ: DrugEntry = { group: 'hydroxychloroquine', ingredient: 'hydroxychloroquine' };
+const antimalarial = (ingredient: string): DrugEntry => ({ group: 'other-antimalarial', ingredient });
+const ALLOPURINOL: DrugEntry = { group: 'allopurinol', ingredient: 'allopurinol' };
+const FEBUXOSTAT: DrugEntry = { group: 'febuxostat', ingredient: 'febuxostat' };
+const HYDROCORTISONE: DrugEntry = { group: 'covering-glucocorticoid', ingredient: 'hydrocortisone' };
+const DEXAMETHASONE: DrugEntry = { group: 'covering-glucocorticoid', ingredient: 'dexamethasone' };
 const inhibitor = (ingredient: string): DrugEntry => ({
   group: 'strong-cyp3a4-inhibitor',
   ingredient,
@@ -129,6 +160,10 @@ export const RXNORM_INGREDIENTS: ReadonlyMap<string, DrugEntry> = new Map([
   ['121243', inhibitor('voriconazole')],
   ['85762', inhibitor('ritonavir')],
   ['343047', inhibitor('atazanavir')],
+  ['5521', HCQ], // IN; verified: VSAC 2.16.840.1.113762.1.4.1032.127
+  ['153972', HCQ], // PIN hydroxychloroquine sulfate; same value set
+  ['202462', HCQ], // BN Plaquenil; same value set
+  ['519', ALLOPURINOL], // verified: CPIC guideline 100422 (drugid RxNorm:519)
   ['9384', inducer('rifampin')],
   ['55672', inducer('rifabutin')],
   ['2002', inducer('carbamazepine')],
@@ -183,6 +218,12 @@ export const RXNORM_PRODUCTS: ReadonlyMap<string, ProductEntry> = new Map<string
   ['198145', { ...PRED, strength: tab(10) }],
   ['312615', { ...PRED, strength: tab(20) }],
   ['198148', { ...PRED, strength: tab(50) }],
+  // Hydroxychloroquine sulfate 200 mg tablet, Plaquenil 200 mg (VSAC 2.16.840.1.113762.1.4.1032.127).
+  ['979092', { ...HCQ, strength: tab(200) }],
+  ['979094', { ...HCQ, strength: tab(200) }],
+  // Allopurinol 100 / 300 mg tablets (openFDA NDC openfda.rxcui).
+  ['197319', { ...ALLOPURINOL, strength: tab(100) }],
+  ['197320', { ...ALLOPURINOL, strength: tab(300) }],
 ]);
 
 /**
@@ -209,6 +250,12 @@ export const DRUG_NAMES: readonly (readonly [string, ProductEntry])[] = [
   ...['belimumab', 'benlysta'].map((name) => [name, BEL] as const),
   ...['rituximab', 'rituxan', 'truxima', 'ruxience', 'riabni'].map((name) => [name, RTX] as const),
   ...['obinutuzumab', 'gazyva'].map((name) => [name, OBI] as const),
+  ...['hydroxychloroquine', 'plaquenil', 'hcq'].map((name) => [name, HCQ] as const),
+  ...['chloroquine', 'quinacrine', 'mepacrine'].map((name) => [name, antimalarial(name)] as const),
+  ...['allopurinol', 'zyloprim', 'aloprim'].map((name) => [name, ALLOPURINOL] as const),
+  ...['febuxostat', 'uloric'].map((name) => [name, FEBUXOSTAT] as const),
+  ...['hydrocortisone', 'cortef', 'solu-cortef'].map((name) => [name, HYDROCORTISONE] as const),
+  ...['dexamethasone', 'decadron'].map((name) => [name, DEXAMETHASONE] as const),
   ...[
     'clarithromycin',
     'voriconazole',

@@ -4,7 +4,7 @@
  */
 export const LOINC_SYSTEM = 'http://loinc.org';
 
-export type ObservationGroupKey = 'tacrolimus' | 'mpaTrough' | 'mpaAuc' | 'egfr' | 'weight';
+export type ObservationGroupKey = 'tacrolimus' | 'mpaTrough' | 'mpaAuc' | 'egfr' | 'weight' | 'creatinine';
 
 export interface ObservationGroup {
   readonly loinc: readonly string[];
@@ -67,6 +67,17 @@ export const OBSERVATION_GROUPS: Readonly<Record<ObservationGroupKey, Observatio
     statuses: FINAL_STATUSES,
     canonicalUnit: 'kg',
   },
+  /**
+   * Serum/blood creatinine (wave 2 §1.3; VSAC "Creatinine Lab Test" 2.16.840.1.113883.3.666.5.2363
+   * without its pre/post-dialysis codes). Only its date is used ("kidney function checked"); the
+   * unit is for the card (MW 113.12 g/mol: µmol/L ÷ 88.4 = mg/dL).
+   */
+  creatinine: {
+    loinc: ['2160-0', '38483-4', '14682-9', '59826-8', '77140-2', '21232-4', '101475-2'],
+    statuses: FINAL_STATUSES,
+    canonicalUnit: 'mg/dL',
+    molecularWeight: 113.12,
+  },
 });
 
 export const OBSERVATION_GROUP_KEYS: readonly ObservationGroupKey[] = [
@@ -75,4 +86,5 @@ export const OBSERVATION_GROUP_KEYS: readonly ObservationGroupKey[] = [
   'mpaAuc',
   'egfr',
   'weight',
+  'creatinine',
 ];
