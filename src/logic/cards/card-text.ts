@@ -15,6 +15,16 @@ export interface CardText {
   why(finding: Finding): string;
   pitfalls(finding: Finding): readonly string[];
   links(finding: Finding): readonly CardLink[];
+  /**
+   * The rule's own override reasons (code in OVERRIDE_REASON_SYSTEM, display), when the common
+   * ones ("patient-specific target", "induction phase / recent change", "already addressed") do not fit.
+   */
+  overrideReasons?: readonly OverrideReason[];
+}
+
+export interface OverrideReason {
+  readonly code: string;
+  readonly display: string;
 }
 
 /** "3.1", "< 2" — numbers as a clinician writes them. */

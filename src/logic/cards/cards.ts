@@ -148,15 +148,28 @@ function buildSuggestions(finding: Finding, newId: () => string): CdsSuggestion[
     });
   }
   if (finding.proposedCreate) {
+    const label = finding.proposedCreateLabel;
+    const loinc = finding.proposedCreate.code?.coding?.[0]?.code;
     suggestions.push({
-      label: 'Order a tacrolimus trough level',
+      label: clip(label ?? 'Order a tacrolimus trough level'),
       uuid: newId(),
       actions: [
         {
           type: 'create',
-          description: 'Tacrolimus trough (LOINC 77348-1)',
+          description:
+            label === undefined ? 'Tacrolimus trough (LOINC 77348-1)' : `${label}${loinc ? ` (LOINC ${loinc})` : ''}`,
           resource: finding.proposedCreate,
         },
+      ],
+    });
+  }
+  if (finding.proposedDelete) {
+    // CDS Hooks 2.0 Action: a `delete` names the resource by `resourceId` (a relative reference).
+    suggestions.push({
+      label: clip(finding.proposedDelete.label),
+      uuid: newId(),
+      actions: [
+        { type: 'delete', description: finding.proposedDelete.label, resourceId: finding.proposedDelete.reference },
       ],
     });
   }
@@ -168,7 +181,11 @@ export function buildCard(finding: Finding, newId: () => string): CdsCard {
   const uuid = newId();
   const suggestions = buildSuggestions(finding, newId);
   const overrideReasons =
-    finding.code === 'tacrolimus-trough-high' ? [...OVERRIDE_REASONS, NOT_A_TROUGH] : [...OVERRIDE_REASONS];
+    text.overrideReasons !== undefined
+      ? text.overrideReasons.map((reason) => ({ system: OVERRIDE_REASON_SYSTEM, ...reason }))
+      : finding.code === 'tacrolimus-trough-high'
+        ? [...OVERRIDE_REASONS, NOT_A_TROUGH]
+        : [...OVERRIDE_REASONS];
   return {
     uuid,
     summary: clip(text.summary(finding)),

@@ -195,6 +195,10 @@ export interface Finding {
   readonly proposedDraft?: fhir4.MedicationRequest;
   /** A resource to propose as a `create` action (e.g. a tacrolimus trough ServiceRequest). */
   readonly proposedCreate?: fhir4.ServiceRequest;
+  /** The label of that suggestion ("Order serum creatinine with eGFR"); default: the trough's. */
+  readonly proposedCreateLabel?: string;
+  /** Order hooks: a draft to remove (`MedicationRequest/<id>`) → a `delete` action with this label. */
+  readonly proposedDelete?: { readonly reference: string; readonly label: string };
   /** The products whose DailyMed label the card links: the ones actually ordered (§6). */
   readonly labelledProducts?: readonly LabelledProduct[];
   /** Rule-specific facts for the wording (e.g. monthsCompleted, interacting drug names). */
