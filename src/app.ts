@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config';
+import { readPackageVersion } from './config/package-version';
+import { modeOf, rulesetVersion, type RuleSettings } from './config/rules-file';
 import { createFhirRequester, type FhirRequesterFactory } from './fhir/fhir-client';
 import { BOUND_DATA_KEYS } from './fhir/data-keys';
 import type { FetchLike } from './auth/remote-key-set';
@@ -13,7 +15,7 @@ import { createFeedbackReportEndpoint } from './hooks/admin';
 import { createFeedbackHandler } from './hooks/feedback';
 import { createFeedbackRequestParser } from './hooks/feedback-request';
 import { createMetricsEndpoint, createReadyz, healthz } from './hooks/health';
-import { createHookHandler, type IssuedCardsEvent } from './hooks/hook-handler';
+import { createHookHandler, type IssuedCardsEvent, type RuleModes } from './hooks/hook-handler';
 import { createHookRequestParser } from './hooks/hook-request';
 import { createRequestObserver } from './hooks/request-observer';
 import { createStoreHealth } from './hooks/store-health';
@@ -52,6 +54,11 @@ export interface AppDeps {
   readonly store?: Store;
   /** Prometheus metrics; default: a fresh registry for this app. */
   readonly metrics?: Metrics;
+  /**
+   * The rule settings in force, read on every hook (the server swaps them on SIGHUP); default:
+   * config.ruleSettings.
+   */
+  readonly ruleSettings?: () => RuleSettings;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -74,9 +81,10 @@ export function createApp(deps: AppDeps): Express {
 
   const metrics = deps.metrics ?? createMetrics();
   const onCardsIssued = (event: IssuedCardsEvent): void | Promise<void> => {
-    for (const card of event.cards) metrics.cardsIssued(card.ruleCode);
+    for (const card of event.cards) metrics.cardsIssued(card.ruleCode, card.mode);
     return deps.onCardsIssued?.(event);
   };
+  const rules = createRuleModes(deps.ruleSettings ?? (() => config.ruleSettings), config);
 
   const storeHealth = deps.store ? createStoreHealth({ store: deps.store, logger, metrics, now: elapsed }) : undefined;
 
@@ -110,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
       elapsed,
       logger,
       onCardsIssued,
+      rules,
     }),
   );
 
@@ -143,6 +152,25 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(createErrorMiddleware(logger));
   return app;
+}
+
+/** Modes and rule-set version from the settings in force; the version is recomputed only when they change. */
+function createRuleModes(current: () => RuleSettings, config: Config): RuleModes {
+  const packageVersion = readPackageVersion();
+  let versionOf: { settings: RuleSettings; version: string } | undefined;
+  return {
+    modeFor(tenant) {
+      const settings = current();
+      return (code) => modeOf(settings, tenant, code);
+    },
+    version() {
+      const settings = current();
+      if (versionOf?.settings !== settings) {
+        versionOf = { settings, version: rulesetVersion(packageVersion, config.targets, settings) };
+      }
+      return versionOf.version;
+    },
+  };
 }
 
 /** Development default without authentication: only FHIR servers on this machine. */

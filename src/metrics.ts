@@ -21,7 +21,8 @@ export interface Metrics {
   observeRequest(route: RouteKind, serviceId: string, status: number, seconds: number): void;
   /** A hook call answered by `serviceId` (shorthand for observeRequest('hook', …)). */
   observeHook(serviceId: string, status: number, seconds: number): void;
-  cardsIssued(ruleCode: string, count?: number): void;
+  /** Cards returned (`active`) or recorded without being returned (`shadow`, CDS_RULES_FILE). */
+  cardsIssued(ruleCode: string, mode?: 'active' | 'shadow', count?: number): void;
   /** One FHIR search for a prefetch key (`conditions`, `tacrolimus`…); `failure` when not ok. */
   observeFhirQuery(query: string, seconds: number, ok: boolean, failure?: string): void;
   feedbackReceived(ruleCode: string, outcome: FeedbackOutcome): void;
@@ -64,8 +65,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const cards = new Counter({
     name: 'cds_cards_issued_total',
-    help: 'Cards returned, by rule code',
-    labelNames: ['rule'] as const,
+    help: 'Cards by rule code and mode: active (returned) or shadow (evaluated and recorded, not returned)',
+    labelNames: ['rule', 'mode'] as const,
     registers: [registry],
   });
   const fhirDuration = new Histogram({
@@ -138,7 +139,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     contentType: registry.contentType,
     observeRequest,
     observeHook: (serviceId, status, seconds) => observeRequest('hook', serviceId, status, seconds),
-    cardsIssued: (ruleCode, count = 1) => cards.inc({ rule: ruleCode }, count),
+    cardsIssued: (ruleCode, mode = 'active', count = 1) => cards.inc({ rule: ruleCode, mode }, count),
     observeFhirQuery(query, seconds, ok, failure) {
       fhirDuration.observe({ query, outcome: ok ? 'ok' : 'failed' }, seconds);
       if (!ok) fhirFailures.inc({ query, reason: failure ?? 'unknown' });

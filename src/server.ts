@@ -1,8 +1,9 @@
 import { createApp } from './app';
 import { ConfigError } from './errors';
-import { loadConfig } from './config';
+import { loadConfig, tenantsOf } from './config';
 import { loadClientsFile } from './config/clients-file';
 import { loadTargetsFile } from './config/targets-file';
+import { loadRulesFile, type RuleSettings } from './config/rules-file';
 import { createHttpServer } from './hooks/http-server';
 import { createLogger } from './logging/logger';
 import { createMetrics } from './metrics';
@@ -15,7 +16,7 @@ import type { Store } from './store/store';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env, { loadClients: loadClientsFile, loadTargets: loadTargetsFile });
+    config = loadConfig(process.env, { loadClients: loadClientsFile, loadTargets: loadTargetsFile, loadRules: loadRulesFile });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`ln-cds-hooks: configuration error: ${error.message}\n`);
@@ -53,7 +54,34 @@ async function main(): Promise<void> {
     await store.close().catch(() => undefined);
     process.exit(1);
   }
-  const app = createApp({ config, logger, store, metrics, replayCache, onCardsIssued: (event) => recorder.record(event) });
+  let ruleSettings: RuleSettings = config.ruleSettings;
+  const app = createApp({
+    config,
+    logger,
+    store,
+    metrics,
+    replayCache,
+    onCardsIssued: (event) => recorder.record(event),
+    ruleSettings: () => ruleSettings,
+  });
+  const rulesFile = config.rulesFile;
+  // SIGHUP re-reads CDS_RULES_FILE (docs/governance.md): a file that fails validation changes
+  // nothing, and says why. Targets and clients need a restart.
+  process.on('SIGHUP', () => {
+    if (rulesFile === undefined) {
+      logger.warn('SIGHUP: no CDS_RULES_FILE to reload; every rule stays active');
+      return;
+    }
+    try {
+      ruleSettings = loadRulesFile(rulesFile, { knownTenants: tenantsOf(config.clients) });
+      logger.info('rule settings reloaded', { rulesFile, settingsHash: ruleSettings.hash });
+    } catch (error) {
+      logger.error('rule settings not reloaded; the previous settings stay in force', {
+        rulesFile,
+        errorMessage: error instanceof Error ? error.message : String(error),
+      });
+    }
+  });
   // Node's own limits (300 s for a request, no cap on connections) would let a slow client hold
   // a connection for minutes: docs/deploy.md "Timeouts and connections".
   const server = createHttpServer(app, config, metrics);

@@ -1,6 +1,7 @@
 import type { AuthMode, ClientRegistration } from '../auth/client-registration';
 import { ConfigError } from '../errors';
 import { DEFAULT_TARGETS, type Targets } from '../logic/targets';
+import { ALL_RULES_ACTIVE, type RuleSettings, type RuleSettingsOptions } from './rules-file';
 
 /**
  * Configuration: parsed once from the environment at start-up, validated, typed and frozen
@@ -19,6 +20,9 @@ export interface Config {
   readonly publicUrl: string;
   readonly targetsFile?: string;
   readonly targets: Targets;
+  readonly rulesFile?: string;
+  /** CDS_RULES_FILE: each rule's mode (active, shadow, off), per tenant; reloaded on SIGHUP. */
+  readonly ruleSettings: RuleSettings;
   readonly databaseUrl?: string;
   /** Embedded store directory when DATABASE_URL is not set. */
   readonly dataDir: string;
@@ -65,6 +69,15 @@ export interface ConfigLoaders {
   readonly loadTargets?: (path: string) => Targets;
   /** Reads and validates CDS_CLIENTS_FILE (`loadClientsFile` in ./clients-file). */
   readonly loadClients?: (path: string, options: { readonly production: boolean }) => readonly ClientRegistration[];
+  /** Reads and validates CDS_RULES_FILE (`loadRulesFile` in ./rules-file). */
+  readonly loadRules?: (path: string, options: RuleSettingsOptions) => RuleSettings;
+}
+
+/** The tenants CDS_RULES_FILE may name: those of the registered clients. */
+export function tenantsOf(clients: readonly ClientRegistration[]): ReadonlySet<string> {
+  const tenants = new Set<string>();
+  for (const client of clients) if (client.tenant !== undefined) tenants.add(client.tenant);
+  return tenants;
 }
 
 export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
@@ -75,6 +88,9 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
   const targets = targetsFile && loaders.loadTargets ? loaders.loadTargets(targetsFile) : DEFAULT_TARGETS;
   const clientsFile = nonEmpty(env.CDS_CLIENTS_FILE);
   const clients = parseClientsSetting(clientsFile, auth, production, loaders);
+  const rulesFile = nonEmpty(env.CDS_RULES_FILE);
+  const ruleSettings =
+    rulesFile && loaders.loadRules ? loaders.loadRules(rulesFile, { knownTenants: tenantsOf(clients) }) : ALL_RULES_ACTIVE;
   const config: Config = {
     port,
     host: nonEmpty(env.HOST) ?? (production ? '0.0.0.0' : '127.0.0.1'),
@@ -86,6 +102,8 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
     publicUrl: parsePublicUrl(env.CDS_PUBLIC_URL, port),
     targetsFile,
     targets,
+    rulesFile,
+    ruleSettings,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     dataDir: nonEmpty(env.CDS_DATA_DIR) ?? 'data/pglite',
     issuedCards: parseIssuedCards(env.CDS_ISSUED_CARDS),

@@ -5,8 +5,9 @@ import { draftOrdersOf } from '../fhir/draft-orders';
 import { readSentDrafts } from '../fhir/draft-versions';
 import { gatherPatientRecord } from '../fhir/gather-record';
 import { expressSuggestionsInDraftVersions } from '../fhir/suggestion-versions';
-import { decide } from '../logic/decide';
+import { decide, type CdsCard } from '../logic/decide';
 import type { Targets } from '../logic/targets';
+import type { RuleCode, RuleMode } from '../logic/vocabulary/rule-codes';
 import type { Logger } from '../logging/logger';
 import type { HookRequestParser } from './hook-request';
 import { requestLogger } from './request-observer';
@@ -42,13 +43,40 @@ export interface HookHandlerDeps {
    * response waits for a returned promise (CDS_ISSUED_CARDS=durable: the cards' record committed).
    */
   readonly onCardsIssued?: (event: IssuedCardsEvent) => void | Promise<void>;
+  /** Each rule's mode for a call from this client (CDS_RULES_FILE, read per call: SIGHUP reloads it). */
+  readonly rules?: RuleModes;
+}
+
+export interface RuleModes {
+  /** The modes for a call whose client registration names `tenant` (or none). */
+  modeFor(tenant: string | undefined): (code: RuleCode) => RuleMode;
+  /** The rule-set version in force: package version + hash of the targets and rule settings. */
+  version(): string;
 }
 
 export interface IssuedCardsEvent {
   readonly serviceId: string;
   readonly hookInstance: string;
   readonly issuedAt: Date;
-  readonly cards: readonly { readonly uuid: string; readonly ruleCode: string }[];
+  readonly cards: readonly IssuedCardOfHook[];
+  /** The audit trail's view of the call: ids and codes only. */
+  readonly audit: {
+    readonly hook: string;
+    readonly tenant?: string;
+    readonly userId?: string;
+    readonly patientId: string;
+    readonly rulesetVersion: string;
+  };
+}
+
+export interface IssuedCardOfHook {
+  readonly uuid: string;
+  readonly ruleCode: string;
+  /** `shadow`: recorded, never returned. */
+  readonly mode: 'active' | 'shadow';
+  readonly indicator: string;
+  /** References of the resources that triggered the card. */
+  readonly resources: readonly string[];
 }
 
 /** POST /cds-services/{id}: validate, gather the record, decide once, answer the cards. */
@@ -75,7 +103,14 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
     if (gathered.queries.length > 0) res.locals.fhirQueries = gathered.queries;
 
     const now = deps.clock();
-    const decision = decide({ record: gathered.record, now, newId: deps.newId, targets: deps.config.targets });
+    const tenant = tenantOf(res.locals);
+    const decision = decide({
+      record: gathered.record,
+      now,
+      newId: deps.newId,
+      targets: deps.config.targets,
+      modeOf: deps.rules?.modeFor(tenant),
+    });
     // §6: each suggestion in the FHIR version of the draft it answers (the rules write R4).
     const answer = expressSuggestionsInDraftVersions(
       decision.cards,
@@ -88,12 +123,36 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
       requestLogger(res, deps.logger).debug('silent or adjusted', { notes });
     }
     res.locals.cardCount = answer.cards.length;
+    const issued = (card: Pick<CdsCard, 'uuid' | 'source' | 'indicator'>, mode: 'active' | 'shadow'): IssuedCardOfHook => ({
+      uuid: card.uuid,
+      ruleCode: card.source.topic?.code ?? 'unknown',
+      mode,
+      indicator: card.indicator,
+      resources: decision.triggers.get(card.uuid) ?? [],
+    });
     await deps.onCardsIssued?.({
       serviceId: service.id,
       hookInstance: request.hookInstance,
       issuedAt: now,
-      cards: answer.cards.map((card) => ({ uuid: card.uuid, ruleCode: card.source.topic?.code ?? 'unknown' })),
+      cards: [
+        ...answer.cards.map((card) => issued(card, 'active')),
+        ...decision.shadowCards.map((card) => issued(card, 'shadow')),
+      ],
+      audit: {
+        hook: service.hook,
+        tenant,
+        userId: request.context.userId,
+        patientId: request.context.patientId,
+        rulesetVersion: deps.rules?.version() ?? 'unversioned',
+      },
     });
     res.json({ cards: answer.cards });
   };
+}
+
+/** The tenant of the authenticated client's registration (src/hooks/authenticate.ts), if any. */
+function tenantOf(locals: Record<string, unknown>): string | undefined {
+  const client = locals.cdsClient;
+  if (typeof client !== 'object' || client === null || !('tenant' in client)) return undefined;
+  return typeof client.tenant === 'string' ? client.tenant : undefined;
 }

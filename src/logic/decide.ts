@@ -1,7 +1,7 @@
 import { buildCards, type CdsCard } from './cards/cards';
 import type { PatientRecord } from './record/patient-record';
 import type { Finding, Rule } from './rules/rule';
-import type { RuleCode } from './vocabulary/rule-codes';
+import type { RuleCode, RuleMode } from './vocabulary/rule-codes';
 import { buildRuleContext } from './record/rule-context';
 import { azathioprineDoseHigh, azathioprineDoseLow } from './rules/azathioprine-dose';
 import { glucocorticoidDoseHigh } from './rules/glucocorticoid-dose';
@@ -30,10 +30,17 @@ export interface DecideInput {
   readonly newId: () => string;
   /** The validated, frozen targets (DEFAULT_TARGETS or the site's CDS_TARGETS_FILE). */
   readonly targets: Targets;
+  /** Each rule's mode for this call (CDS_RULES_FILE); absent: every rule active. */
+  readonly modeOf?: (code: RuleCode) => RuleMode;
 }
 
 export interface Decision {
+  /** The cards of active rules: the answer. */
   readonly cards: CdsCard[];
+  /** The cards of rules in shadow mode: recorded, never returned. */
+  readonly shadowCards: CdsCard[];
+  /** Per card uuid, the references of the resources that triggered it (the audit trail). */
+  readonly triggers: ReadonlyMap<string, readonly string[]>;
   /** The plain findings the cards were built from (for tests and the debug log). */
   readonly findings: readonly Finding[];
   /** Why a rule stayed silent on unreadable data: goes to the debug log. Never PHI. */
@@ -71,7 +78,7 @@ export function decide(input: DecideInput): Decision {
   } catch (error) {
     // Never block prescribing: unexpected data that slipped past src/fhir gives no cards, and says so.
     note(`decision failed (${error instanceof Error ? error.name : 'unknown error'}): no cards`);
-    return { cards: [], findings: [], notes: [...notes] };
+    return { cards: [], shadowCards: [], triggers: NO_TRIGGERS, findings: [], notes: [...notes] };
   }
 }
 
@@ -83,11 +90,13 @@ function decideWithin(input: DecideInput, note: (reason: string) => void, notes:
         ? 'transplant recorded: no LN cards'
         : 'no lupus nephritis condition: no cards',
     );
-    return { cards: [], findings: [], notes: [...notes] };
+    return { cards: [], shadowCards: [], triggers: NO_TRIGGERS, findings: [], notes: [...notes] };
   }
   const context = buildRuleContext(input.record, input.now, input.targets, scope, note);
   const findings: Finding[] = [];
+  const modeOf = input.modeOf ?? allActive;
   for (const rule of RULES) {
+    if (modeOf(rule.code) === 'off') continue;
     try {
       findings.push(...rule.evaluate(context));
     } catch (error) {
@@ -95,5 +104,31 @@ function decideWithin(input: DecideInput, note: (reason: string) => void, notes:
       note(`${rule.code}: rule failed (${error instanceof Error ? error.name : 'unknown error'})`);
     }
   }
-  return { cards: buildCards(findings, input.newId), findings, notes: [...notes] };
+  const cards = buildCards(findings, input.newId);
+  const shown: CdsCard[] = [];
+  const shadowCards: CdsCard[] = [];
+  const triggers = new Map<string, readonly string[]>();
+  findings.forEach((finding, index) => {
+    const card = cards[index];
+    if (card === undefined) return;
+    triggers.set(card.uuid, triggersOf(finding));
+    (modeOf(finding.code) === 'shadow' ? shadowCards : shown).push(card);
+  });
+  return { cards: shown, shadowCards, triggers, findings, notes: [...notes] };
+}
+
+const NO_TRIGGERS: ReadonlyMap<string, readonly string[]> = new Map();
+
+/** The resources a finding rests on: its evidence's references and the draft it concerns. */
+function triggersOf(finding: Finding): string[] {
+  const references = new Set<string>();
+  for (const evidence of finding.evidence) if (evidence.reference !== undefined) references.add(evidence.reference);
+  if (finding.draftOrderId !== undefined) {
+    references.add(finding.draftOrderId.includes('/') ? finding.draftOrderId : `MedicationRequest/${finding.draftOrderId}`);
+  }
+  return [...references];
+}
+
+function allActive(): RuleMode {
+  return 'active';
 }

@@ -3,6 +3,8 @@ import type { FeedbackReport, OverrideReasonCount, RuleFeedbackSummary } from '.
 export interface IssuedCountRow {
   rule_code: string;
   issued: number;
+  /** Findings of the rule in shadow mode (recorded, not shown); absent from stores before modes. */
+  shadow?: number;
 }
 
 export interface FeedbackOutcomeRow {
@@ -22,6 +24,7 @@ export interface OverrideReasonRow {
 interface MutableSummary {
   ruleCode: string | null;
   issued: number;
+  shadow: number;
   accepted: number;
   overridden: number;
   overrideReasons: OverrideReasonCount[];
@@ -48,12 +51,16 @@ export function buildFeedbackReport(
   const summaryOf = (ruleCode: string | null): MutableSummary => {
     let summary = byRule.get(ruleCode);
     if (summary === undefined) {
-      summary = { ruleCode, issued: 0, accepted: 0, overridden: 0, overrideReasons: [] };
+      summary = { ruleCode, issued: 0, shadow: 0, accepted: 0, overridden: 0, overrideReasons: [] };
       byRule.set(ruleCode, summary);
     }
     return summary;
   };
-  for (const row of rows.issued) summaryOf(row.rule_code).issued = row.issued;
+  for (const row of rows.issued) {
+    const summary = summaryOf(row.rule_code);
+    summary.issued = row.issued;
+    summary.shadow = row.shadow ?? 0;
+  }
   for (const row of rows.outcomes) {
     const summary = summaryOf(row.rule_code);
     if (row.outcome === 'accepted') summary.accepted = row.cards;
@@ -88,12 +95,14 @@ function describeReason(reason: OverrideReasonCount): string {
 
 /** Plain-text table for people: one line per rule, its override reasons indented below. */
 export function formatFeedbackReportTable(report: FeedbackReport): string {
-  const header = ['rule', 'issued', 'accepted', 'overridden'];
+  const header = ['rule', 'issued', 'shadow', 'accepted', 'overridden', 'override rate'];
   const lines = report.rules.map((rule) => [
     rule.ruleCode ?? UNATTRIBUTED_LABEL,
     String(rule.issued),
+    String(rule.shadow),
     String(rule.accepted),
     String(rule.overridden),
+    formatRate(overrideRate(rule)),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...lines.map((line) => (line[column] ?? '').length)),
@@ -115,4 +124,17 @@ export function formatFeedbackReportTable(report: FeedbackReport): string {
     }
   });
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Overridden cards per card shown (McGreevey et al., Appl Clin Inform 2020: alerts overridden
+ * over alerts fired); undefined when none was shown. Shadow findings are never shown, so they
+ * are not in the denominator.
+ */
+export function overrideRate(rule: Pick<RuleFeedbackSummary, 'issued' | 'overridden'>): number | undefined {
+  return rule.issued === 0 ? undefined : rule.overridden / rule.issued;
+}
+
+function formatRate(rate: number | undefined): string {
+  return rate === undefined ? '-' : `${(rate * 100).toFixed(1)} %`;
 }

@@ -1,13 +1,23 @@
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics';
-import type { IssuedCard, Store } from './store';
+import type { CardAudit, IssuedCard, Store } from './store';
 
 /** The cards of one hook response (same shape as the hook handler's IssuedCardsEvent). */
 export interface CardsIssued {
   readonly serviceId: string;
   readonly hookInstance: string;
   readonly issuedAt: Date;
-  readonly cards: readonly { readonly uuid: string; readonly ruleCode: string }[];
+  readonly cards: readonly IssuedCardOfHook[];
+  /** What the audit trail keeps of the call (absent in callers that record no audit detail). */
+  readonly audit?: Omit<CardAudit, 'indicator' | 'resources'>;
+}
+
+export interface IssuedCardOfHook {
+  readonly uuid: string;
+  readonly ruleCode: string;
+  readonly mode?: 'active' | 'shadow';
+  readonly indicator?: string;
+  readonly resources?: readonly string[];
 }
 
 /**
@@ -166,15 +176,7 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
   return {
     record(event: CardsIssued): Promise<void> {
       try {
-        for (const card of event.cards) {
-          pending.push({
-            uuid: card.uuid,
-            ruleCode: card.ruleCode,
-            serviceId: event.serviceId,
-            hookInstance: event.hookInstance,
-            issuedAt: event.issuedAt,
-          });
-        }
+        for (const card of event.cards) pending.push(issuedCardOf(event, card));
         trimToBound();
         if (event.cards.length === 0) return ANSWERED;
         if (mode === 'durable' && !closed && consecutiveFailures === 0 && !stalled) {
@@ -197,5 +199,21 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
         options.logger.error('issued cards not recorded at shutdown', { count: pending.length });
       }
     },
+  };
+}
+
+function issuedCardOf(event: CardsIssued, card: IssuedCardOfHook): IssuedCard {
+  const { audit } = event;
+  return {
+    uuid: card.uuid,
+    ruleCode: card.ruleCode,
+    serviceId: event.serviceId,
+    hookInstance: event.hookInstance,
+    issuedAt: event.issuedAt,
+    mode: card.mode ?? 'active',
+    audit:
+      audit === undefined
+        ? undefined
+        : { ...audit, indicator: card.indicator ?? 'info', resources: card.resources ?? [] },
   };
 }

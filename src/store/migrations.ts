@@ -58,4 +58,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jwt_replay ADD COLUMN client text;
     `,
   },
+  {
+    version: 3,
+    name: 'issued cards: rule mode and audit trail',
+    // Rows written before it were shown cards without audit detail: mode 'active', the rest null.
+    sql: `
+      ALTER TABLE issued_cards
+        ADD COLUMN mode text NOT NULL DEFAULT 'active' CHECK (mode IN ('active', 'shadow')),
+        ADD COLUMN hook text,
+        ADD COLUMN tenant text,
+        ADD COLUMN user_id text,
+        ADD COLUMN patient_id text,
+        ADD COLUMN ruleset_version text,
+        ADD COLUMN indicator text,
+        ADD COLUMN resources text[];
+      CREATE INDEX issued_cards_issued_at_idx ON issued_cards (issued_at);
+    `,
+  },
 ];

@@ -17,6 +17,7 @@ interface IssuedCardRow {
   rule_code: string;
   hook_instance: string;
   issued_at: Date;
+  mode: string;
 }
 
 /**
@@ -25,8 +26,15 @@ interface IssuedCardRow {
  * per card instead of ~30 at the batch sizes of a busy service), and the same SQL on PostgreSQL.
  */
 const INSERT_ISSUED_CARDS_SQL = `
-  INSERT INTO issued_cards (uuid, service_id, rule_code, hook_instance, issued_at)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+  INSERT INTO issued_cards (uuid, service_id, rule_code, hook_instance, issued_at, mode, hook, tenant,
+                            user_id, patient_id, ruleset_version, indicator, resources)
+  SELECT u.uuid, u.service_id, u.rule_code, u.hook_instance, u.issued_at, u.mode, u.hook, u.tenant,
+         u.user_id, u.patient_id, u.ruleset_version, u.indicator,
+         CASE WHEN u.resources IS NULL THEN NULL ELSE string_to_array(u.resources, ' ') END
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+              $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+       AS u(uuid, service_id, rule_code, hook_instance, issued_at, mode, hook, tenant, user_id, patient_id,
+            ruleset_version, indicator, resources)
   ON CONFLICT (uuid) DO NOTHING`;
 
 const INSERT_FEEDBACK_SQL = `
@@ -38,7 +46,10 @@ const INSERT_FEEDBACK_SQL = `
   RETURNING id`;
 
 const ISSUED_COUNTS_SQL = `
-  SELECT rule_code, count(*)::int AS issued FROM issued_cards GROUP BY rule_code`;
+  SELECT rule_code,
+         count(*) FILTER (WHERE mode = 'active')::int AS issued,
+         count(*) FILTER (WHERE mode = 'shadow')::int AS shadow
+  FROM issued_cards GROUP BY rule_code`;
 
 // Attribution happens when reading: a card recorded after its feedback is still attributed.
 const OUTCOME_COUNTS_SQL = `
@@ -118,6 +129,15 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
           chunk.map((card) => card.ruleCode),
           chunk.map((card) => card.hookInstance),
           chunk.map((card) => card.issuedAt.toISOString()),
+          chunk.map((card) => card.mode ?? 'active'),
+          chunk.map((card) => card.audit?.hook ?? null),
+          chunk.map((card) => card.audit?.tenant ?? null),
+          chunk.map((card) => card.audit?.userId ?? null),
+          chunk.map((card) => card.audit?.patientId ?? null),
+          chunk.map((card) => card.audit?.rulesetVersion ?? null),
+          chunk.map((card) => card.audit?.indicator ?? null),
+          // unnest cannot take a ragged text[][]: references never contain a space, so one string each.
+          chunk.map((card) => (card.audit === undefined ? null : card.audit.resources.join(' '))),
         ]);
       }
     },
@@ -148,7 +168,7 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
 
     async findIssuedCard(uuid: string): Promise<IssuedCard | undefined> {
       const rows = await client.query<IssuedCardRow>(
-        'SELECT uuid, service_id, rule_code, hook_instance, issued_at FROM issued_cards WHERE uuid = $1',
+        'SELECT uuid, service_id, rule_code, hook_instance, issued_at, mode FROM issued_cards WHERE uuid = $1',
         [uuid],
       );
       const row = rows[0];
@@ -159,6 +179,7 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
         ruleCode: row.rule_code,
         hookInstance: row.hook_instance,
         issuedAt: new Date(row.issued_at),
+        mode: row.mode === 'shadow' ? 'shadow' : 'active',
       };
     },
 

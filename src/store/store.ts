@@ -14,6 +14,25 @@ export interface IssuedCard {
   readonly ruleCode: string;
   readonly hookInstance: string;
   readonly issuedAt: Date;
+  /** `shadow`: a finding of a rule in shadow mode, recorded but never returned. Default `active`. */
+  readonly mode?: 'active' | 'shadow';
+  /** The audit trail (docs/governance.md): who was told what, by which rule set, on which data. */
+  readonly audit?: CardAudit;
+}
+
+/** Ids and codes only: no names, and no values beyond what the card itself shows. */
+export interface CardAudit {
+  readonly hook: string;
+  /** The client registration's tenant, when it names one. */
+  readonly tenant?: string;
+  /** CDS Hooks `context.userId` (e.g. `Practitioner/123`). */
+  readonly userId?: string;
+  readonly patientId: string;
+  /** Package version + hash of the targets and rule settings in force. */
+  readonly rulesetVersion: string;
+  readonly indicator: string;
+  /** References of the FHIR resources that triggered the card (`Observation/…`, `MedicationRequest/…`). */
+  readonly resources: readonly string[];
 }
 
 /** CDS Hooks 2.0 §Coding, as sent in `overrideReason.reason`. */
@@ -56,7 +75,10 @@ export interface OverrideReasonCount {
 export interface RuleFeedbackSummary {
   /** null: feedback naming cards this service has no record of issuing (unattributed). */
   readonly ruleCode: string | null;
+  /** Cards shown (rule active). */
   readonly issued: number;
+  /** Findings recorded while the rule ran in shadow mode: what it would have shown. */
+  readonly shadow: number;
   /** Distinct cards with at least one `accepted` feedback. */
   readonly accepted: number;
   /** Distinct cards with at least one `overridden` feedback. */

@@ -77,6 +77,7 @@ test(
       {
         ruleCode: 'tacrolimus-trough-low',
         issued: 1,
+        shadow: 0,
         accepted: 0,
         overridden: 1,
         overrideReasons: [
@@ -85,7 +86,7 @@ test(
       },
     ]);
     const text = await metrics.render();
-    expect(text).toContain('cds_cards_issued_total{rule="tacrolimus-trough-low"} 1');
+    expect(text).toContain('cds_cards_issued_total{rule="tacrolimus-trough-low",mode="active"} 1');
     expect(text).toContain('cds_feedback_total{rule="tacrolimus-trough-low",outcome="overridden"} 1');
     await recorder.close();
   },

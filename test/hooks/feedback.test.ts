@@ -88,7 +88,7 @@ for (const backend of BACKENDS) {
       await send(app, recording('feedback-accepted.json')).expect(200);
       const report = await testStore.store.feedbackReport();
       expect(report.rules).toEqual([
-        { ruleCode: null, issued: 0, accepted: 1, overridden: 0, overrideReasons: [] },
+        { ruleCode: null, issued: 0, shadow: 0, accepted: 1, overridden: 0, overrideReasons: [] },
       ]);
       await expect(feedbackCount(metrics, 'unattributed', 'accepted')).resolves.toBe(1);
     });
@@ -100,6 +100,7 @@ for (const backend of BACKENDS) {
         {
           ruleCode: null,
           issued: 0,
+          shadow: 0,
           accepted: 0,
           overridden: 1,
           overrideReasons: [
@@ -117,7 +118,7 @@ for (const backend of BACKENDS) {
         .expect(200);
       const report = await testStore.store.feedbackReport();
       expect(report.rules).toEqual([
-        { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 1, overridden: 0, overrideReasons: [] },
+        { ruleCode: 'tacrolimus-trough-low', issued: 1, shadow: 0, accepted: 1, overridden: 0, overrideReasons: [] },
       ]);
       await expect(feedbackCount(metrics, 'tacrolimus-trough-low', 'accepted')).resolves.toBe(1);
     });

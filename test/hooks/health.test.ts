@@ -24,7 +24,7 @@ function storeAnswering(ping: () => Promise<void>): Store {
       Promise.resolve({
         generatedAt: NOW,
         rules: [
-          { ruleCode: 'tacrolimus-trough-low', issued: 3, accepted: 1, overridden: 1, overrideReasons: [] },
+          { ruleCode: 'tacrolimus-trough-low', issued: 3, shadow: 0, accepted: 1, overridden: 1, overrideReasons: [] },
         ],
       }),
     checkAndRememberJti: () => Promise.resolve(true),
@@ -104,7 +104,7 @@ describe('metrics', () => {
     metrics.cardsIssued('tacrolimus-trough-low');
     const text = await metrics.render();
     expect(text).toContain('cds_http_requests_total{route="hook",service="ln-patient-view",status="200"} 1');
-    expect(text).toContain('cds_cards_issued_total{rule="tacrolimus-trough-low"} 2');
+    expect(text).toContain('cds_cards_issued_total{rule="tacrolimus-trough-low",mode="active"} 2');
     expect(text).toContain('cds_fhir_query_duration_seconds_count{query="conditions",outcome="ok"} 1');
     expect(text).toContain('cds_fhir_query_failures_total{query="tacrolimus",reason="timeout"} 1');
   });
@@ -137,7 +137,7 @@ describe('admin feedback report', () => {
     expect(response.body).toEqual({
       generatedAt: NOW,
       rules: [
-        { ruleCode: 'tacrolimus-trough-low', issued: 3, accepted: 1, overridden: 1, overrideReasons: [] },
+        { ruleCode: 'tacrolimus-trough-low', issued: 3, shadow: 0, accepted: 1, overridden: 1, overrideReasons: [] },
       ],
     });
   });

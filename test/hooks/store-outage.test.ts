@@ -126,6 +126,7 @@ describe('a database outage', () => {
       {
         ruleCode: null,
         issued: 0,
+        shadow: 0,
         accepted: 0,
         overridden: 1,
         overrideReasons: [{ system: 'http://example.org/override', code: 'not-relevant', display: null, cards: 1 }],

@@ -77,6 +77,7 @@ const expectedRules = [
   {
     ruleCode: 'tacrolimus-trough-low',
     issued: 3,
+    shadow: 0,
     accepted: 1,
     overridden: 1,
     overrideReasons: [
@@ -136,7 +137,7 @@ describe('feedback-report with the embedded store', () => {
     const result = await feedbackReport([], { PORT: String(await closedPort()), CDS_DATA_DIR: dataDir });
     expect(result.stderr).toContain(`reading ${dataDir} directly`);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('tacrolimus-trough-low       3         1           1');
+    expect(result.stdout).toContain('tacrolimus-trough-low       3       0         1           1         33.3 %');
     expect(result.stdout).toContain(
       '    overridden: urn:ln-cds-hooks:override-reason|nephrology-target (Patient-specific target set by nephrology): 1',
     );

@@ -117,6 +117,7 @@ describe('the embedded store across processes', () => {
       {
         ruleCode: null, // cards this service has no record of: the test made them up
         issued: 0,
+        shadow: 0,
         accepted: 0,
         overridden: 20,
         overrideReasons: [{ system: null, code: null, display: null, cards: 20 }],
@@ -139,6 +140,7 @@ describe('the embedded store across processes', () => {
       {
         ruleCode: null, // cards this service has no record of: the test made them up
         issued: 0,
+        shadow: 0,
         accepted: 0,
         overridden: 40,
         overrideReasons: [{ system: null, code: null, display: null, cards: 40 }],

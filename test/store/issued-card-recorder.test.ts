@@ -62,6 +62,7 @@ describe('issued-card recorder', () => {
           serviceId: 'ln-patient-view',
           hookInstance: patientViewWithTwoCards.hookInstance,
           issuedAt: ISSUED_AT,
+          mode: 'active',
         },
         {
           uuid: 'card-mmf',
@@ -69,6 +70,7 @@ describe('issued-card recorder', () => {
           serviceId: 'ln-patient-view',
           hookInstance: patientViewWithTwoCards.hookInstance,
           issuedAt: ISSUED_AT,
+          mode: 'active',
         },
         {
           uuid: 'card-aza',
@@ -76,6 +78,7 @@ describe('issued-card recorder', () => {
           serviceId: 'ln-patient-view',
           hookInstance: patientViewWithTwoCards.hookInstance,
           issuedAt: ISSUED_AT,
+          mode: 'active',
         },
       ],
     ]);

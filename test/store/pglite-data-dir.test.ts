@@ -92,7 +92,7 @@ describe('embedded PGlite data directory', () => {
     try {
       const report = await second.feedbackReport();
       expect(report.rules).toEqual([
-        { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 0, overridden: 0, overrideReasons: [] },
+        { ruleCode: 'tacrolimus-trough-low', issued: 1, shadow: 0, accepted: 0, overridden: 0, overrideReasons: [] },
       ]);
     } finally {
       await second.close();

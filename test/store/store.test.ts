@@ -14,6 +14,7 @@ const troughLowCard: IssuedCard = {
   ruleCode: 'tacrolimus-trough-low',
   hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea',
   issuedAt: new Date('2026-11-22T02:06:44.701Z'),
+  mode: 'active',
 };
 
 const mmfDoseHighCard: IssuedCard = {
@@ -22,6 +23,7 @@ const mmfDoseHighCard: IssuedCard = {
   ruleCode: 'mycophenolate-dose-high',
   hookInstance: '2b7c9e1f-3a4d-4e5f-8a9b-0c1d2e3f4a5b',
   issuedAt: new Date('2026-11-22T02:07:01Z'),
+  mode: 'active',
 };
 
 // The jti table holds what the JWT verifier's replay cache hands it: digests of iss and jti.
@@ -101,7 +103,30 @@ for (const backend of BACKENDS) {
       await testStore.store.recordIssuedCards(cards);
       const report = await testStore.store.feedbackReport();
       expect(report.rules).toEqual([
-        { ruleCode: 'tacrolimus-trough-low', issued: 1203, accepted: 0, overridden: 0, overrideReasons: [] },
+        { ruleCode: 'tacrolimus-trough-low', issued: 1203, shadow: 0, accepted: 0, overridden: 0, overrideReasons: [] },
+      ]);
+    });
+
+    it('counts a rule in shadow mode apart from the cards it showed, with its audit detail kept', async () => {
+      const shadowFinding: IssuedCard = {
+        ...troughLowCard,
+        uuid: '9b1e2f3a-4c5d-4e6f-8a7b-9c0d1e2f3a4b',
+        mode: 'shadow',
+        audit: {
+          hook: 'patient-view',
+          tenant: 'north',
+          userId: 'Practitioner/prac-1',
+          patientId: 'p01',
+          rulesetVersion: '0.1.0+0123456789ab',
+          indicator: 'warning',
+          resources: ['Observation/trough-1', 'MedicationRequest/tac-1'],
+        },
+      };
+      await testStore.store.recordIssuedCards([troughLowCard, shadowFinding]);
+      await expect(testStore.store.findIssuedCard(shadowFinding.uuid)).resolves.toMatchObject({ mode: 'shadow' });
+      const report = await testStore.store.feedbackReport();
+      expect(report.rules).toEqual([
+        { ruleCode: 'tacrolimus-trough-low', issued: 1, shadow: 1, accepted: 0, overridden: 0, overrideReasons: [] },
       ]);
     });
 
@@ -135,7 +160,7 @@ for (const backend of BACKENDS) {
       ]);
       const report = await testStore.store.feedbackReport();
       expect(report.rules).toEqual([
-        { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 1, overridden: 0, overrideReasons: [] },
+        { ruleCode: 'tacrolimus-trough-low', issued: 1, shadow: 0, accepted: 1, overridden: 0, overrideReasons: [] },
       ]);
     });
 
@@ -160,6 +185,7 @@ for (const backend of BACKENDS) {
           {
             ruleCode: 'mycophenolate-dose-high',
             issued: 3,
+            shadow: 0,
             accepted: 0,
             overridden: 3,
             overrideReasons: [
@@ -172,7 +198,7 @@ for (const backend of BACKENDS) {
               { system: null, code: null, display: null, cards: 1 },
             ],
           },
-          { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 1, overridden: 0, overrideReasons: [] },
+          { ruleCode: 'tacrolimus-trough-low', issued: 1, shadow: 0, accepted: 1, overridden: 0, overrideReasons: [] },
         ],
       });
     });
@@ -184,7 +210,7 @@ for (const backend of BACKENDS) {
       ]);
       const report = await testStore.store.feedbackReport();
       expect(report.rules).toEqual([
-        { ruleCode: null, issued: 0, accepted: 1, overridden: 0, overrideReasons: [] },
+        { ruleCode: null, issued: 0, shadow: 0, accepted: 1, overridden: 0, overrideReasons: [] },
       ]);
     });
 
@@ -193,7 +219,7 @@ for (const backend of BACKENDS) {
       await testStore.store.recordIssuedCards([troughLowCard]);
       const report = await testStore.store.feedbackReport();
       expect(report.rules).toEqual([
-        { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 1, overridden: 0, overrideReasons: [] },
+        { ruleCode: 'tacrolimus-trough-low', issued: 1, shadow: 0, accepted: 1, overridden: 0, overrideReasons: [] },
       ]);
     });
 
@@ -277,7 +303,7 @@ describeBackend('postgresql', 'store shared by two replicas', () => {
     await second.recordFeedback([suggestionAccepted]);
     const report = await first.store.feedbackReport();
     expect(report.rules).toEqual([
-      { ruleCode: 'tacrolimus-trough-low', issued: 1, accepted: 1, overridden: 0, overrideReasons: [] },
+      { ruleCode: 'tacrolimus-trough-low', issued: 1, shadow: 0, accepted: 1, overridden: 0, overrideReasons: [] },
     ]);
   });
 

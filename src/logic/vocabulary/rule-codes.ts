@@ -46,3 +46,11 @@ export function displayOfRuleCode(code: RuleCode): string {
 export function isRuleCode(value: string): value is RuleCode {
   return DISPLAY_BY_CODE.has(value);
 }
+
+/**
+ * How a site runs a rule (service-contract.md, CDS_RULES_FILE): `active` shows its cards,
+ * `shadow` evaluates and records them without returning them, `off` does not evaluate it.
+ */
+export type RuleMode = 'active' | 'shadow' | 'off';
+
+export const RULE_MODES: readonly RuleMode[] = ['active', 'shadow', 'off'];
