@@ -125,6 +125,12 @@ function mycophenolateWhy(finding: Finding, side: string): string {
     : `${side} With tacrolimus the record cannot tell planned multitarget therapy from tacrolimus added to full-dose mycophenolate (refractory proteinuria, class V), so the service warns only outside both ranges.`;
 }
 
+/** Wave 2 §4.7a: after a re-induction the card says when the 36-month clock restarted. */
+function reInductionClause(finding: Finding): string {
+  const date = finding.facts?.reInduction;
+  return typeof date === 'string' ? ` counted from re-induction on ${date}` : '';
+}
+
 const MMF_RENAL_LIMIT =
   'in severe chronic renal impairment (GFR < 25 mL/min/1.73 m²) avoid doses above 1 g twice daily.';
 
@@ -236,7 +242,7 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
   },
   'immunosuppression-stopped-early': {
     summary: (f) =>
-      `LN immunosuppression ends after ${numberFact(f, 'monthsCompleted') ?? '?'} months; ≥ ${numberFact(f, 'recommendedMonths') ?? 36} months are recommended`,
+      `LN immunosuppression ends after ${numberFact(f, 'monthsCompleted') ?? '?'} months${reInductionClause(f)}; ≥ ${numberFact(f, 'recommendedMonths') ?? 36} months are recommended`,
     why: () =>
       'KDIGO 2024: a total duration of immunosuppression of at least 36 months is recommended for proliferative LN; stopping MMF before 2 years was linked to more flares. A repeat kidney biopsy can inform withdrawal.',
     pitfalls: () => ['Taper rather than stop abruptly; keep hydroxychloroquine.'],
