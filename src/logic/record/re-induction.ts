@@ -96,7 +96,9 @@ const ORAL_WORDS = /(?<![\p{L}\p{N}])(oral(ly)?|po|p\.o\.?|by mouth|swallow)(?![
 function isIntravenous(route: fhir4.CodeableConcept | undefined): boolean {
   if (route === undefined) return false;
   const codings = listOf(route.coding);
-  const texts = [route.text, ...codings.map((c) => c.display)].filter((t): t is string => typeof t === 'string');
+  const texts = [route.text, ...codings.map((c) => c.display)].filter(
+    (t): t is string => typeof t === 'string',
+  );
   const coded = (code: string): boolean =>
     codings.some((c) => c.system === SNOMED_SYSTEM && c.code?.trim() === code);
   if (coded(SNOMED_ORAL) || texts.some((text) => ORAL_WORDS.test(text))) return false;
