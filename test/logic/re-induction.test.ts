@@ -3,6 +3,7 @@ import { buildOrders } from '../../src/logic/record/medication-orders';
 import { buildTimeline } from '../../src/logic/record/timeline';
 import type { PatientRecord } from '../../src/logic/record/patient-record';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
+import { fixturesDir, loadAcceptanceCases } from '../support/fixtures';
 import { NOW, mmf, order, record, sequentialIds, tacrolimus } from './record-builders';
 
 /**
@@ -235,5 +236,28 @@ describe('what a re-induction changes (§4.7a, §5.2)', () => {
       'LN immunosuppression ends after 15 months counted from re-induction on 2025-03-01; ≥ 36 months are recommended',
     ]);
     expect(decision.cards[0]?.detail).toContain('- LN re-induction started: rituximab (2025-03-01)');
+  });
+});
+
+describe('public case w14 (MMF 3 g/day two months after rituximab for a flare)', () => {
+  it('gives no mycophenolate-dose-high: the only card it expects is the hydroxychloroquine reminder', () => {
+    const w14 = loadAcceptanceCases(fixturesDir('acceptance-wave2')).find((c) => c.id === 'w14');
+    if (!w14) throw new Error('public case w14 missing');
+    const of = <T extends fhir4.Resource>(type: string): T[] =>
+      w14.fhir.filter((r) => r.resourceType === type) as T[];
+    const decision = decide({
+      record: record({
+        patientId: 'w14',
+        conditions: of<fhir4.Condition>('Condition'),
+        medicationRequests: of<fhir4.MedicationRequest>('MedicationRequest'),
+        observations: of<fhir4.Observation>('Observation'),
+      }),
+      now: new Date(w14.now),
+      newId: sequentialIds(),
+      targets: DEFAULT_TARGETS,
+    });
+    expect(w14.expect.codes).toEqual(['hydroxychloroquine-not-prescribed']);
+    const codes = decision.cards.map((c) => c.source.topic?.code);
+    expect(codes.filter((code) => code !== 'hydroxychloroquine-not-prescribed')).toEqual([]);
   });
 });
