@@ -4,6 +4,7 @@ import type { Finding, Rule } from './rules/rule';
 import type { RuleCode, RuleMode } from './vocabulary/rule-codes';
 import { buildRuleContext } from './record/rule-context';
 import { azathioprineDoseHigh, azathioprineDoseLow } from './rules/azathioprine-dose';
+import { glucocorticoidAbruptStop } from './rules/glucocorticoid-abrupt-stop';
 import { glucocorticoidDoseHigh } from './rules/glucocorticoid-dose';
 import { immunosuppressionStoppedEarly } from './rules/immunosuppression-stopped-early';
 import { mpaAucOutOfRange } from './rules/mpa-auc';
@@ -63,6 +64,7 @@ export const RULES: readonly Rule[] = [
   azathioprineDoseLow,
   overimmunosuppression,
   immunosuppressionStoppedEarly,
+  glucocorticoidAbruptStop,
 ];
 
 /** Rule codes the engine implements (the acceptance runner marks other cases pending). */

@@ -144,6 +144,21 @@ const azathioprineDraft = draftOf({
   sig: '1 tablet once daily',
 });
 
+/** Prednisone 5 mg tablets, one daily (the seed's maintenance floor). */
+const prednisone5mgDaily = {
+  ...PRODUCT.prednisone5tab,
+  dose: [1, '{tbl}'],
+  timing: 'QD',
+  sig: '1 tablet once daily',
+} as const;
+const mmf1gBid1 = {
+  id: 'mmf',
+  ...PRODUCT.mmf500tab,
+  dose: [2, '{tbl}'],
+  timing: 'BID',
+  sig: '2 tablets twice daily',
+} as const;
+
 /** MMF 1 g twice daily, started 2025-04-01 and stopped by a draft now (month 14). */
 const stoppedMmf = {
   ...PRODUCT.mmf500tab,
@@ -757,6 +772,68 @@ const WHOLE_CARDS: Readonly<Record<RuleCode, WholeCard>> = {
       source: source('immunosuppression-stopped-early', 'LN immunosuppression stopped before 36 months'),
       overrideReasons: OVERRIDES,
       links: [KDIGO],
+    },
+  },
+  'glucocorticoid-abrupt-stop': {
+    scenario: 'prednisone 5 mg daily since 2023-09-05 stopped at once, nothing else drafted',
+    situation: {
+      orders: [
+        prescription({ ...mmf1gBid1, start: '2023-09-05' }),
+        prescription({ id: 'pred', ...prednisone5mgDaily, start: '2023-09-05' }),
+      ],
+      drafts: [draftOf({ id: 'pred-stop', ...prednisone5mgDaily, status: 'stopped' })],
+    },
+    card: {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      summary:
+        'Prednisone 5 mg/day stopped after 32 months without a taper: risk of adrenal insufficiency and flare-like withdrawal',
+      detail: detail(
+        '**Prednisone-equivalent daily dose stopped:** 5 mg/day — 1 × 5 mg tablet once daily',
+        '',
+        'Continuous glucocorticoid therapy since 2023-09-05 (32 months), stopped by the draft order; no glucocorticoid continues after it.',
+        '',
+        "A stop at ≥ 5 mg/day prednisone-equivalent after ≥ 28 days needs a taper (this service's defaults). ESE/ES 2024: adrenal insufficiency is a risk after 3–4 weeks above the physiological 4–6 mg prednisone; taper to about the physiological dose, then slowly; consider a morning cortisol before stopping, and teach sick-day rules. The LN maintenance guideline summary this service follows: reduce low-dose prednisone by 1 mg every 2 months after ≥ 2 years at 5–7.5 mg; abrupt withdrawal after years of use may cause withdrawal symptoms that mimic flares. KDIGO 2024: stop glucocorticoids only in stable, quiescent disease with close monitoring.",
+        '',
+        '**Evidence used**',
+        '- prednisone 5 MG Oral Tablet — draft order (stopped: discontinues): 1 × 5 mg tablet once daily (2026-06-01)',
+        '- prednisone 5 MG Oral Tablet — order (active, superseded by the draft): 1 × 5 mg tablet once daily (2023-09-05)',
+        '',
+        '**Pitfalls**',
+        '- A taper ordered separately, by another prescriber or only as free text is not visible to this service.',
+        '- Prednisone-equivalents: prednisolone × 1, methylprednisolone × 1.25; hydrocortisone and dexamethasone keep the patient covered but are not counted in the dose.',
+      ),
+      indicator: 'warning',
+      source: source('glucocorticoid-abrupt-stop', 'Long-term glucocorticoid stopped without a taper'),
+      overrideReasons: [
+        {
+          system: 'urn:ln-cds-hooks:override-reason',
+          code: 'taper-ordered-separately',
+          display: 'taper ordered separately / by another prescriber',
+        },
+        {
+          system: 'urn:ln-cds-hooks:override-reason',
+          code: 'hpa-axis-assessed',
+          display: 'HPA axis assessed — safe to stop',
+        },
+        {
+          system: 'urn:ln-cds-hooks:override-reason',
+          code: 'switching-glucocorticoid',
+          display: 'switching to another glucocorticoid or hydrocortisone replacement',
+        },
+        {
+          system: 'urn:ln-cds-hooks:override-reason',
+          code: 'adverse-effect-immediate-stop',
+          display: 'adverse effect requires immediate stop',
+        },
+      ],
+      links: [
+        {
+          label: 'ESE/Endocrine Society 2024 guideline: glucocorticoid-induced adrenal insufficiency',
+          url: 'https://doi.org/10.1093/ejendo/lvae029',
+          type: 'absolute',
+        },
+        KDIGO,
+      ],
     },
   },
 };

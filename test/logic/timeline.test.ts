@@ -12,7 +12,7 @@ function timelineOf(history: fhir4.MedicationRequest[], drafts: fhir4.Medication
     now,
     note: (n) => notes.push(n),
   });
-  return { ...built, notes, timeline: buildTimeline(built.orders, now, DEFAULT_TARGETS, drafts.length > 0) };
+  return { ...built, notes, timeline: buildTimeline(built.orders, now, DEFAULT_TARGETS, drafts.length > 0, (n) => notes.push(n)) };
 }
 
 describe('therapy start and phase (§4)', () => {

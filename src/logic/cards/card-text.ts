@@ -1,6 +1,6 @@
 import type { Finding, Measurement, TargetUsed } from '../rules/rule';
 import type { RuleCode } from '../vocabulary/rule-codes';
-import { DRUG_LABELS, KDIGO_2024, type CardLink } from './sources';
+import { DRUG_LABELS, ESE_ES_2024, KDIGO_2024, type CardLink } from './sources';
 
 /**
  * The wording of each rule's card (clinical-rules.md §6): a summary with the patient's number and
@@ -125,6 +125,23 @@ function mycophenolateWhy(finding: Finding, side: string): string {
     : `${side} With tacrolimus the record cannot tell planned multitarget therapy from tacrolimus added to full-dose mycophenolate (refractory proteinuria, class V), so the service warns only outside both ranges.`;
 }
 
+/** Wave 2 §4.7a: after a re-induction the card says when the 36-month clock restarted. */
+function reInductionClause(finding: Finding): string {
+  const date = finding.facts?.reInduction;
+  return typeof date === 'string' ? ` counted from re-induction on ${date}` : '';
+}
+
+/**
+ * Wave 2 §4.3 summary `{Drug} {d} mg/day`: one ingredient is named with its own dose ("Methylprednisolone
+ * 4 mg/day"); several are stated as their prednisone-equivalent total.
+ */
+function glucocorticoidStopped(finding: Finding): string {
+  const drug = listFact(finding, 'drug');
+  const own = numberFact(finding, 'ownMgPerDay');
+  if (drug !== '' && own !== undefined) return `${drug.charAt(0).toUpperCase()}${drug.slice(1)} ${formatNumber(own)} mg/day`;
+  return `Glucocorticoids ${formatNumber(finding.measured?.value ?? 0)} mg/day prednisone-eq.`;
+}
+
 const MMF_RENAL_LIMIT =
   'in severe chronic renal impairment (GFR < 25 mL/min/1.73 m²) avoid doses above 1 g twice daily.';
 
@@ -236,10 +253,36 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
   },
   'immunosuppression-stopped-early': {
     summary: (f) =>
-      `LN immunosuppression ends after ${numberFact(f, 'monthsCompleted') ?? '?'} months; ≥ ${numberFact(f, 'recommendedMonths') ?? 36} months are recommended`,
+      `LN immunosuppression ends after ${numberFact(f, 'monthsCompleted') ?? '?'} months${reInductionClause(f)}; ≥ ${numberFact(f, 'recommendedMonths') ?? 36} months are recommended`,
     why: () =>
       'KDIGO 2024: a total duration of immunosuppression of at least 36 months is recommended for proliferative LN; stopping MMF before 2 years was linked to more flares. A repeat kidney biopsy can inform withdrawal.',
     pitfalls: () => ['Taper rather than stop abruptly; keep hydroxychloroquine.'],
     links: kdigoOnly,
+  },
+  'glucocorticoid-abrupt-stop': {
+    summary: (f) =>
+      `${glucocorticoidStopped(f)} stopped after ${listFact(f, 'runLength')} without a taper: risk of adrenal insufficiency and flare-like withdrawal`,
+    explain: (f) => [
+      `Continuous glucocorticoid therapy since ${listFact(f, 'runStart')} (${listFact(f, 'runLength')})${
+        typeof f.facts?.endsOn === 'string' ? `, ending on ${f.facts.endsOn} with the draft order` : ', stopped by the draft order'
+      }; no glucocorticoid continues after it.`,
+    ],
+    // The two thresholds are a site's to change: said as this service's defaults, with where they come from.
+    why: (f) =>
+      `A stop at ≥ ${numberFact(f, 'minMgPerDay') ?? 5} mg/day prednisone-equivalent after ≥ ${numberFact(f, 'minRunDays') ?? 28} days needs a taper (this service's defaults). ESE/ES 2024: adrenal insufficiency is a risk after 3–4 weeks above the physiological 4–6 mg prednisone; taper to about the physiological dose, then slowly; consider a morning cortisol before stopping, and teach sick-day rules. The LN maintenance guideline summary this service follows: reduce low-dose prednisone by 1 mg every 2 months after ≥ 2 years at 5–7.5 mg; abrupt withdrawal after years of use may cause withdrawal symptoms that mimic flares. KDIGO 2024: stop glucocorticoids only in stable, quiescent disease with close monitoring.`,
+    pitfalls: () => [
+      'A taper ordered separately, by another prescriber or only as free text is not visible to this service.',
+      'Prednisone-equivalents: prednisolone × 1, methylprednisolone × 1.25; hydrocortisone and dexamethasone keep the patient covered but are not counted in the dose.',
+    ],
+    links: () => [ESE_ES_2024, KDIGO_2024],
+    overrideReasons: [
+      { code: 'taper-ordered-separately', display: 'taper ordered separately / by another prescriber' },
+      { code: 'hpa-axis-assessed', display: 'HPA axis assessed — safe to stop' },
+      {
+        code: 'switching-glucocorticoid',
+        display: 'switching to another glucocorticoid or hydrocortisone replacement',
+      },
+      { code: 'adverse-effect-immediate-stop', display: 'adverse effect requires immediate stop' },
+    ],
   },
 };

@@ -1,4 +1,4 @@
-import { formatDate } from '../time/fhir-time';
+import { addMonths, formatDate } from '../time/fhir-time';
 import { displayUnit } from './card-text';
 import type {
   Evidence,
@@ -6,6 +6,7 @@ import type {
   Measurement,
   MedicationOrder,
   ReadableResult,
+  ReInduction,
   RuleContext,
 } from '../rules/rule';
 
@@ -81,8 +82,15 @@ export function measurementOf(label: string, result: ReadableResult): Measuremen
 }
 
 export function describeTherapyStart(context: RuleContext): Evidence[] {
-  const { therapyStart, phase } = context.timeline;
+  const { therapyStart, phase, reInduction, inductionFromReInduction } = context.timeline;
   if (!therapyStart) return [];
+  if (reInduction && inductionFromReInduction) {
+    // Wave 2 §4.7a: the phase comes from the re-induction, which the card must show.
+    return [
+      { label: 'LN immunosuppression started', date: formatDate(therapyStart) },
+      describeReInduction(reInduction, context),
+    ];
+  }
   return [
     {
       label: 'LN immunosuppression started',
@@ -90,6 +98,22 @@ export function describeTherapyStart(context: RuleContext): Evidence[] {
       date: formatDate(therapyStart),
     },
   ];
+}
+
+/**
+ * Wave 2 §4.7a: the re-induction R, the order that started it, and the induction phase it opens
+ * ("induction phase until …" while it lasts).
+ */
+export function describeReInduction(reInduction: ReInduction, context: RuleContext): Evidence {
+  const { inductionFromReInduction } = context.timeline;
+  const until = addMonths(reInduction.start, context.targets.inductionMonths);
+  const phase = inductionFromReInduction ? `; induction phase until ${formatDate(until)}` : '';
+  return {
+    label: 'LN re-induction started',
+    value: `${nameOfOrder(reInduction.order)}${phase}`,
+    date: formatDate(reInduction.start),
+    reference: reInduction.order.reference,
+  };
 }
 
 /** The current orders of a group, for evidence, drafts first. */

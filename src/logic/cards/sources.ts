@@ -17,6 +17,15 @@ export const KDIGO_2024: CardLink = {
   url: 'https://doi.org/10.1016/j.kint.2023.09.002',
 };
 
+/**
+ * Beuschlein F, et al. ESE/Endocrine Society guideline: glucocorticoid-induced adrenal insufficiency.
+ * Eur J Endocrinol 2024;190(5):G25–G51 (co-published in J Clin Endocrinol Metab 2024;109(7):1657–83).
+ */
+export const ESE_ES_2024: CardLink = {
+  label: 'ESE/Endocrine Society 2024 guideline: glucocorticoid-induced adrenal insufficiency',
+  url: 'https://doi.org/10.1093/ejendo/lvae029',
+};
+
 /** The products whose label a card can link. */
 export type LabelledProduct =
   | 'prograf'

@@ -163,6 +163,7 @@ function buildOrder(
     medication,
     start,
     end,
+    plannedEnd: planned.kind === 'at' ? planned.at : undefined,
   };
 }
 

@@ -39,7 +39,7 @@ export function buildRuleContext(
     currentOrders,
     currentGroups: new Set(currentOrders.map((order) => order.group)),
     drafts,
-    timeline: buildTimeline(orders, now, targets, isOrderHook),
+    timeline: buildTimeline(orders, now, targets, isOrderHook, note),
     latest: selectLatestResults(record.observations, now, note),
     patient: record.patient,
     conditions: record.conditions,

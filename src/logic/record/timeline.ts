@@ -2,13 +2,20 @@ import { addMonths } from '../time/fhir-time';
 import { LN_IMMUNOSUPPRESSANT_GROUPS, type DrugGroup } from '../vocabulary/medication-groups';
 import type { MedicationOrder, PlannedEnd, Timeline } from '../rules/rule';
 import type { Targets } from '../targets';
+import { findReInduction } from './re-induction';
 
-/** The therapy timeline of clinical-rules.md §4 and the planned end of §5. */
+/**
+ * The therapy timeline of clinical-rules.md §4 and the planned end of §5, with the re-induction of
+ * clinical-rules-wave2.md §4.7a: after a re-induction R the phase is induction again while
+ * now < R + 6 months, so the maintenance-only rules are silent and every phase-dependent rule uses
+ * the induction ranges. First starts per group (the "overdue" clocks) are not reset by it.
+ */
 export function buildTimeline(
   orders: readonly MedicationOrder[],
   now: Date,
   targets: Targets,
   isOrderHook: boolean,
+  note: (reason: string) => void,
 ): Timeline {
   const firstStartByGroup = new Map<DrugGroup, Date>();
   let therapyStart: Date | undefined;
@@ -20,15 +27,20 @@ export function buildTimeline(
       if (!therapyStart || order.start.getTime() < therapyStart.getTime()) therapyStart = order.start;
     }
   }
+  const reInduction = findReInduction(orders, therapyStart, now, targets, note);
+  const inductionFromReInduction =
+    reInduction !== undefined && now.getTime() < addMonths(reInduction.start, targets.inductionMonths).getTime();
   const phase =
     therapyStart === undefined
       ? undefined
-      : now.getTime() < addMonths(therapyStart, targets.inductionMonths).getTime()
+      : inductionFromReInduction || now.getTime() < addMonths(therapyStart, targets.inductionMonths).getTime()
         ? 'induction'
         : 'maintenance';
   return {
     therapyStart,
     phase,
+    reInduction,
+    inductionFromReInduction,
     firstStartByGroup,
     plannedEnd: planEnd(orders),
     // §7: only a stop or a draft with an end changes the plan; an unrelated draft never does.

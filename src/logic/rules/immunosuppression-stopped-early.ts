@@ -1,7 +1,7 @@
 import { addMonths, formatDate, isWithinLastMonths, monthsBetween } from '../time/fhir-time';
 import { LN_IMMUNOSUPPRESSANT_GROUPS } from '../vocabulary/medication-groups';
 import type { Finding, Rule, RuleContext } from './rule';
-import { describeOrderWithDose, draftIdOf } from '../cards/evidence';
+import { describeOrderWithDose, describeReInduction, draftIdOf } from '../cards/evidence';
 
 /**
  * §5 premature discontinuation and §7 last bullet. The planned end of LN immunosuppression (after
@@ -9,11 +9,14 @@ import { describeOrderWithDose, draftIdOf } from '../cards/evidence';
  * - order hooks: only when a draft stops an LN immunosuppressant or gives it an end;
  * - patient-view: only when nothing is current any more and the stop lies within the last
  *   12 months (an unknown end counts as now).
+ * After a re-induction (wave 2 §4.7a) the 36 months count from its start R.
  * Source: KDIGO 2024 (≥ 36 months total for proliferative LN; MMF stopped < 2 years → more flares).
  */
 function evaluate(context: RuleContext): Finding[] {
   const { timeline, targets, now } = context;
-  const start = timeline.therapyStart;
+  // Wave 2 §4.7a: after a re-induction R the 36 months count from R.
+  const reInduction = timeline.reInduction;
+  const start = reInduction ? reInduction.start : timeline.therapyStart;
   if (!start || timeline.plannedEnd.kind !== 'at') return [];
   const end = timeline.plannedEnd.at;
   const { minimumTherapyMonths, recentStopMonths } = targets.discontinuation;
@@ -40,7 +43,8 @@ function evaluate(context: RuleContext): Finding[] {
       code: 'immunosuppression-stopped-early',
       indicator: 'warning',
       evidence: [
-        { label: 'LN immunosuppression started', date: formatDate(start) },
+        { label: 'LN immunosuppression started', date: formatDate(timeline.therapyStart ?? start) },
+        ...(reInduction ? [describeReInduction(reInduction, context)] : []),
         { label: 'LN immunosuppression ends', date: formatDate(end) },
         ...shown.map(describeOrderWithDose(context)),
       ],
@@ -50,6 +54,7 @@ function evaluate(context: RuleContext): Finding[] {
         recommendedMonths: minimumTherapyMonths,
         plannedEnd: formatDate(end),
         therapyStart: formatDate(start),
+        reInduction: reInduction ? formatDate(reInduction.start) : undefined,
       },
     },
   ];

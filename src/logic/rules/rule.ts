@@ -47,6 +47,12 @@ export interface MedicationOrder {
    * order without an end, and for a discontinuing draft: now. Undefined = no planned end.
    */
   readonly end?: Date;
+  /**
+   * The planned end as the order states it (boundsPeriod.end or start + boundsDuration), never
+   * replaced by "now"; undefined when the order states none or it cannot be read. Wave 2 §3: a
+   * continuous glucocorticoid run joins an older order only through an end the order states.
+   */
+  readonly plannedEnd?: Date;
   /** Active or on-hold with no end or a future end (drafts: any status but a discontinuation). */
   readonly isActive: boolean;
   /** Active after the drafts are applied: drafts supersede the same group's active orders. */
@@ -59,11 +65,24 @@ export type Phase = 'induction' | 'maintenance';
 export type PlannedEnd =
   { readonly kind: 'never' } | { readonly kind: 'at'; readonly at: Date } | { readonly kind: 'no-therapy' };
 
+/** Wave 2 §4.7a: the first event of the latest re-induction course (R) and the order that started it. */
+export interface ReInduction {
+  readonly start: Date;
+  readonly order: MedicationOrder;
+}
+
 export interface Timeline {
   /** §4: earliest start of any LN immunosuppressant order, drafts included. */
   readonly therapyStart?: Date;
-  /** §4: undefined when there is no therapy start. */
+  /**
+   * §4: undefined when there is no therapy start. Wave 2 §4.7a: induction also while now < R + 6
+   * months after a re-induction R.
+   */
   readonly phase?: Phase;
+  /** Wave 2 §4.7a: the latest re-induction course, if any (it restarts the 36-month clock). */
+  readonly reInduction?: ReInduction;
+  /** Induction because of `reInduction` (now < R + 6 months), not because of the first therapy start. */
+  readonly inductionFromReInduction: boolean;
   /** First start of each drug group (renewals do not reset it, §7). */
   readonly firstStartByGroup: ReadonlyMap<DrugGroup, Date>;
   /** §5 premature discontinuation: latest end over all LN immunosuppressant orders. */

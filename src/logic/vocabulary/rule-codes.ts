@@ -31,6 +31,8 @@ export const RULE_CODES = [
     code: 'immunosuppression-stopped-early',
     display: 'LN immunosuppression stopped before 36 months',
   },
+  // Second wave (clinical-rules-wave2.md §4).
+  { code: 'glucocorticoid-abrupt-stop', display: 'Long-term glucocorticoid stopped without a taper' },
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number]['code'];
