@@ -2,6 +2,7 @@ import { addMonths, formatDate, isWithinLastMonths, monthsBetween } from '../tim
 import { LN_IMMUNOSUPPRESSANT_GROUPS } from '../vocabulary/medication-groups';
 import type { Finding, Rule, RuleContext } from './rule';
 import { describeOrderWithDose, draftIdOf } from '../cards/evidence';
+import { assessPregnancy } from '../record/pregnancy';
 
 /**
  * §5 premature discontinuation and §7 last bullet. The planned end of LN immunosuppression (after
@@ -35,6 +36,8 @@ function evaluate(context: RuleContext): Finding[] {
       lastOfGroup.set(order.group, order);
   }
   const shown = [...lnOrders.filter((o) => o.isDraft), ...lastOfGroup.values()];
+  // Wave 2 §5.3: with a pregnancy recorded the card advises a pregnancy-compatible agent instead.
+  const pregnancy = assessPregnancy(context, 'immunosuppression-stopped-early');
   return [
     {
       code: 'immunosuppression-stopped-early',
@@ -50,6 +53,8 @@ function evaluate(context: RuleContext): Finding[] {
         recommendedMonths: minimumTherapyMonths,
         plannedEnd: formatDate(end),
         therapyStart: formatDate(start),
+        pregnancyRecorded: pregnancy.kind === 'pregnant' ? true : undefined,
+        pregnancyDate: pregnancy.kind === 'pregnant' ? pregnancy.latest.evidence.date : undefined,
       },
     },
   ];
