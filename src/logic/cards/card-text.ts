@@ -130,20 +130,22 @@ const MMF_RENAL_LIMIT =
 
 /** Wave 2 rule 1a: "mycophenolate is active", "cyclophosphamide is ordered"; two drugs are named only. */
 function teratogenSummary(finding: Finding): string {
-  const drugs = finding.facts?.drugs;
-  const ordered = finding.facts?.orderedDrugs;
-  const names = Array.isArray(drugs) ? drugs : [];
+  const names = stringsFact(finding, 'drugs');
   const [only] = names;
   const onDrug =
     names.length === 1 && only !== undefined
-      ? `and ${only} is ${Array.isArray(ordered) && ordered.includes(only) ? 'ordered' : 'active'}`
+      ? `and ${only} is ${stringsFact(finding, 'orderedDrugs').includes(only) ? 'ordered' : 'active'}`
       : `with ${names.join(' and ')}`;
   return `Pregnancy recorded (${listFact(finding, 'pregnancyDate')}) ${onDrug}: embryofetal toxicity — switch to a pregnancy-compatible regimen`;
 }
 
+function stringsFact(finding: Finding, key: string): readonly string[] {
+  const value = finding.facts?.[key];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
 function namesDrug(finding: Finding, drug: string): boolean {
-  const drugs = finding.facts?.drugs;
-  return Array.isArray(drugs) && drugs.includes(drug);
+  return stringsFact(finding, 'drugs').includes(drug);
 }
 
 export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {

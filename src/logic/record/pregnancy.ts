@@ -68,7 +68,8 @@ function conditionValue(condition: fhir4.Condition, coding: fhir4.Coding): strin
   return words ? `${words} (${code})` : code;
 }
 
-type Dated = { readonly kind: 'at'; readonly at: Date } | { readonly kind: 'none' } | { readonly kind: 'unreadable' };
+type Dated =
+  { readonly kind: 'at'; readonly at: Date } | { readonly kind: 'none' } | { readonly kind: 'unreadable' };
 
 /** The first of the candidate elements that is present decides: an unreadable one is not skipped. */
 function firstDate(...candidates: (string | undefined)[]): Dated {
@@ -131,13 +132,18 @@ function observationEvidence(
   const status = isPregnancyStatusObservation(observation);
   const hcg = !status && isQualitativeHcgObservation(observation);
   if (!status && !hcg) {
-    if (isQuantitativeHcgObservation(observation)) note('quantitative hCG is not pregnancy evidence (§1.2): ignored');
+    if (isQuantitativeHcgObservation(observation))
+      note('quantitative hCG is not pregnancy evidence (§1.2): ignored');
     return undefined;
   }
   if (!ALLOWED_STATUSES.has(observation.status)) return undefined;
   const answer = status ? readPregnancyStatus(observation) : readQualitativeHcg(observation);
   if (answer === 'unreadable') {
-    note(status ? 'pregnancy status neither pregnant nor not pregnant: ignored' : 'qualitative hCG unreadable: ignored');
+    note(
+      status
+        ? 'pregnancy status neither pregnant nor not pregnant: ignored'
+        : 'qualitative hCG unreadable: ignored',
+    );
     return undefined;
   }
   const instant = instantOfResult(observation);
@@ -183,7 +189,8 @@ export function assessPregnancy(
   const inWindow = found.filter((evidence) => isWithinLastDays(evidence.at, now, windowDays));
   let latest: PregnancyEvidence | undefined;
   for (const evidence of inWindow) {
-    if (evidence.answer === 'positive' && (!latest || evidence.at.getTime() > latest.at.getTime())) latest = evidence;
+    if (evidence.answer === 'positive' && (!latest || evidence.at.getTime() > latest.at.getTime()))
+      latest = evidence;
   }
   if (!latest) return { kind: 'not-recorded' };
   const latestAt = latest.at.getTime();

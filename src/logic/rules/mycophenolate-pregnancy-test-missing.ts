@@ -42,7 +42,9 @@ export function buildPregnancyTestServiceRequest(context: RuleContext): fhir4.Se
     },
     subject: { reference: `Patient/${context.patientId}` },
     authoredOn: context.now.toISOString(),
-    note: [{ text: 'Before starting mycophenolate (CellCept / Myfortic label 8.3); repeat 8–10 days later.' }],
+    note: [
+      { text: 'Before starting mycophenolate (CellCept / Myfortic label 8.3); repeat 8–10 days later.' },
+    ],
   };
 }
 
@@ -54,11 +56,17 @@ export function buildPregnancyTestServiceRequest(context: RuleContext): fhir4.Se
 function isNewStart(context: RuleContext): boolean {
   const since = addDays(context.now, -context.targets.pregnancy.newStartLookbackDays).getTime();
   return !context.orders.some(
-    (order) => !order.isDraft && order.group === 'mycophenolate' && (order.end === undefined || order.end.getTime() >= since),
+    (order) =>
+      !order.isDraft &&
+      order.group === 'mycophenolate' &&
+      (order.end === undefined || order.end.getTime() >= since),
   );
 }
 
-type TestSearch = { readonly kind: 'none'; readonly last?: Evidence } | { readonly kind: 'found' } | { readonly kind: 'undated' };
+type TestSearch =
+  | { readonly kind: 'none'; readonly last?: Evidence }
+  | { readonly kind: 'found' }
+  | { readonly kind: 'undated' };
 
 /** Any qualitative hCG of an allowed status in [now − 7 days, now]; an undated one might be recent. */
 function findRecentTest(context: RuleContext): TestSearch {
@@ -91,7 +99,9 @@ function labelsOf(drafts: readonly MedicationOrder[]): LabelledProduct[] {
 
 function evaluate(context: RuleContext): Finding[] {
   if (!context.isOrderHook) return [];
-  const drafts = context.drafts.filter((draft) => draft.group === 'mycophenolate' && !draft.discontinuesGroup);
+  const drafts = context.drafts.filter(
+    (draft) => draft.group === 'mycophenolate' && !draft.discontinuesGroup,
+  );
   if (drafts.length === 0 || !isNewStart(context)) return [];
   const { patient } = context;
   if (context.unavailable.has('patient') || !patient) {
@@ -115,7 +125,8 @@ function evaluate(context: RuleContext): Finding[] {
   const band = context.targets.pregnancy.reproductiveAgeYears;
   const inBand = (years: number): boolean => years >= band.min && years <= band.max;
   if (!inBand(age.youngest) || !inBand(age.oldest)) {
-    if (inBand(age.youngest) || inBand(age.oldest)) context.note(`${CODE}: partial birth date at the age band's edge`);
+    if (inBand(age.youngest) || inBand(age.oldest))
+      context.note(`${CODE}: partial birth date at the age band's edge`);
     return [];
   }
   const test = findRecentTest(context);
@@ -132,7 +143,10 @@ function evaluate(context: RuleContext): Finding[] {
       indicator: 'info',
       evidence: [
         ...drafts.map(describeOrderWithDose(context)),
-        { label: 'Patient', value: `female, ${age.youngest === age.oldest ? age.oldest : `${age.youngest}–${age.oldest}`} years` },
+        {
+          label: 'Patient',
+          value: `female, ${age.youngest === age.oldest ? age.oldest : `${age.youngest}–${age.oldest}`} years`,
+        },
         test.last ?? { label: 'Last qualitative pregnancy test', value: 'none on record' },
       ],
       draftOrderId: draftIdOf(drafts),

@@ -18,8 +18,11 @@ const TERATOGENIC_GROUPS: readonly DrugGroup[] = ['mycophenolate', 'cyclophospha
 /** The label of each product ordered; a mycophenolate of unknown kind (MMF or MPA) links both labels. */
 function labelsOf(orders: readonly MedicationOrder[]): LabelledProduct[] {
   const labels = labelledProductsOf(orders);
-  if (orders.some((order) => order.group === 'mycophenolate' && order.product.mycophenolateKind === undefined)) {
-    for (const product of ['cellcept', 'myfortic'] as const) if (!labels.includes(product)) labels.push(product);
+  if (
+    orders.some((order) => order.group === 'mycophenolate' && order.product.mycophenolateKind === undefined)
+  ) {
+    for (const product of ['cellcept', 'myfortic'] as const)
+      if (!labels.includes(product)) labels.push(product);
   }
   return labels;
 }
