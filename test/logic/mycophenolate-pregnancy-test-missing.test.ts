@@ -1,7 +1,7 @@
 import { decide } from '../../src/logic/decide';
 import type { OptionalData, PatientRecord } from '../../src/logic/record/patient-record';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
-import { NOW, lupusNephritis, mmf, record, sequentialIds } from './record-builders';
+import { NOW, lupusNephritis, mmf, order, record, sequentialIds } from './record-builders';
 import { hcg, pregnancyCondition, woman } from './support/pregnancy-builders';
 
 /**
@@ -42,6 +42,15 @@ describe('mycophenolate-pregnancy-test-missing (rule 7b)', () => {
     const action = card?.suggestions?.[0]?.actions?.[0];
     expect(action?.type).toBe('create');
     expect((action?.resource as fhir4.ServiceRequest).code?.coding?.[0]?.code).toBe('2118-8');
+  });
+
+  it('links both the CellCept and the Myfortic label when the draft says only "mycophenolate"', () => {
+    const bare = order({ id: 'bare', status: 'draft', text: 'mycophenolate', start: '2026-06-01T09:00:00Z' });
+    const [card] = decideWith(startingMmf({ draftOrders: [bare] })).cards;
+    expect(card?.links?.map((link) => link.label)).toEqual([
+      'CellCept (mycophenolate mofetil) prescribing information (DailyMed)',
+      'Myfortic (mycophenolic acid) prescribing information (DailyMed search)',
+    ]);
   });
 
   it('is silent after a negative serum hCG on 29 May', () => {

@@ -209,6 +209,24 @@ describe('pregnancy-teratogenic-drug: pregnancy recorded with mycophenolate (§3
     );
   });
 
+  it('links the labels of the products on record: both mycophenolate labels for a bare "mycophenolate", and cyclophosphamide', () => {
+    const [card] = cardsOf({
+      conditions: [lupusNephritis(), pregnancyCondition({ onsetDateTime: '2026-04-20' })],
+      medicationRequests: [
+        order({ text: 'mycophenolate', start: '2025-01-10' }),
+        cyclophosphamide({ start: '2026-05-01' }),
+      ],
+    });
+    expect(card?.links?.map((link) => link.url)).toEqual([
+      'https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=37241e87-4af4-4dc3-a1aa-ea6f20d8dc40',
+      'https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=Myfortic',
+      'https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=cyclophosphamide',
+      'https://doi.org/10.1016/j.kint.2023.09.002',
+      'https://doi.org/10.1136/annrheumdis-2016-209770',
+      'https://doi.org/10.1136/ard-2023-224762',
+    ]);
+  });
+
   it('is silent for azathioprine, a pregnancy-compatible drug', () => {
     expect(
       fires({

@@ -302,7 +302,11 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
       `The ${numberFact(f, 'ageMin') ?? 12}–${numberFact(f, 'ageMax') ?? 50}-year age band is this service's default proxy for reproductive potential: it cannot see menopause, hysterectomy or contraception.`,
       'A test done elsewhere is not visible here; the second test, 8–10 days after starting, is not checked by this service.',
     ],
-    links: (f) => sources(...productLabels(f)),
+    // The label of the product drafted; a mycophenolate of unknown kind (MMF or MPA): both labels.
+    links: (f) => {
+      const labels = productLabels(f);
+      return labels.length > 0 ? sources(...labels) : [DRUG_LABELS.cellcept, DRUG_LABELS.myfortic];
+    },
     overrideReasons: [
       { code: 'not-of-reproductive-potential', display: 'not of reproductive potential' },
       { code: 'test-done-elsewhere', display: 'test done elsewhere' },

@@ -1,12 +1,12 @@
 import { addDays, formatDate, isWithinLastDays } from '../time/fhir-time';
-import { LOINC_SYSTEM } from '../vocabulary/observation-groups';
 import { isQualitativeHcgObservation } from '../vocabulary/pregnancy-codes';
 import { instantOfResult } from '../record/observations';
 import { ageInYears } from '../record/patient-age';
 import { assessPregnancy } from '../record/pregnancy';
-import type { Evidence, Finding, MedicationOrder, Rule, RuleContext } from './rule';
+import type { Evidence, Finding, Rule, RuleContext } from './rule';
+import { buildLabServiceRequest, type LabTest } from './lab-service-request';
 import { describeOrderWithDose, draftIdOf } from '../cards/evidence';
-import { labelledProductsOf, type LabelledProduct } from '../cards/sources';
+import { labelledProductsOf } from '../cards/sources';
 
 /**
  * Wave 2 rule 7b (order hooks): a mycophenolate draft that is a new start (no mycophenolate
@@ -17,36 +17,15 @@ import { labelledProductsOf, type LabelledProduct } from '../cards/sources';
  * Suggestion: a serum pregnancy test (LOINC 2118-8).
  */
 const CODE = 'mycophenolate-pregnancy-test-missing';
-const SERUM_HCG_LOINC = '2118-8';
 const ALLOWED_STATUSES: ReadonlySet<string> = new Set(['final', 'amended', 'corrected']);
 
-export function buildPregnancyTestServiceRequest(context: RuleContext): fhir4.ServiceRequest {
-  return {
-    resourceType: 'ServiceRequest',
-    status: 'draft',
-    intent: 'order',
-    category: [
-      {
-        coding: [{ system: 'http://snomed.info/sct', code: '108252007', display: 'Laboratory procedure' }],
-      },
-    ],
-    code: {
-      coding: [
-        {
-          system: LOINC_SYSTEM,
-          code: SERUM_HCG_LOINC,
-          display: 'Choriogonadotropin (pregnancy test) [Presence] in Serum or Plasma',
-        },
-      ],
-      text: 'Serum pregnancy test (qualitative hCG)',
-    },
-    subject: { reference: `Patient/${context.patientId}` },
-    authoredOn: context.now.toISOString(),
-    note: [
-      { text: 'Before starting mycophenolate (CellCept / Myfortic label 8.3); repeat 8–10 days later.' },
-    ],
-  };
-}
+/** CellCept / Myfortic label 8.3: immediately before starting, and again 8–10 days later. */
+const SERUM_PREGNANCY_TEST: LabTest = {
+  loinc: '2118-8',
+  display: 'Choriogonadotropin (pregnancy test) [Presence] in Serum or Plasma',
+  text: 'Serum pregnancy test (qualitative hCG)',
+  note: 'Before starting mycophenolate (CellCept / Myfortic label 8.3); repeat 8–10 days later.',
+};
 
 /**
  * §4.7b "new start": no record mycophenolate order active at any time in the last 90 days. An
@@ -89,12 +68,6 @@ function findRecentTest(context: RuleContext): TestSearch {
       reference: last.observation.id ? `Observation/${last.observation.id}` : undefined,
     },
   };
-}
-
-/** The label of the mycophenolate product drafted; unknown kind (MMF or MPA): both. */
-function labelsOf(drafts: readonly MedicationOrder[]): LabelledProduct[] {
-  const labels = labelledProductsOf(drafts);
-  return labels.length > 0 ? labels : ['cellcept', 'myfortic'];
 }
 
 function evaluate(context: RuleContext): Finding[] {
@@ -150,9 +123,9 @@ function evaluate(context: RuleContext): Finding[] {
         test.last ?? { label: 'Last qualitative pregnancy test', value: 'none on record' },
       ],
       draftOrderId: draftIdOf(drafts),
-      proposedCreate: buildPregnancyTestServiceRequest(context),
+      proposedCreate: buildLabServiceRequest(context, SERUM_PREGNANCY_TEST),
       proposedCreateLabel: 'Order serum pregnancy test',
-      labelledProducts: labelsOf(drafts),
+      labelledProducts: labelledProductsOf(drafts),
       facts: {
         testWindowDays: context.targets.pregnancy.testWindowDays,
         ageMin: band.min,

@@ -2,7 +2,7 @@ import { assessPregnancy } from '../record/pregnancy';
 import type { DrugGroup } from '../vocabulary/medication-groups';
 import type { Finding, MedicationOrder, Rule, RuleContext } from './rule';
 import { currentOrdersOf, describeOrderWithDose, draftIdOf } from '../cards/evidence';
-import { labelledProductsOf, type LabelledProduct } from '../cards/sources';
+import { labelledProductOf, type LabelledProduct } from '../cards/sources';
 
 /**
  * Wave 2 rule 1a: pregnancy recorded (§3) while the patient is on mycophenolate (MMF or MPA) or
@@ -17,12 +17,12 @@ const TERATOGENIC_GROUPS: readonly DrugGroup[] = ['mycophenolate', 'cyclophospha
 
 /** The label of each product ordered; a mycophenolate of unknown kind (MMF or MPA) links both labels. */
 function labelsOf(orders: readonly MedicationOrder[]): LabelledProduct[] {
-  const labels = labelledProductsOf(orders);
-  if (
-    orders.some((order) => order.group === 'mycophenolate' && order.product.mycophenolateKind === undefined)
-  ) {
-    for (const product of ['cellcept', 'myfortic'] as const)
-      if (!labels.includes(product)) labels.push(product);
+  const labels: LabelledProduct[] = [];
+  for (const order of orders) {
+    const own = labelledProductOf(order);
+    const products: readonly LabelledProduct[] =
+      own !== undefined ? [own] : order.group === 'mycophenolate' ? ['cellcept', 'myfortic'] : [];
+    for (const product of products) if (!labels.includes(product)) labels.push(product);
   }
   return labels;
 }
