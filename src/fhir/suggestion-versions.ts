@@ -13,6 +13,8 @@
  * - A `create` is written in the version of the hook's drafts (lab-order-versions.ts); R4 without
  *   drafts. *Choice*: drafts of different versions give no `create`, as no single version is
  *   the EHR's.
+ * - A `delete` names the draft it removes with that draft's own resource type (a DSTU2
+ *   `MedicationOrder/<id>`).
  * A suggestion with an action that cannot be written is left out, with a note; the card stays,
  * without `suggestions` and `selectionBehavior` when none is left.
  */
@@ -73,6 +75,7 @@ export function expressSuggestionsInDraftVersions(
 }
 
 function expressAction(action: CdsAction, sent: SentDrafts): Expressed<VersionedAction> {
+  if (action.type === 'delete') return expressDelete(action, sent);
   const { resource } = action;
   const expressed =
     resource === undefined
@@ -81,6 +84,21 @@ function expressAction(action: CdsAction, sent: SentDrafts): Expressed<Versioned
         ? expressUpdate(resource as fhir4.MedicationRequest, sent)
         : expressCreate(resource, chooseVersion(sent.versions));
   return expressed.ok ? { ok: true, resource: { ...action, resource: expressed.resource } } : expressed;
+}
+
+/**
+ * A `delete` names the draft by `resourceId`, a relative reference: the draft's own type, so a
+ * DSTU2 draft is `MedicationOrder/<id>` (the rules write `MedicationRequest/<id>`). A delete
+ * that names no draft of the hook is left out.
+ */
+function expressDelete(action: CdsAction, sent: SentDrafts): Expressed<VersionedAction> {
+  const id = action.resourceId?.slice(action.resourceId.lastIndexOf('/') + 1);
+  const draft = sent.drafts.find((candidate) => id !== undefined && candidate.order.id === id);
+  const type = draft?.raw.resourceType;
+  if (draft === undefined || typeof type !== 'string') {
+    return { ok: false, reason: 'the delete names no draft of the hook' };
+  }
+  return { ok: true, resource: { ...action, resourceId: `${type}/${id}` } };
 }
 
 function expressCreate(

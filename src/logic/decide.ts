@@ -11,7 +11,9 @@ import { mpaAucOutOfRange } from './rules/mpa-auc';
 import { mpaTroughLow } from './rules/mpa-trough-low';
 import { mycophenolateDoseHigh, mycophenolateDoseLow } from './rules/mycophenolate-dose';
 import { mycophenolateRenalDose } from './rules/mycophenolate-renal-dose';
+import { mycophenolatePregnancyTestMissing } from './rules/mycophenolate-pregnancy-test-missing';
 import { overimmunosuppression } from './rules/overimmunosuppression';
+import { pregnancyTeratogenicDrug } from './rules/pregnancy-teratogenic-drug';
 import { tacrolimusCyp3a4Interaction } from './rules/tacrolimus-cyp3a4-interaction';
 import { tacrolimusTroughHigh } from './rules/tacrolimus-trough-high';
 import { tacrolimusTroughLow } from './rules/tacrolimus-trough-low';
@@ -65,6 +67,8 @@ export const RULES: readonly Rule[] = [
   overimmunosuppression,
   immunosuppressionStoppedEarly,
   glucocorticoidAbruptStop,
+  pregnancyTeratogenicDrug,
+  mycophenolatePregnancyTestMissing,
 ];
 
 /** Rule codes the engine implements (the acceptance runner marks other cases pending). */

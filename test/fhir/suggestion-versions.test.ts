@@ -221,3 +221,53 @@ describe('a dose update in the draft’s own version', () => {
     ]);
   });
 });
+
+describe('removing a draft, named by its own resource type', () => {
+  function deleteCard(resourceId: string): CdsCard {
+    return {
+      uuid: 'card',
+      summary: 'Pregnancy recorded and mycophenolate is ordered',
+      indicator: 'critical',
+      source: {
+        label: 'test',
+        topic: { system: 'urn:ln-cds-hooks:rule', code: 'pregnancy-teratogenic-drug' },
+      },
+      suggestions: [
+        {
+          label: 'Remove the mycophenolate order',
+          uuid: 'suggestion',
+          actions: [{ type: 'delete', description: 'Remove the mycophenolate order', resourceId }],
+        },
+      ],
+      selectionBehavior: 'at-most-one',
+    };
+  }
+
+  it('names a DSTU2 draft `MedicationOrder/<id>`', () => {
+    const sent = readSentDrafts([draftFixture('mmf-500mg-2-tablets-bid.dstu2.json')]);
+    const { cards, notes } = expressSuggestionsInDraftVersions(
+      [deleteCard('MedicationRequest/draft-mmf')],
+      sent,
+    );
+    expect(notes).toEqual([]);
+    expect(cards[0]?.suggestions?.[0]?.actions).toEqual([
+      {
+        type: 'delete',
+        description: 'Remove the mycophenolate order',
+        resourceId: 'MedicationOrder/draft-mmf',
+      },
+    ]);
+  });
+
+  it('leaves out a delete that names none of the hook’s drafts, and says so', () => {
+    const sent = readSentDrafts([draftFixture('mmf-500mg-2-tablets-bid.stu3.json')]);
+    const { cards, notes } = expressSuggestionsInDraftVersions(
+      [deleteCard('MedicationRequest/another')],
+      sent,
+    );
+    expect(cards[0]?.suggestions).toBeUndefined();
+    expect(notes).toEqual([
+      'pregnancy-teratogenic-drug: suggestion left out, the delete names no draft of the hook',
+    ]);
+  });
+});

@@ -30,9 +30,11 @@ function draftsOf(context: Record<string, unknown>): fhir4.MedicationRequest[] {
 function recordOf(c: AcceptanceCase): PatientRecord {
   const of = <T extends fhir4.Resource>(type: string): T[] =>
     c.fhir.filter((r) => r.resourceType === type) as T[];
+  const [patient] = of<fhir4.Patient>('Patient');
   return {
     hook: c.hook,
     patientId: String(c.context.patientId),
+    ...(patient ? { patient } : {}),
     conditions: of<fhir4.Condition>('Condition'),
     medicationRequests: of<fhir4.MedicationRequest>('MedicationRequest'),
     medications: of<fhir4.Medication>('Medication'),

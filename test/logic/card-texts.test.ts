@@ -1,6 +1,7 @@
 import type { CdsCard, CdsLink } from '../../src/logic/cards/cards';
 import { RULE_CODES, type RuleCode } from '../../src/logic/vocabulary/rule-codes';
 import { LOINC, PRODUCT, cardOf, draftOf, lab, prescription, type Situation } from './support/card-scenarios';
+import { pregnancyCondition, woman } from './support/pregnancy-builders';
 
 /**
  * The whole card of every rule, as a clinician reads it (clinical-rules.md §6): summary, detail,
@@ -196,6 +197,27 @@ const troughOrder: fhir4.ServiceRequest = {
   authoredOn: '2026-06-01T09:00:00.000Z',
   note: [{ text: ER_TROUGH_DRAW }],
 };
+
+const EULAR_2017_PREGNANCY: CdsLink = {
+  label: "EULAR recommendations for women's health and pregnancy in SLE and/or APS (2017)",
+  url: 'https://doi.org/10.1136/annrheumdis-2016-209770',
+  type: 'absolute',
+};
+const EULAR_2023_SLE: CdsLink = {
+  label: 'EULAR recommendations for the management of SLE: 2023 update',
+  url: 'https://doi.org/10.1136/ard-2023-224762',
+  type: 'absolute',
+};
+
+/** MMF 500 mg tablets, 2 twice daily, drafted today as a first start. */
+const mmfStartDraft = draftOf({
+  id: 'mmf-draft',
+  ...PRODUCT.mmf500tab,
+  dose: [2, '{tbl}'],
+  timing: 'BID',
+  sig: '2 tablets twice daily',
+});
+const pregnantSince20April = pregnancyCondition({ onsetDateTime: '2026-04-20' });
 
 /** Keyed by rule code: a rule without its whole-card case does not compile. */
 const WHOLE_CARDS: Readonly<Record<RuleCode, WholeCard>> = {
@@ -834,6 +856,133 @@ const WHOLE_CARDS: Readonly<Record<RuleCode, WholeCard>> = {
         },
         KDIGO,
       ],
+    },
+  },
+  'pregnancy-teratogenic-drug': {
+    scenario: 'MMF drafted for a patient with a pregnancy recorded on 20 April',
+    situation: { drafts: [mmfStartDraft], conditions: [pregnantSince20April] },
+    card: {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      summary:
+        'Pregnancy recorded (2026-04-20) and mycophenolate is ordered: embryofetal toxicity — switch to a pregnancy-compatible regimen',
+      detail: detail(
+        'Mycophenolate: boxed warning — use in pregnancy is associated with first-trimester pregnancy loss and congenital malformations (Mycophenolate REMS).',
+        '',
+        "Pregnancy-compatible LN treatment (KDIGO 2024; EULAR 2017 and 2023): azathioprine, tacrolimus or cyclosporine, hydroxychloroquine (continue it), low-dose prednisone; mycophenolate should be stopped at least 6 weeks before conception. The replacement and its dose are the nephrologist's choice: nothing is substituted automatically. Report the exposure to the pregnancy registry of the Mycophenolate REMS.",
+        '',
+        '**Evidence used**',
+        '- Pregnancy condition: Pregnant (SNOMED CT 77386006) (2026-04-20)',
+        '- mycophenolate mofetil 500 MG Oral Tablet — draft order: 2 × 500 mg tablets twice daily (2026-06-01)',
+        '',
+        '**Pitfalls**',
+        '- The record may show a pregnancy that has ended (delivery, loss) without being updated: evidence counts for 294 days. If so, override with "pregnancy has ended / record out of date" and update the record.',
+      ),
+      indicator: 'critical',
+      source: source('pregnancy-teratogenic-drug', 'Pregnancy recorded with mycophenolate or cyclophosphamide'),
+      suggestions: [
+        {
+          label: 'Remove the mycophenolate order',
+          uuid: '00000000-0000-4000-8000-000000000002',
+          actions: [
+            {
+              type: 'delete',
+              description: 'Remove the mycophenolate order',
+              resourceId: 'MedicationRequest/mmf-draft',
+            },
+          ],
+        },
+      ],
+      selectionBehavior: 'at-most-one',
+      overrideReasons: [
+        {
+          system: 'urn:ln-cds-hooks:override-reason',
+          code: 'pregnancy-ended',
+          display: 'pregnancy has ended / record out of date',
+        },
+        {
+          system: 'urn:ln-cds-hooks:override-reason',
+          code: 'pregnancy-entered-in-error',
+          display: 'not pregnant — evidence entered in error',
+        },
+        {
+          system: 'urn:ln-cds-hooks:override-reason',
+          code: 'benefit-outweighs-risk',
+          display: 'benefit outweighs risk — decided with patient and obstetrics',
+        },
+      ],
+      links: [CELLCEPT_LABEL, KDIGO, EULAR_2017_PREGNANCY, EULAR_2023_SLE],
+    },
+  },
+  'mycophenolate-pregnancy-test-missing': {
+    scenario: 'MMF started for a 38-year-old woman with no pregnancy test on record',
+    situation: { drafts: [mmfStartDraft], patient: woman('1988-04-12') },
+    card: {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      summary:
+        'Starting mycophenolate: no pregnancy test in the last 7 days (label: test immediately before starting and 8–10 days later)',
+      detail: detail(
+        'CellCept and Myfortic labels (8.3) and the Mycophenolate REMS: a female of reproductive potential needs a negative pregnancy test immediately before starting mycophenolate and another 8–10 days later, and contraception counselling; mycophenolate in pregnancy causes first-trimester loss and congenital malformations.',
+        '',
+        '**Evidence used**',
+        '- mycophenolate mofetil 500 MG Oral Tablet — draft order: 2 × 500 mg tablets twice daily (2026-06-01)',
+        '- Patient: female, 38 years',
+        '- Last qualitative pregnancy test: none on record',
+        '',
+        '**Pitfalls**',
+        "- The 12–50-year age band is this service's default proxy for reproductive potential: it cannot see menopause, hysterectomy or contraception.",
+        '- A test done elsewhere is not visible here; the second test, 8–10 days after starting, is not checked by this service.',
+      ),
+      indicator: 'info',
+      source: source('mycophenolate-pregnancy-test-missing', 'Mycophenolate started without a recent pregnancy test'),
+      suggestions: [
+        {
+          label: 'Order serum pregnancy test',
+          uuid: '00000000-0000-4000-8000-000000000002',
+          actions: [
+            {
+              type: 'create',
+              description: 'Order serum pregnancy test (LOINC 2118-8)',
+              resource: {
+                resourceType: 'ServiceRequest',
+                status: 'draft',
+                intent: 'order',
+                category: [
+                  {
+                    coding: [
+                      { system: 'http://snomed.info/sct', code: '108252007', display: 'Laboratory procedure' },
+                    ],
+                  },
+                ],
+                code: {
+                  coding: [
+                    {
+                      system: 'http://loinc.org',
+                      code: '2118-8',
+                      display: 'Choriogonadotropin (pregnancy test) [Presence] in Serum or Plasma',
+                    },
+                  ],
+                  text: 'Serum pregnancy test (qualitative hCG)',
+                },
+                subject: { reference: 'Patient/pt' },
+                authoredOn: '2026-06-01T09:00:00.000Z',
+                note: [
+                  { text: 'Before starting mycophenolate (CellCept / Myfortic label 8.3); repeat 8–10 days later.' },
+                ],
+              } as fhir4.ServiceRequest,
+            },
+          ],
+        },
+      ],
+      selectionBehavior: 'at-most-one',
+      overrideReasons: [
+        {
+          system: 'urn:ln-cds-hooks:override-reason',
+          code: 'not-of-reproductive-potential',
+          display: 'not of reproductive potential',
+        },
+        { system: 'urn:ln-cds-hooks:override-reason', code: 'test-done-elsewhere', display: 'test done elsewhere' },
+      ],
+      links: [CELLCEPT_LABEL],
     },
   },
 };

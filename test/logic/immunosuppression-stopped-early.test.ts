@@ -1,7 +1,8 @@
 import { decide } from '../../src/logic/decide';
-import type { PatientRecord } from '../../src/logic/record/patient-record';
+import type { OptionalData, PatientRecord } from '../../src/logic/record/patient-record';
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
-import { NOW, mmf, order, record, sequentialIds, tacrolimus } from './record-builders';
+import { NOW, lupusNephritis, mmf, order, record, sequentialIds, tacrolimus } from './record-builders';
+import { pregnancyCondition } from './support/pregnancy-builders';
 
 function decideWith(parts: Partial<PatientRecord>) {
   return decide({ record: record(parts), now: NOW, newId: sequentialIds(), targets: DEFAULT_TARGETS });
@@ -128,5 +129,42 @@ describe('immunosuppression-stopped-early in patient-view (§5, §7)', () => {
   it('is silent when only a glucocorticoid was ever given', () => {
     const prednisone = order({ rxnorm: '8640', start: '2025-04-01', status: 'completed', end: '2026-04-01' });
     expect(stoppedEarly({ medicationRequests: [prednisone] })).toEqual([]);
+  });
+});
+
+describe('immunosuppression-stopped-early with a pregnancy recorded (wave 2 §5.3)', () => {
+  const stopMmfAtMonth14 = {
+    hook: 'order-sign' as const,
+    medicationRequests: [mmf({ id: 'mmf', start: '2025-04-01T09:00:00Z' })],
+    draftOrders: [mmf({ id: 'stop', status: 'stopped', start: '2026-06-01' })],
+  };
+  const detailOf = (parts: Partial<PatientRecord>) =>
+    decideWith(parts).cards.find((card) => card.source.topic?.code === 'immunosuppression-stopped-early')?.detail;
+
+  it('advises a pregnancy-compatible agent instead of continuing MMF when a pregnancy is recorded', () => {
+    const detail = detailOf({
+      ...stopMmfAtMonth14,
+      conditions: [lupusNephritis(), pregnancyCondition({ onsetDateTime: '2026-04-20' })],
+    });
+    expect(detail).toContain(
+      'Pregnancy is recorded (2026-04-20): rather than stopping, switch to a pregnancy-compatible agent (azathioprine, tacrolimus).',
+    );
+    expect(detail).not.toContain('stopping MMF before 2 years');
+  });
+
+  it('keeps the usual wording when the pregnancy ended before now', () => {
+    const ended = pregnancyCondition({ onsetDateTime: '2025-09-01', abatementDateTime: '2026-05-15' });
+    const detail = detailOf({ ...stopMmfAtMonth14, conditions: [lupusNephritis(), ended] });
+    expect(detail).toContain('stopping MMF before 2 years was linked to more flares');
+    expect(detail).not.toContain('pregnancy-compatible');
+  });
+
+  it('keeps the usual wording when pregnancy tests could not be read', () => {
+    const detail = detailOf({
+      ...stopMmfAtMonth14,
+      conditions: [lupusNephritis(), pregnancyCondition({ onsetDateTime: '2026-04-20' })],
+      unavailable: new Set<OptionalData>(['pregnancy']),
+    });
+    expect(detail).toContain('stopping MMF before 2 years was linked to more flares');
   });
 });

@@ -1,6 +1,6 @@
 import type { Finding, Measurement, TargetUsed } from '../rules/rule';
 import type { RuleCode } from '../vocabulary/rule-codes';
-import { DRUG_LABELS, ESE_ES_2024, KDIGO_2024, type CardLink } from './sources';
+import { DRUG_LABELS, ESE_ES_2024, EULAR_2017_PREGNANCY, EULAR_2023_SLE, KDIGO_2024, type CardLink } from './sources';
 
 /**
  * The wording of each rule's card (clinical-rules.md §6): a summary with the patient's number and
@@ -145,6 +145,26 @@ function glucocorticoidStopped(finding: Finding): string {
 const MMF_RENAL_LIMIT =
   'in severe chronic renal impairment (GFR < 25 mL/min/1.73 m²) avoid doses above 1 g twice daily.';
 
+/** Wave 2 rule 1a: "mycophenolate is active", "cyclophosphamide is ordered"; two drugs are named only. */
+function teratogenSummary(finding: Finding): string {
+  const names = stringsFact(finding, 'drugs');
+  const [only] = names;
+  const onDrug =
+    names.length === 1 && only !== undefined
+      ? `and ${only} is ${stringsFact(finding, 'orderedDrugs').includes(only) ? 'ordered' : 'active'}`
+      : `with ${names.join(' and ')}`;
+  return `Pregnancy recorded (${listFact(finding, 'pregnancyDate')}) ${onDrug}: embryofetal toxicity — switch to a pregnancy-compatible regimen`;
+}
+
+function stringsFact(finding: Finding, key: string): readonly string[] {
+  const value = finding.facts?.[key];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function namesDrug(finding: Finding, drug: string): boolean {
+  return stringsFact(finding, 'drugs').includes(drug);
+}
+
 export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
   'tacrolimus-trough-low': {
     summary: compareSummary,
@@ -254,8 +274,11 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
   'immunosuppression-stopped-early': {
     summary: (f) =>
       `LN immunosuppression ends after ${numberFact(f, 'monthsCompleted') ?? '?'} months${reInductionClause(f)}; ≥ ${numberFact(f, 'recommendedMonths') ?? 36} months are recommended`,
-    why: () =>
-      'KDIGO 2024: a total duration of immunosuppression of at least 36 months is recommended for proliferative LN; stopping MMF before 2 years was linked to more flares. A repeat kidney biopsy can inform withdrawal.',
+    // Wave 2 §5.3: with a pregnancy recorded, continuing mycophenolate is not the advice.
+    why: (f) =>
+      f.facts?.pregnancyRecorded === true
+        ? `KDIGO 2024: a total duration of immunosuppression of at least 36 months is recommended for proliferative LN. Pregnancy is recorded (${listFact(f, 'pregnancyDate')}): rather than stopping, switch to a pregnancy-compatible agent (azathioprine, tacrolimus).`
+        : 'KDIGO 2024: a total duration of immunosuppression of at least 36 months is recommended for proliferative LN; stopping MMF before 2 years was linked to more flares. A repeat kidney biopsy can inform withdrawal.',
     pitfalls: () => ['Taper rather than stop abruptly; keep hydroxychloroquine.'],
     links: kdigoOnly,
   },
@@ -283,6 +306,53 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
         display: 'switching to another glucocorticoid or hydrocortisone replacement',
       },
       { code: 'adverse-effect-immediate-stop', display: 'adverse effect requires immediate stop' },
+    ],
+  },
+  'pregnancy-teratogenic-drug': {
+    summary: teratogenSummary,
+    explain: (f) => [
+      ...(f.facts?.conflicting === true
+        ? ['Conflicting results: negative evidence carries the same date as the latest positive evidence; the pregnancy is treated as recorded until this is clarified.']
+        : []),
+      ...(namesDrug(f, 'mycophenolate')
+        ? ['Mycophenolate: boxed warning — use in pregnancy is associated with first-trimester pregnancy loss and congenital malformations (Mycophenolate REMS).']
+        : []),
+      ...(namesDrug(f, 'cyclophosphamide') ? ['Cyclophosphamide: the label warns that it can cause fetal harm.'] : []),
+    ],
+    why: (f) =>
+      `Pregnancy-compatible LN treatment (KDIGO 2024; EULAR 2017 and 2023): azathioprine, tacrolimus or cyclosporine, hydroxychloroquine (continue it), low-dose prednisone; mycophenolate should be stopped at least 6 weeks before conception. The replacement and its dose are the nephrologist's choice: nothing is substituted automatically.${
+        namesDrug(f, 'mycophenolate') ? ' Report the exposure to the pregnancy registry of the Mycophenolate REMS.' : ''
+      }`,
+    pitfalls: (f) => [
+      `The record may show a pregnancy that has ended (delivery, loss) without being updated: evidence counts for ${numberFact(f, 'windowDays') ?? 294} days. If so, override with "pregnancy has ended / record out of date" and update the record.`,
+    ],
+    links: (f) => sources(...productLabels(f), KDIGO_2024, EULAR_2017_PREGNANCY, EULAR_2023_SLE),
+    overrideReasons: [
+      { code: 'pregnancy-ended', display: 'pregnancy has ended / record out of date' },
+      { code: 'pregnancy-entered-in-error', display: 'not pregnant — evidence entered in error' },
+      {
+        code: 'benefit-outweighs-risk',
+        display: 'benefit outweighs risk — decided with patient and obstetrics',
+      },
+    ],
+  },
+  'mycophenolate-pregnancy-test-missing': {
+    summary: (f) =>
+      `Starting mycophenolate: no pregnancy test in the last ${numberFact(f, 'testWindowDays') ?? 7} days (label: test immediately before starting and 8–10 days later)`,
+    why: () =>
+      'CellCept and Myfortic labels (8.3) and the Mycophenolate REMS: a female of reproductive potential needs a negative pregnancy test immediately before starting mycophenolate and another 8–10 days later, and contraception counselling; mycophenolate in pregnancy causes first-trimester loss and congenital malformations.',
+    pitfalls: (f) => [
+      `The ${numberFact(f, 'ageMin') ?? 12}–${numberFact(f, 'ageMax') ?? 50}-year age band is this service's default proxy for reproductive potential: it cannot see menopause, hysterectomy or contraception.`,
+      'A test done elsewhere is not visible here; the second test, 8–10 days after starting, is not checked by this service.',
+    ],
+    // The label of the product drafted; a mycophenolate of unknown kind (MMF or MPA): both labels.
+    links: (f) => {
+      const labels = productLabels(f);
+      return labels.length > 0 ? sources(...labels) : [DRUG_LABELS.cellcept, DRUG_LABELS.myfortic];
+    },
+    overrideReasons: [
+      { code: 'not-of-reproductive-potential', display: 'not of reproductive potential' },
+      { code: 'test-done-elsewhere', display: 'test done elsewhere' },
     ],
   },
 };

@@ -26,6 +26,18 @@ export const ESE_ES_2024: CardLink = {
   url: 'https://doi.org/10.1093/ejendo/lvae029',
 };
 
+/** EULAR women's health and pregnancy in SLE and/or APS (Andreoli L, et al. Ann Rheum Dis 2017;76:476–485). */
+export const EULAR_2017_PREGNANCY: CardLink = {
+  label: "EULAR recommendations for women's health and pregnancy in SLE and/or APS (2017)",
+  url: 'https://doi.org/10.1136/annrheumdis-2016-209770',
+};
+
+/** Fanouriakis A, et al. EULAR recommendations for the management of SLE: 2023 update. Ann Rheum Dis 2024;83:15–29. */
+export const EULAR_2023_SLE: CardLink = {
+  label: 'EULAR recommendations for the management of SLE: 2023 update',
+  url: 'https://doi.org/10.1136/ard-2023-224762',
+};
+
 /** The products whose label a card can link. */
 export type LabelledProduct =
   | 'prograf'
@@ -35,7 +47,8 @@ export type LabelledProduct =
   | 'cellcept'
   | 'myfortic'
   | 'imuran'
-  | 'azasan';
+  | 'azasan'
+  | 'cyclophosphamide';
 
 const labelPage = (name: string, setid: string): CardLink => ({
   label: `${name} prescribing information (DailyMed)`,
@@ -63,6 +76,8 @@ export const DRUG_LABELS: Readonly<Record<LabelledProduct, CardLink>> = {
   myfortic: labelSearch('Myfortic (mycophenolic acid)', 'Myfortic'),
   imuran: labelSearch('Imuran (azathioprine)', 'Imuran'),
   azasan: labelSearch('Azasan (azathioprine)', 'Azasan'),
+  // Cyclophosphamide is marketed as generics only in the US: no reference product label to name.
+  cyclophosphamide: labelSearch('Cyclophosphamide', 'cyclophosphamide'),
 };
 
 /** RxNorm SCD / SBD codes of the once-daily tacrolimus brands (§2 table). */
@@ -132,6 +147,7 @@ export function labelledProductOf(order: MedicationOrder): LabelledProduct | und
     case 'cyclosporine':
     case 'voclosporin':
     case 'cyclophosphamide':
+      return 'cyclophosphamide';
     case 'belimumab':
     case 'anti-CD20':
     case 'strong-cyp3a4-inhibitor':

@@ -29,7 +29,7 @@ function groupOf(observation: fhir4.Observation): ObservationGroupKey | undefine
 }
 
 /** §3: effectiveDateTime (or effectiveInstant), else effectivePeriod.start, else issued. */
-function instantOfResult(observation: fhir4.Observation): number | undefined {
+export function instantOfResult(observation: fhir4.Observation): number | undefined {
   const text =
     observation.effectiveDateTime ??
     observation.effectiveInstant ??

@@ -3,6 +3,8 @@ import { LN_IMMUNOSUPPRESSANT_GROUPS } from '../vocabulary/medication-groups';
 import type { Finding, Rule, RuleContext } from './rule';
 import { describeOrderWithDose, describeReInduction, draftIdOf } from '../cards/evidence';
 
+import { assessPregnancy } from '../record/pregnancy';
+
 /**
  * §5 premature discontinuation and §7 last bullet. The planned end of LN immunosuppression (after
  * the drafts) is before therapy start + 36 months (strict):
@@ -38,6 +40,8 @@ function evaluate(context: RuleContext): Finding[] {
       lastOfGroup.set(order.group, order);
   }
   const shown = [...lnOrders.filter((o) => o.isDraft), ...lastOfGroup.values()];
+  // Wave 2 §5.3: with a pregnancy recorded the card advises a pregnancy-compatible agent instead.
+  const pregnancy = assessPregnancy(context, 'immunosuppression-stopped-early');
   return [
     {
       code: 'immunosuppression-stopped-early',
@@ -55,6 +59,8 @@ function evaluate(context: RuleContext): Finding[] {
         plannedEnd: formatDate(end),
         therapyStart: formatDate(start),
         reInduction: reInduction ? formatDate(reInduction.start) : undefined,
+        pregnancyRecorded: pregnancy.kind === 'pregnant' ? true : undefined,
+        pregnancyDate: pregnancy.kind === 'pregnant' ? pregnancy.latest.evidence.date : undefined,
       },
     },
   ];

@@ -1,6 +1,6 @@
 import { addDays, daysBetween, formatDate, isWithinLastDays } from '../time/fhir-time';
-import { LOINC_SYSTEM } from '../vocabulary/observation-groups';
 import type { Evidence, Finding, Rule, RuleContext } from './rule';
+import { buildLabServiceRequest } from './lab-service-request';
 import { currentOrdersOf, describeOrderWithDose, describeResult, draftIdOf } from '../cards/evidence';
 import { labelledProductsOf } from '../cards/sources';
 
@@ -18,25 +18,12 @@ function drawInstruction(onceDaily: boolean): string {
 }
 
 export function buildTroughServiceRequest(context: RuleContext, onceDaily: boolean): fhir4.ServiceRequest {
-  return {
-    resourceType: 'ServiceRequest',
-    status: 'draft',
-    intent: 'order',
-    category: [
-      {
-        coding: [{ system: 'http://snomed.info/sct', code: '108252007', display: 'Laboratory procedure' }],
-      },
-    ],
-    code: {
-      coding: [
-        { system: LOINC_SYSTEM, code: TROUGH_LOINC, display: 'Tacrolimus [Mass/volume] in Blood --trough' },
-      ],
-      text: 'Tacrolimus trough level',
-    },
-    subject: { reference: `Patient/${context.patientId}` },
-    authoredOn: context.now.toISOString(),
-    note: [{ text: drawInstruction(onceDaily) }],
-  };
+  return buildLabServiceRequest(context, {
+    loinc: TROUGH_LOINC,
+    display: 'Tacrolimus [Mass/volume] in Blood --trough',
+    text: 'Tacrolimus trough level',
+    note: drawInstruction(onceDaily),
+  });
 }
 
 function evaluate(context: RuleContext): Finding[] {

@@ -58,6 +58,12 @@ const NOT_PREGNANT_ANSWERS: readonly (readonly [string, string])[] = [
  */
 export const QUALITATIVE_HCG_LOINC: readonly string[] = ['2106-3', '2112-1', '2118-8', '2110-5', '80384-1', '80385-8'];
 
+/**
+ * Quantitative hCG codes named by §1.2 (19080-1, 21198-7, 83086-9; same VSAC value set): never
+ * evidence, only recognised so that the debug log can say a site reports hCG this way.
+ */
+export const QUANTITATIVE_HCG_LOINC: readonly string[] = ['19080-1', '21198-7', '83086-9'];
+
 /** What a pregnancy-status or hCG result says: §1.2 — anything else is unreadable (ignored). */
 export type PregnancyAnswer = 'positive' | 'negative' | 'unreadable';
 
@@ -73,6 +79,10 @@ export function isPregnancyStatusObservation(observation: fhir4.Observation): bo
 
 export function isQualitativeHcgObservation(observation: fhir4.Observation): boolean {
   return hasLoinc(observation, QUALITATIVE_HCG_LOINC);
+}
+
+export function isQuantitativeHcgObservation(observation: fhir4.Observation): boolean {
+  return hasLoinc(observation, QUANTITATIVE_HCG_LOINC);
 }
 
 function answersWith(concept: fhir4.CodeableConcept | undefined, answers: readonly (readonly [string, string])[]): boolean {

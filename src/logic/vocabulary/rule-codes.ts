@@ -1,5 +1,5 @@
 /**
- * The rule codes of clinical-rules.md §5. Every card carries one of them as
+ * The rule codes of clinical-rules.md §5 and of its second wave (clinical-rules-wave2.md §4). Every card carries one of them as
  * `source.topic = { system: RULE_CODE_SYSTEM, code, display }`.
  */
 export const RULE_CODE_SYSTEM = 'urn:ln-cds-hooks:rule';
@@ -33,6 +33,11 @@ export const RULE_CODES = [
   },
   // Second wave (clinical-rules-wave2.md §4).
   { code: 'glucocorticoid-abrupt-stop', display: 'Long-term glucocorticoid stopped without a taper' },
+  { code: 'pregnancy-teratogenic-drug', display: 'Pregnancy recorded with mycophenolate or cyclophosphamide' },
+  {
+    code: 'mycophenolate-pregnancy-test-missing',
+    display: 'Mycophenolate started without a recent pregnancy test',
+  },
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number]['code'];

@@ -73,6 +73,9 @@ export interface Situation {
   readonly orders?: readonly fhir4.MedicationRequest[];
   readonly drafts?: readonly fhir4.MedicationRequest[];
   readonly results?: readonly fhir4.Observation[];
+  /** Conditions beside lupus nephritis (a pregnancy …). */
+  readonly conditions?: readonly fhir4.Condition[];
+  readonly patient?: fhir4.Patient;
 }
 
 /** The cards the service returns for the situation, ids counted from 1. */
@@ -82,7 +85,8 @@ export function cardsFor(situation: Situation): CdsCard[] {
     record: {
       hook,
       patientId: 'pt',
-      conditions: [lupusNephritis()],
+      ...(situation.patient ? { patient: situation.patient } : {}),
+      conditions: [lupusNephritis(), ...(situation.conditions ?? [])],
       medicationRequests: [...(situation.orders ?? [])],
       medications: [],
       observations: [...(situation.results ?? [])],
