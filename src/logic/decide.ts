@@ -4,6 +4,8 @@ import type { Finding, Rule } from './rules/rule';
 import type { RuleCode } from './vocabulary/rule-codes';
 import { buildRuleContext } from './record/rule-context';
 import { azathioprineDoseHigh, azathioprineDoseLow } from './rules/azathioprine-dose';
+import { azathioprineAllopurinol } from './rules/azathioprine-allopurinol';
+import { azathioprineFebuxostat } from './rules/azathioprine-febuxostat';
 import { glucocorticoidDoseHigh } from './rules/glucocorticoid-dose';
 import { immunosuppressionStoppedEarly } from './rules/immunosuppression-stopped-early';
 import { mpaAucOutOfRange } from './rules/mpa-auc';
@@ -15,6 +17,7 @@ import { tacrolimusCyp3a4Interaction } from './rules/tacrolimus-cyp3a4-interacti
 import { tacrolimusTroughHigh } from './rules/tacrolimus-trough-high';
 import { tacrolimusTroughLow } from './rules/tacrolimus-trough-low';
 import { tacrolimusTroughOverdue } from './rules/tacrolimus-trough-overdue';
+import { voclosporinStrongCyp3a4Inhibitor } from './rules/voclosporin-strong-cyp3a4-inhibitor';
 import { evaluateScopeGate } from './record/scope-gate';
 import type { Targets } from './targets';
 
@@ -56,6 +59,9 @@ export const RULES: readonly Rule[] = [
   azathioprineDoseLow,
   overimmunosuppression,
   immunosuppressionStoppedEarly,
+  azathioprineFebuxostat,
+  azathioprineAllopurinol,
+  voclosporinStrongCyp3a4Inhibitor,
 ];
 
 /** Rule codes the engine implements (the acceptance runner marks other cases pending). */

@@ -1,5 +1,5 @@
 /**
- * The rule codes of clinical-rules.md §5. Every card carries one of them as
+ * The rule codes of clinical-rules.md §5 and of its second wave (clinical-rules-wave2.md §4). Every card carries one of them as
  * `source.topic = { system: RULE_CODE_SYSTEM, code, display }`.
  */
 export const RULE_CODE_SYSTEM = 'urn:ln-cds-hooks:rule';
@@ -30,6 +30,12 @@ export const RULE_CODES = [
   {
     code: 'immunosuppression-stopped-early',
     display: 'LN immunosuppression stopped before 36 months',
+  },
+  { code: 'azathioprine-febuxostat', display: 'Azathioprine with febuxostat (contraindicated)' },
+  { code: 'azathioprine-allopurinol', display: 'Azathioprine with allopurinol without a dose reduction' },
+  {
+    code: 'voclosporin-strong-cyp3a4-inhibitor',
+    display: 'Voclosporin with a strong CYP3A4 inhibitor (contraindicated)',
   },
 ] as const;
 
