@@ -1,6 +1,6 @@
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
-import { LOINC, PRODUCT, draftOf, lab, prescription } from './support/card-scenarios';
-import { byName, codesFor, decisionFor, stopping } from './support/interaction-scenarios';
+import { LOINC, PRODUCT, decisionFor, draftOf, lab, prescription } from './support/card-scenarios';
+import { byName, codesFor, stopping } from './support/interaction-scenarios';
 import { condition, lupusNephritis } from './record-builders';
 import { monthsBeforeNow } from './support/dose-scenarios';
 

@@ -1,6 +1,7 @@
 import type { CdsCard, CdsLink } from '../../src/logic/cards/cards';
 import { RULE_CODES, type RuleCode } from '../../src/logic/vocabulary/rule-codes';
 import { LOINC, PRODUCT, cardOf, draftOf, lab, prescription, type Situation } from './support/card-scenarios';
+import { byName } from './support/interaction-scenarios';
 
 /**
  * The whole card of every rule, as a clinician reads it (clinical-rules.md §6): summary, detail,
@@ -119,33 +120,18 @@ const mmf1gBid = prescription({
   sig: '2 tablets twice daily',
 });
 
-/** Drugs without a verified RxNorm code are ordered by name only (clinical-rules-wave2.md §1.1). */
-function byNameOnly(order: fhir4.MedicationRequest, name: string): fhir4.MedicationRequest {
-  return { ...order, medicationCodeableConcept: { text: name } };
-}
-const febuxostatDraft = byNameOnly(
-  draftOf({
-    id: 'febux',
-    rxnorm: '',
-    name: '',
-    dose: [1, '{tbl}'],
-    timing: 'QD',
-    sig: '1 tablet once daily',
-  }),
+const febuxostatDraft = byName(
   'febuxostat 40 MG Oral Tablet',
+  { id: 'febux', dose: [1, '{tbl}'], timing: 'QD', sig: '1 tablet once daily' },
+  true,
 );
-const lupkynis = byNameOnly(
-  prescription({
-    id: 'vcs',
-    rxnorm: '',
-    name: '',
-    dose: [3, '{capsule}'],
-    timing: 'BID',
-    sig: '3 capsules twice daily',
-    start: '2026-03-01',
-  }),
-  'voclosporin 7.9 MG Oral Capsule [Lupkynis]',
-);
+const lupkynis = byName('voclosporin 7.9 MG Oral Capsule [Lupkynis]', {
+  id: 'vcs',
+  dose: [3, '{capsule}'],
+  timing: 'BID',
+  sig: '3 capsules twice daily',
+  start: '2026-03-01',
+});
 const allopurinol100 = prescription({
   id: 'allo',
   rxnorm: '197319',

@@ -1,5 +1,5 @@
-import { LOINC, PRODUCT, draftOf, lab, prescription } from './support/card-scenarios';
-import { byName, codesFor, decisionFor, stopping } from './support/interaction-scenarios';
+import { LOINC, PRODUCT, decisionFor, draftOf, lab, prescription } from './support/card-scenarios';
+import { byName, codesFor, stopping } from './support/interaction-scenarios';
 import { condition, lupusNephritis } from './record-builders';
 
 /**

@@ -1,7 +1,6 @@
 import type { Finding, Rule, RuleContext } from './rule';
 import { describeOrder, describeOrderWithDose, draftIdOf } from '../cards/evidence';
 import { labelledProductsOf } from '../cards/sources';
-import { formatDate } from '../time/fhir-time';
 import { singleDraftOf } from '../dose/group-dose';
 import { proposeDraftDose } from '../dose/propose-dose';
 import { roundTo2 } from '../dose/units';
@@ -55,7 +54,7 @@ function evaluate(context: RuleContext): Finding[] {
       },
     ];
   }
-  const { dose, kg, mgPerKgPerDay } = perKg;
+  const { dose, kg } = perKg;
   const draft = context.isOrderHook ? singleDraftOf(azathioprine) : undefined;
   // The largest whole-tablet regimen at or below the limit, on the draft's own schedule; only a
   // product of known tablet strength (a guessed strength would be a wrong order).
@@ -66,16 +65,10 @@ function evaluate(context: RuleContext): Finding[] {
   return [
     {
       ...shared,
-      measured: { label: 'Azathioprine dose', value: mgPerKgPerDay, unit: 'mg/kg/day' },
+      measured: perKg.measured,
       direction: 'above',
       evidence: [...azathioprine.map(describeOrder), ...allopurinol.map(withDose)],
-      dose: {
-        mgPerDay: dose.mgPerDay,
-        how: dose.how,
-        mgPerKgPerDay,
-        weightKg: kg.value,
-        weightDate: formatDate(kg.result.at),
-      },
+      dose: perKg.used,
       proposedDraft: proposal?.draft,
       facts: { mgPerDay: dose.mgPerDay, proposedDose: proposal?.text, proposedChange: proposal?.label },
     },

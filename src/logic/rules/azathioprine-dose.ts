@@ -1,5 +1,13 @@
 import { addMonths, formatDate, isWithinLastMonths } from '../time/fhir-time';
-import type { Finding, LatestResult, MedicationOrder, Rule, RuleContext } from './rule';
+import type {
+  DoseUsed,
+  Finding,
+  LatestResult,
+  Measurement,
+  MedicationOrder,
+  Rule,
+  RuleContext,
+} from './rule';
 import type { RuleCode } from '../vocabulary/rule-codes';
 import { roundTo2 } from '../dose/units';
 import { currentOrdersOf, describeOrder, draftIdOf } from '../cards/evidence';
@@ -54,7 +62,7 @@ function evaluateAzathioprineDose(context: RuleContext, side: 'below' | 'above')
     {
       code,
       indicator: 'warning',
-      measured: { label: 'Azathioprine dose', value: mgPerKgPerDay, unit: 'mg/kg/day' },
+      measured: perKg.measured,
       target: {
         label: 'LN maintenance range',
         min: targets.minMgPerKgPerDay,
@@ -65,13 +73,7 @@ function evaluateAzathioprineDose(context: RuleContext, side: 'below' | 'above')
       direction: side,
       // The weight and its date are part of the computation on the card's first line.
       evidence: orders.map(describeOrder),
-      dose: {
-        mgPerDay: dose.mgPerDay,
-        how: dose.how,
-        mgPerKgPerDay,
-        weightKg: kg.value,
-        weightDate: formatDate(kg.result.at),
-      },
+      dose: perKg.used,
       draftOrderId: draftIdOf(orders),
       proposedDraft: proposal?.draft,
       labelledProducts: labelledProductsOf(orders),
@@ -93,6 +95,9 @@ export type DosePerKg =
       readonly kg: { readonly value: number; readonly result: LatestResult };
       /** Rounded to two decimals (§7). */
       readonly mgPerKgPerDay: number;
+      /** As the card shows it: mg/kg/day, and mg/day ÷ the weight with its date. */
+      readonly measured: Measurement;
+      readonly used: DoseUsed;
     }
   | { readonly ok: false; readonly reason: string };
 
@@ -112,7 +117,21 @@ export function readAzathioprineDosePerKg(
   if (!kg.ok) return kg;
   const dose = readGroupDose(context, code, orders);
   if (dose === undefined) return { ok: false, reason: 'the azathioprine daily dose could not be read' };
-  return { ok: true, dose, kg, mgPerKgPerDay: roundTo2(dose.mgPerDay / kg.value) };
+  const mgPerKgPerDay = roundTo2(dose.mgPerDay / kg.value);
+  return {
+    ok: true,
+    dose,
+    kg,
+    mgPerKgPerDay,
+    measured: { label: 'Azathioprine dose', value: mgPerKgPerDay, unit: 'mg/kg/day' },
+    used: {
+      mgPerDay: dose.mgPerDay,
+      how: dose.how,
+      mgPerKgPerDay,
+      weightKg: kg.value,
+      weightDate: formatDate(kg.result.at),
+    },
+  };
 }
 
 /** The latest body weight in kg when it is recent, readable and exact (no comparator). */

@@ -1,37 +1,11 @@
-import { decide, type Decision } from '../../../src/logic/decide';
-import { DEFAULT_TARGETS, type Targets } from '../../../src/logic/targets';
-import { NOW, lupusNephritis, sequentialIds } from '../record-builders';
-import { draftOf, prescription, type Prescription, type Situation } from './card-scenarios';
+import { NOW } from '../record-builders';
+import { decisionFor, draftOf, prescription, type Prescription, type Situation } from './card-scenarios';
 
 /**
- * Patients for the interaction rules of the second wave (azathioprine with febuxostat or
- * allopurinol, voclosporin with a strong CYP3A4 inhibitor): orders as an EHR writes them, decided
- * with the fixed NOW (2026-06-01T09:00Z), with the debug notes.
+ * Orders for the interaction rules of the second wave (azathioprine with febuxostat or
+ * allopurinol, voclosporin with a strong CYP3A4 inhibitor), as an EHR writes them.
  */
-export interface InteractionSituation extends Situation {
-  readonly conditions?: readonly fhir4.Condition[];
-  readonly targets?: Targets;
-}
-
-export function decisionFor(situation: InteractionSituation): Decision {
-  const hook = situation.hook ?? (situation.drafts ? 'order-sign' : 'patient-view');
-  return decide({
-    record: {
-      hook,
-      patientId: 'pt',
-      conditions: [...(situation.conditions ?? [lupusNephritis()])],
-      medicationRequests: [...(situation.orders ?? [])],
-      medications: [],
-      observations: [...(situation.results ?? [])],
-      draftOrders: [...(situation.drafts ?? [])],
-    },
-    now: NOW,
-    newId: sequentialIds(),
-    targets: situation.targets ?? DEFAULT_TARGETS,
-  });
-}
-
-export function codesFor(situation: InteractionSituation): (string | undefined)[] {
+export function codesFor(situation: Situation): (string | undefined)[] {
   return decisionFor(situation).cards.map((card) => card.source.topic?.code);
 }
 
