@@ -1,6 +1,6 @@
 import { DEFAULT_TARGETS } from '../../src/logic/targets';
 import { LOINC, PRODUCT, decisionFor, draftOf, lab, prescription } from './support/card-scenarios';
-import { byName, codesFor, stopping } from './support/interaction-scenarios';
+import { ALLOPURINOL_100, byName, codesFor, stopping } from './support/interaction-scenarios';
 import { condition, lupusNephritis } from './record-builders';
 import { monthsBeforeNow } from './support/dose-scenarios';
 
@@ -33,15 +33,7 @@ const febuxostatDraft = (id = 'febux-draft') =>
     { id, dose: [1, '{tbl}'], timing: 'QD', sig: '1 tablet once daily' },
     true,
   );
-const allopurinol = prescription({
-  id: 'allo',
-  rxnorm: '197319',
-  name: 'allopurinol 100 MG Oral Tablet',
-  dose: [1, '{tbl}'],
-  timing: 'QD',
-  sig: '1 tablet once daily',
-  start: '2026-02-21',
-});
+const allopurinol = ALLOPURINOL_100;
 const weighed = (kg: number, date = '2026-05-12T09:00:00Z') => lab('wt', LOINC.weight, kg, 'kg', date);
 
 describe('azathioprine-febuxostat (2a)', () => {

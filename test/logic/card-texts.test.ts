@@ -1,7 +1,7 @@
 import type { CdsCard, CdsLink } from '../../src/logic/cards/cards';
 import { RULE_CODES, type RuleCode } from '../../src/logic/vocabulary/rule-codes';
 import { LOINC, PRODUCT, cardOf, draftOf, lab, prescription, type Situation } from './support/card-scenarios';
-import { byName } from './support/interaction-scenarios';
+import { ALLOPURINOL_100, LUPKYNIS, byName } from './support/interaction-scenarios';
 
 /**
  * The whole card of every rule, as a clinician reads it (clinical-rules.md §6): summary, detail,
@@ -125,22 +125,6 @@ const febuxostatDraft = byName(
   { id: 'febux', dose: [1, '{tbl}'], timing: 'QD', sig: '1 tablet once daily' },
   true,
 );
-const lupkynis = byName('voclosporin 7.9 MG Oral Capsule [Lupkynis]', {
-  id: 'vcs',
-  dose: [3, '{capsule}'],
-  timing: 'BID',
-  sig: '3 capsules twice daily',
-  start: '2026-03-01',
-});
-const allopurinol100 = prescription({
-  id: 'allo',
-  rxnorm: '197319',
-  name: 'allopurinol 100 MG Oral Tablet',
-  dose: [1, '{tbl}'],
-  timing: 'QD',
-  sig: '1 tablet once daily',
-  start: '2026-02-21',
-});
 const azathioprine150Draft = draftOf({
   id: 'aza-draft',
   ...PRODUCT.aza50tab,
@@ -868,7 +852,7 @@ const WHOLE_CARDS: Readonly<Record<RuleCode, WholeCard>> = {
     scenario:
       'an azathioprine draft of 3 × 50 mg once daily at 80 kg on allopurinol (1 tablet fits ≤ 0.67 mg/kg/day)',
     situation: {
-      orders: [allopurinol100],
+      orders: [ALLOPURINOL_100],
       drafts: [azathioprine150Draft],
       results: [lab('wt', LOINC.weight, 80, 'kg', '2026-05-12T09:00:00Z')],
     },
@@ -922,7 +906,7 @@ const WHOLE_CARDS: Readonly<Record<RuleCode, WholeCard>> = {
     scenario: 'clarithromycin drafted for a patient on Lupkynis',
     situation: {
       hook: 'order-select',
-      orders: [lupkynis],
+      orders: [LUPKYNIS],
       drafts: [
         draftOf({
           id: 'clari',

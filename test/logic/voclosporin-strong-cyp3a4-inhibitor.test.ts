@@ -1,18 +1,12 @@
 import { LOINC, PRODUCT, decisionFor, draftOf, lab, prescription } from './support/card-scenarios';
-import { byName, codesFor, stopping } from './support/interaction-scenarios';
+import { LUPKYNIS, byName, codesFor, stopping } from './support/interaction-scenarios';
 import { condition, lupusNephritis } from './record-builders';
 
 /**
  * clinical-rules-wave2.md 6a: voclosporin with a strong CYP3A4 inhibitor is contraindicated
  * (Lupkynis label §4, §7). Critical, all four hooks; a drafted inhibitor is offered for removal.
  */
-const lupkynis = byName('voclosporin 7.9 MG Oral Capsule [Lupkynis]', {
-  id: 'vcs',
-  dose: [3, '{capsule}'],
-  timing: 'BID',
-  sig: '3 capsules twice daily',
-  start: '2026-03-01',
-});
+const lupkynis = LUPKYNIS;
 const mmf = prescription({
   id: 'mmf',
   ...PRODUCT.mmf500tab,

@@ -23,3 +23,23 @@ export function byName(
 export function stopping(order: fhir4.MedicationRequest, id: string): fhir4.MedicationRequest {
   return { ...order, id, status: 'stopped', authoredOn: NOW.toISOString() };
 }
+
+/** Lupkynis 7.9 mg capsules, 3 twice daily, since 2026-03-01 (ordered by name: no RxCUI). */
+export const LUPKYNIS = byName('voclosporin 7.9 MG Oral Capsule [Lupkynis]', {
+  id: 'vcs',
+  dose: [3, '{capsule}'],
+  timing: 'BID',
+  sig: '3 capsules twice daily',
+  start: '2026-03-01',
+});
+
+/** Allopurinol 100 mg tablets (RxNorm 197319), 1 once daily, since 2026-02-21. */
+export const ALLOPURINOL_100 = prescription({
+  id: 'allo',
+  rxnorm: '197319',
+  name: 'allopurinol 100 MG Oral Tablet',
+  dose: [1, '{tbl}'],
+  timing: 'QD',
+  sig: '1 tablet once daily',
+  start: '2026-02-21',
+});
