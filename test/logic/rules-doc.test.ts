@@ -31,7 +31,7 @@ describe('docs/rules.md', () => {
     ]);
   });
 
-  it('lists the fourteen rule codes of §5 first, then the second wave\'s, each once', () => {
+  it("lists the fourteen rule codes of §5 first, then the second wave's, each once", () => {
     const codes = RULE_CODES.map((r) => r.code);
     expect(codes.indexOf('immunosuppression-stopped-early')).toBe(13);
     expect(new Set(codes).size).toBe(codes.length);

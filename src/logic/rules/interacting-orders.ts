@@ -48,9 +48,9 @@ function currentByIngredient(context: RuleContext, group: DrugGroup): Medication
 }
 
 /**
- * Order hooks: a `delete` of the interacting draft ("Remove the febuxostat order"), when it is the only one being written — one
- * click then removes the whole drafted side of the combination. Several drafts (two febuxostat
- * orders, two inhibitors), a draft without an id (the EHR could not name what to remove), or
+ * Order hooks: a `delete` of the interacting draft ("Remove the febuxostat order") when it is the
+ * only one being written, so that one click undoes what is being ordered. Several drafts (two
+ * febuxostat orders, two inhibitors), a draft without an id (a delete must name it), or
  * patient-view: no suggestion.
  */
 export function proposeRemovingDraft(
