@@ -234,4 +234,53 @@ export const CARD_PATIENTS: readonly PatientSpec[] = [
       addBackground(c, { egfr: 101, creatinine: 0.6, upcr: 90 });
     },
   },
+  {
+    id: 'demo-aza-febuxostat',
+    given: 'Febuxostat',
+    gender: 'male',
+    age: 47,
+    expectedCodes: ['azathioprine-febuxostat'],
+    story: 'LN class IV on azathioprine 100 mg/day at 62 kg; febuxostat 40 mg daily for gout since 20 days',
+    chart(c) {
+      c.condition(CONDITIONS.lnClassIV, 1700);
+      c.order(DRUGS.azathioprine50mg, { value: 2, unit: '{tbl}' }, 'QD', 950);
+      c.order(DRUGS.prednisone5mg, { value: 1, unit: '{tbl}' }, 'QD', 950);
+      c.order(DRUGS.febuxostat40mg, { value: 1, unit: '{tbl}' }, 'QD', 20);
+      c.result(ANALYTES.weight, 62, 'kg', 30);
+      addBackground(c, { egfr: 78, creatinine: 1.1, upcr: 160 });
+    },
+  },
+  {
+    id: 'demo-aza-allopurinol',
+    given: 'Allopurinol',
+    gender: 'female',
+    age: 52,
+    expectedCodes: ['azathioprine-allopurinol'],
+    story: 'LN (M32.14) on azathioprine 100 mg/day at 62 kg (1.61 mg/kg/day) with allopurinol 100 mg daily',
+    chart(c) {
+      c.condition(CONDITIONS.glomerularDiseaseInSle, 2100);
+      c.order(DRUGS.azathioprine50mg, { value: 2, unit: '{tbl}' }, 'QD', 1000);
+      c.order(DRUGS.prednisone5mg, { value: 1, unit: '{tbl}' }, 'QD', 1000);
+      c.order(DRUGS.allopurinol100mg, { value: 1, unit: '{tbl}' }, 'QD', 90);
+      c.result(ANALYTES.weight, 62, 'kg', 25);
+      addBackground(c, { egfr: 64, creatinine: 1.0, upcr: 230 });
+    },
+  },
+  {
+    id: 'demo-vcs-cyp3a4',
+    given: 'Voclosporin',
+    gender: 'female',
+    age: 31,
+    expectedCodes: ['voclosporin-strong-cyp3a4-inhibitor'],
+    story:
+      'LN class IV, induction with Lupkynis 23.7 mg twice daily + MMF 1 g twice daily; clarithromycin since 3 days',
+    chart(c) {
+      c.condition(CONDITIONS.lnClassIV, 200);
+      c.order(DRUGS.voclosporin, { value: 3, unit: '{capsule}' }, 'BID', 120);
+      c.order(DRUGS.mmf500mg, { value: 2, unit: '{tbl}' }, 'BID', 120);
+      c.order(DRUGS.prednisone5mg, { value: 2, unit: '{tbl}' }, 'QD', 120);
+      c.order(DRUGS.clarithromycin, { value: 500, unit: 'mg' }, 'BID', 3, { endInDays: 11 });
+      addBackground(c, { egfr: 92, creatinine: 0.8, upcr: 640 });
+    },
+  },
 ];

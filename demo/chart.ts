@@ -189,4 +189,10 @@ export const DRUGS = {
   belimumab: { text: 'belimumab 200 MG/ML Auto-Injector [Benlysta]' },
   hydroxychloroquine: { rxnorm: '979092', text: 'hydroxychloroquine sulfate 200 MG Oral Tablet' },
   lisinopril: { rxnorm: '314076', text: 'lisinopril 10 MG Oral Tablet' },
+  // Second wave (clinical-rules-wave2.md §1.1): allopurinol 100 mg SCD verified; febuxostat and
+  // voclosporin have no verified RxNorm code and are matched by name.
+  allopurinol100mg: { rxnorm: '197319', text: 'allopurinol 100 MG Oral Tablet' },
+  febuxostat40mg: { text: 'febuxostat 40 MG Oral Tablet' },
+  voclosporin: { text: 'voclosporin 7.9 MG Oral Capsule [Lupkynis]' },
+  clarithromycin: { rxnorm: '21212', text: 'clarithromycin 500 MG Oral Tablet' },
 } as const satisfies Record<string, Drug>;

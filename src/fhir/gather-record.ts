@@ -142,7 +142,8 @@ async function fetchMissing(
       const failure = error instanceof FhirQueryError ? error.failure : 'network';
       queries.push({ key, ms: options.now() - started, pages: 0, outcome: failure });
       if (!reader.required) {
-        notes.push(`fhir ${key}: ${failure}; not needed by any rule`);
+        // clinical-rules-wave2.md §2: a failed optional key silences only the rules that read it.
+        notes.push(`fhir ${key}: ${failure}; unavailable, the rules that read it stay silent`);
         return;
       }
       if (deadline.signal.aborted) {

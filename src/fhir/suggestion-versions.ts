@@ -10,6 +10,7 @@
  *   instructions. R4: as the rules wrote it. DSTU2 / STU3: the draft as the EHR sent it, every
  *   element kept, with only the Dosage elements the rules changed rewritten in that version's
  *   shape (dose[x] and rate[x] on the Dosage itself, under the name the EHR used).
+ * - A `delete` names the draft in the resource type the EHR sent (DSTU2: `MedicationOrder/<id>`).
  * - A `create` is written in the version of the hook's drafts (lab-order-versions.ts); R4 without
  *   drafts. *Choice*: drafts of different versions give no `create`, as no single version is
  *   the EHR's.
@@ -87,18 +88,20 @@ function expressAction(action: CdsAction, sent: SentDrafts): Expressed<Versioned
 }
 
 /**
- * A `delete` names the draft by `resourceId`, a relative reference: the draft's own type, so a
- * DSTU2 draft is `MedicationOrder/<id>` (the rules write `MedicationRequest/<id>`). A delete
- * that names no draft of the hook is left out.
+ * A `delete` names the draft by its relative reference in the type the EHR sent: a DSTU2 draft is
+ * a `MedicationOrder/<id>` (the rules read it as an R4 MedicationRequest), an STU3 or R4 one a
+ * `MedicationRequest/<id>`. A reference that no single draft of the hook answers is left out.
  */
 function expressDelete(action: CdsAction, sent: SentDrafts): Expressed<VersionedAction> {
-  const id = action.resourceId?.slice(action.resourceId.lastIndexOf('/') + 1);
-  const draft = sent.drafts.find((candidate) => id !== undefined && candidate.order.id === id);
-  const type = draft?.raw.resourceType;
-  if (draft === undefined || typeof type !== 'string') {
-    return { ok: false, reason: 'the delete names no draft of the hook' };
+  const id = action.resourceId?.startsWith('MedicationRequest/')
+    ? action.resourceId.slice('MedicationRequest/'.length)
+    : undefined;
+  const answered = sent.drafts.filter((draft) => id !== undefined && draft.order.id === id);
+  const [draft] = answered;
+  if (draft === undefined || answered.length > 1 || typeof draft.raw.resourceType !== 'string') {
+    return { ok: false, reason: 'the delete does not name exactly one draft of the hook' };
   }
-  return { ok: true, resource: { ...action, resourceId: `${type}/${id}` } };
+  return { ok: true, resource: { ...action, resourceId: `${draft.raw.resourceType}/${id ?? ''}` } };
 }
 
 function expressCreate(

@@ -5,6 +5,8 @@ import type { RuleCode, RuleMode } from './vocabulary/rule-codes';
 import { buildRuleContext } from './record/rule-context';
 import { azathioprineDoseHigh, azathioprineDoseLow } from './rules/azathioprine-dose';
 import { glucocorticoidAbruptStop } from './rules/glucocorticoid-abrupt-stop';
+import { azathioprineAllopurinol } from './rules/azathioprine-allopurinol';
+import { azathioprineFebuxostat } from './rules/azathioprine-febuxostat';
 import { glucocorticoidDoseHigh } from './rules/glucocorticoid-dose';
 import { immunosuppressionStoppedEarly } from './rules/immunosuppression-stopped-early';
 import { mpaAucOutOfRange } from './rules/mpa-auc';
@@ -18,6 +20,7 @@ import { tacrolimusCyp3a4Interaction } from './rules/tacrolimus-cyp3a4-interacti
 import { tacrolimusTroughHigh } from './rules/tacrolimus-trough-high';
 import { tacrolimusTroughLow } from './rules/tacrolimus-trough-low';
 import { tacrolimusTroughOverdue } from './rules/tacrolimus-trough-overdue';
+import { voclosporinStrongCyp3a4Inhibitor } from './rules/voclosporin-strong-cyp3a4-inhibitor';
 import { evaluateScopeGate } from './record/scope-gate';
 import type { Targets } from './targets';
 
@@ -69,6 +72,9 @@ export const RULES: readonly Rule[] = [
   glucocorticoidAbruptStop,
   pregnancyTeratogenicDrug,
   mycophenolatePregnancyTestMissing,
+  azathioprineFebuxostat,
+  azathioprineAllopurinol,
+  voclosporinStrongCyp3a4Inhibitor,
 ];
 
 /** Rule codes the engine implements (the acceptance runner marks other cases pending). */

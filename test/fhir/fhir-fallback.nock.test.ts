@@ -40,8 +40,10 @@ function ehrAnswering(except: string[] = []) {
   if (!except.includes('medications')) {
     scope.get('/fhir/r4/MedicationRequest').query({ patient: 'p77', _include: 'MedicationRequest:medication' }).reply(200, searchset([]));
   }
-  const observationKeys = 5 - except.filter((k) => ['tacrolimus', 'mpaTrough', 'mpaAuc', 'egfr', 'weight'].includes(k)).length;
-  if (observationKeys > 0) scope.get('/fhir/r4/Observation').query(true).times(observationKeys).reply(200, searchset([]));
+  if (!except.includes('allergies')) scope.get('/fhir/r4/AllergyIntolerance').query({ patient: 'p77' }).reply(200, searchset([]));
+  const observationKeys = ['tacrolimus', 'mpaTrough', 'mpaAuc', 'egfr', 'weight', 'pregnancy', 'creatinine', 'egfrHistory'];
+  const observationQueries = observationKeys.filter((k) => !except.includes(k)).length;
+  if (observationQueries > 0) scope.get('/fhir/r4/Observation').query(true).times(observationQueries).reply(200, searchset([]));
   return scope;
 }
 
@@ -63,7 +65,11 @@ describe('reading the record from the EHR FHIR server when nothing was prefetche
       .get('/fhir/r4/Observation')
       .query((q) => q.code === 'http://loinc.org|29463-7' && q._sort === '-date' && q.status === 'final,amended,corrected')
       .reply(200, searchset([]));
-    const prefetched = { patient: null, conditions: null, medications: null, tacrolimus: null, mpaTrough: null, mpaAuc: null, egfr: null };
+    const none = searchset([]);
+    const prefetched = {
+      ...{ patient: null, conditions: null, medications: null, tacrolimus: null, mpaTrough: null, mpaAuc: null, egfr: null },
+      ...{ allergies: none, pregnancy: none, creatinine: none, egfrHistory: none },
+    };
     const response = await request(app).post('/cds-services/ln-patient-view').send(body(prefetched));
     expect(response.status).toBe(200);
     scope.done();

@@ -267,7 +267,58 @@ describe('removing a draft, named by its own resource type', () => {
     );
     expect(cards[0]?.suggestions).toBeUndefined();
     expect(notes).toEqual([
-      'pregnancy-teratogenic-drug: suggestion left out, the delete names no draft of the hook',
+      'pregnancy-teratogenic-drug: suggestion left out, the delete does not name exactly one draft of the hook',
+    ]);
+  });
+});
+
+describe('removing a draft, named as the EHR sent it', () => {
+  function removalCard(resourceId: string): CdsCard {
+    return {
+      uuid: 'card',
+      summary:
+        'Febuxostat with azathioprine is contraindicated (febuxostat label): risk of severe myelotoxicity',
+      indicator: 'critical',
+      source: { label: 'test', topic: { system: 'urn:ln-cds-hooks:rule', code: 'azathioprine-febuxostat' } },
+      suggestions: [
+        {
+          label: 'Remove the febuxostat order',
+          uuid: 'suggestion',
+          actions: [{ type: 'delete', description: 'Remove the febuxostat order', resourceId }],
+        },
+      ],
+      selectionBehavior: 'at-most-one',
+    };
+  }
+  const febuxostat = (resourceType: 'MedicationOrder' | 'MedicationRequest') => ({
+    resourceType,
+    id: 'febux',
+    status: 'draft',
+    medicationCodeableConcept: { text: 'febuxostat 40 MG Oral Tablet' },
+  });
+
+  it.each([
+    ['a DSTU2 MedicationOrder', 'MedicationOrder', 'MedicationOrder/febux'],
+    ['an STU3 or R4 MedicationRequest', 'MedicationRequest', 'MedicationRequest/febux'],
+  ] as const)('names %s by its own type', (_name, type, resourceId) => {
+    const { cards, notes } = expressSuggestionsInDraftVersions(
+      [removalCard('MedicationRequest/febux')],
+      readSentDrafts([febuxostat(type)]),
+    );
+    expect(notes).toEqual([]);
+    expect(cards[0]?.suggestions?.[0]?.actions).toEqual([
+      { type: 'delete', description: 'Remove the febuxostat order', resourceId },
+    ]);
+  });
+
+  it('leaves out a removal that names none of the hook’s drafts', () => {
+    const { cards, notes } = expressSuggestionsInDraftVersions(
+      [removalCard('MedicationRequest/another-order')],
+      readSentDrafts([febuxostat('MedicationRequest')]),
+    );
+    expect(cards[0]?.suggestions).toBeUndefined();
+    expect(notes).toEqual([
+      'azathioprine-febuxostat: suggestion left out, the delete does not name exactly one draft of the hook',
     ]);
   });
 });

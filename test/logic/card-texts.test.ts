@@ -1,6 +1,8 @@
 import type { CdsCard, CdsLink } from '../../src/logic/cards/cards';
 import { RULE_CODES, type RuleCode } from '../../src/logic/vocabulary/rule-codes';
+import { ALLOPURINOL_100, LUPKYNIS, byName } from './support/interaction-scenarios';
 import { LOINC, PRODUCT, cardOf, draftOf, lab, prescription, type Situation } from './support/card-scenarios';
+import { lupusNephritis } from './record-builders';
 import { pregnancyCondition, woman } from './support/pregnancy-builders';
 
 /**
@@ -66,6 +68,24 @@ const IMURAN_LABEL: CdsLink = {
   type: 'absolute',
 };
 
+const ULORIC_LABEL: CdsLink = {
+  label: 'Uloric (febuxostat) prescribing information (DailyMed search)',
+  url: 'https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=Uloric',
+  type: 'absolute',
+};
+const LUPKYNIS_LABEL: CdsLink = {
+  label: 'Lupkynis (voclosporin) prescribing information (FDA)',
+  url: 'https://www.accessdata.fda.gov/drugsatfda_docs/label/2025/213716s008lbl.pdf',
+  type: 'absolute',
+};
+const XANTHINE_OXIDASE =
+  'Xanthine oxidase inactivates 6-mercaptopurine, the active metabolite of azathioprine: blocking it raises 6-mercaptopurine and 6-thioguanine nucleotide levels (myelotoxicity).';
+const overrideReason = (code: string, display: string) => ({
+  system: 'urn:ln-cds-hooks:override-reason',
+  code,
+  display,
+});
+
 const TROUGH_12H =
   'A trough is drawn 12 h after the last dose, just before the next; an earlier or later sample misleads.';
 const CYP3A4 =
@@ -100,6 +120,19 @@ const mmf1gBid = prescription({
   dose: [2, '{tbl}'],
   timing: 'BID',
   sig: '2 tablets twice daily',
+});
+
+const febuxostatDraft = byName(
+  'febuxostat 40 MG Oral Tablet',
+  { id: 'febux', dose: [1, '{tbl}'], timing: 'QD', sig: '1 tablet once daily' },
+  true,
+);
+const azathioprine150Draft = draftOf({
+  id: 'aza-draft',
+  ...PRODUCT.aza50tab,
+  dose: [3, '{tbl}'],
+  timing: 'QD',
+  sig: '3 tablets once daily',
 });
 
 /** A situation and the whole card the service must return for it. */
@@ -860,7 +893,7 @@ const WHOLE_CARDS: Readonly<Record<RuleCode, WholeCard>> = {
   },
   'pregnancy-teratogenic-drug': {
     scenario: 'MMF drafted for a patient with a pregnancy recorded on 20 April',
-    situation: { drafts: [mmfStartDraft], conditions: [pregnantSince20April] },
+    situation: { drafts: [mmfStartDraft], conditions: [lupusNephritis(), pregnantSince20April] },
     card: {
       uuid: '00000000-0000-4000-8000-000000000001',
       summary:
@@ -983,6 +1016,171 @@ const WHOLE_CARDS: Readonly<Record<RuleCode, WholeCard>> = {
         { system: 'urn:ln-cds-hooks:override-reason', code: 'test-done-elsewhere', display: 'test done elsewhere' },
       ],
       links: [CELLCEPT_LABEL],
+    },
+  },
+  'azathioprine-febuxostat': {
+    scenario: 'febuxostat drafted for a patient on azathioprine 50 mg tablets, 2 once daily',
+    situation: {
+      hook: 'order-select',
+      orders: [
+        prescription({
+          id: 'aza',
+          ...PRODUCT.aza50tab,
+          dose: [2, '{tbl}'],
+          timing: 'QD',
+          sig: '2 tablets once daily',
+        }),
+      ],
+      drafts: [febuxostatDraft],
+    },
+    card: {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      summary:
+        'Febuxostat with azathioprine is contraindicated (febuxostat label): risk of severe myelotoxicity',
+      detail: detail(
+        'Options: stop febuxostat (choose a urate-lowering alternative with rheumatology) or change the LN agent; check a blood count.',
+        '',
+        `${XANTHINE_OXIDASE} Febuxostat (Uloric) label, §4 Contraindications and §7 Drug Interactions: contraindicated with azathioprine. Imuran label, Drug Interactions: use with febuxostat is not recommended.`,
+        '',
+        '**Evidence used**',
+        '- febuxostat 40 MG Oral Tablet — draft order: 1 tablet once daily (2026-06-01)',
+        '- azathioprine 50 MG Oral Tablet — order (active): 2 × 50 mg tablets once daily (2025-01-10)',
+        '',
+        '**Pitfalls**',
+        '- Allopurinol is no interaction-free substitute: with it azathioprine must be cut to ⅓–¼ of the usual dose (Imuran label).',
+      ),
+      indicator: 'critical',
+      source: source('azathioprine-febuxostat', 'Azathioprine with febuxostat (contraindicated)'),
+      suggestions: [
+        {
+          label: 'Remove the febuxostat order',
+          uuid: '00000000-0000-4000-8000-000000000002',
+          actions: [
+            {
+              type: 'delete',
+              description: 'Remove the febuxostat order',
+              resourceId: 'MedicationRequest/febux',
+            },
+          ],
+        },
+      ],
+      selectionBehavior: 'at-most-one',
+      overrideReasons: [
+        overrideReason(
+          'specialist-supervised-with-cbc',
+          'specialist-supervised combination with CBC monitoring',
+        ),
+        overrideReason('one-of-the-two-stopped', 'one of the two has been stopped'),
+      ],
+      links: [ULORIC_LABEL, IMURAN_LABEL],
+    },
+  },
+  'azathioprine-allopurinol': {
+    scenario:
+      'an azathioprine draft of 3 × 50 mg once daily at 80 kg on allopurinol (1 tablet fits ≤ 0.67 mg/kg/day)',
+    situation: {
+      orders: [ALLOPURINOL_100],
+      drafts: [azathioprine150Draft],
+      results: [lab('wt', LOINC.weight, 80, 'kg', '2026-05-12T09:00:00Z')],
+    },
+    card: {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      summary:
+        'Allopurinol with azathioprine 150 mg/day (1.88 mg/kg): label requires ⅓–¼ of the usual azathioprine dose',
+      detail: detail(
+        '**Azathioprine dose:** 1.88 mg/kg/day — 150 mg/day (3 × 50 mg tablets once daily) ÷ 80 kg (weight on 2026-05-12)',
+        '',
+        '**Target:** maximum with allopurinol: ≤ 0.67 mg/kg/day (0.67 = ⅓ of 2.0, derived, service default).',
+        '',
+        `Imuran label, Drug Interactions: with allopurinol, azathioprine is reduced to one-third or one-quarter of the usual dose, with close blood-count monitoring. ${XANTHINE_OXIDASE} The limit per kg is derived by this service from that fraction, not a label figure.`,
+        '',
+        '**Evidence used**',
+        '- azathioprine 50 MG Oral Tablet — draft order (2026-06-01)',
+        '- allopurinol 100 MG Oral Tablet — order (active): 1 × 100 mg tablet once daily (2026-02-21)',
+        '',
+        '**Pitfalls**',
+        '- Febuxostat is no alternative: it is contraindicated with azathioprine.',
+        `- ${DOSE_CHECK}`,
+      ),
+      indicator: 'warning',
+      source: source('azathioprine-allopurinol', 'Azathioprine with allopurinol without a dose reduction'),
+      suggestions: [
+        {
+          label: 'Change to 1 × 50 mg tablet once daily (50 mg/day)',
+          uuid: '00000000-0000-4000-8000-000000000002',
+          actions: [
+            {
+              type: 'update',
+              description: 'Rewrite the draft order to an in-range daily dose',
+              resource: rewritten(azathioprine150Draft, {
+                text: '1 tablet (50 mg) once daily',
+                timing: QD,
+                doseAndRate: [{ doseQuantity: { value: 1, unit: '{tbl}', system: UCUM, code: '{tbl}' } }],
+              }),
+            },
+          ],
+        },
+      ],
+      selectionBehavior: 'at-most-one',
+      overrideReasons: [
+        overrideReason('dose-already-adjusted', 'dose already adjusted by nephrology/rheumatology'),
+        overrideReason('allopurinol-being-stopped', 'allopurinol being stopped'),
+      ],
+      links: [IMURAN_LABEL, KDIGO],
+    },
+  },
+  'voclosporin-strong-cyp3a4-inhibitor': {
+    scenario: 'clarithromycin drafted for a patient on Lupkynis',
+    situation: {
+      hook: 'order-select',
+      orders: [LUPKYNIS],
+      drafts: [
+        draftOf({
+          id: 'clari',
+          ...PRODUCT.clarithromycin,
+          dose: [500, 'mg'],
+          timing: 'BID',
+          sig: '500 mg twice daily',
+        }),
+      ],
+    },
+    card: {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      summary:
+        'Clarithromycin with voclosporin is contraindicated (Lupkynis label): strong CYP3A4 inhibition raises voclosporin exposure',
+      detail: detail(
+        'Choose a drug without strong CYP3A4 inhibition (for example azithromycin for clarithromycin), or hold voclosporin for the course.',
+        '',
+        'Lupkynis label, §4 Contraindications and §7 Drug Interactions: strong CYP3A4 inhibitors are contraindicated with voclosporin; they raise its exposure and with it the risk of its adverse reactions.',
+        '',
+        '**Evidence used**',
+        '- clarithromycin 500 MG Oral Tablet — draft order: 500 mg twice daily (2026-06-01)',
+        '- voclosporin 7.9 MG Oral Capsule \\[Lupkynis\\] — order (active): 3 capsules twice daily (2026-03-01)',
+        '',
+        '**Pitfalls**',
+        '- Moderate CYP3A4 inhibitors (diltiazem, verapamil, fluconazole …) are not checked by this service; the Lupkynis label reduces the voclosporin dose with them.',
+      ),
+      indicator: 'critical',
+      source: source(
+        'voclosporin-strong-cyp3a4-inhibitor',
+        'Voclosporin with a strong CYP3A4 inhibitor (contraindicated)',
+      ),
+      suggestions: [
+        {
+          label: 'Remove the clarithromycin order',
+          uuid: '00000000-0000-4000-8000-000000000002',
+          actions: [
+            {
+              type: 'delete',
+              description: 'Remove the clarithromycin order',
+              resourceId: 'MedicationRequest/clari',
+            },
+          ],
+        },
+      ],
+      selectionBehavior: 'at-most-one',
+      overrideReasons: [overrideReason('voclosporin-held', 'voclosporin held during the course')],
+      links: [LUPKYNIS_LABEL],
     },
   },
 };

@@ -138,3 +138,35 @@ describe('tacrolimus-cyp3a4-interaction (§5)', () => {
     );
   });
 });
+
+describe('tacrolimus-cyp3a4-interaction: a draft ends only its own drug', () => {
+  const clarithromycin = order({
+    id: 'clari',
+    rxnorm: '21212',
+    text: 'clarithromycin 500 mg',
+    start: '2026-05-27',
+  });
+  const stopClarithromycin = { ...clarithromycin, id: 'clari-stop', status: 'stopped' as const };
+  const onTacrolimus = (others: fhir4.MedicationRequest[]): Partial<PatientRecord> => ({
+    hook: 'order-sign',
+    medicationRequests: [tacrolimus(), ...others],
+    observations: [tacrolimusLevel(5)],
+    draftOrders: [stopClarithromycin],
+  });
+
+  it('still warns about active voriconazole when a draft stops clarithromycin', () => {
+    const voriconazole = order({
+      id: 'vori',
+      rxnorm: '121243',
+      text: 'voriconazole 200 mg',
+      start: '2026-05-01',
+    });
+    expect(decideWith(onTacrolimus([clarithromycin, voriconazole])).cards.map((c) => c.summary)).toEqual([
+      'Tacrolimus with voriconazole: CYP3A4 inhibition raises tacrolimus levels; recheck the trough',
+    ]);
+  });
+
+  it('is silent when a draft stops the only interacting drug', () => {
+    expect(codes(onTacrolimus([clarithromycin]))).toEqual([]);
+  });
+});

@@ -1,6 +1,15 @@
 import type { Finding, Measurement, TargetUsed } from '../rules/rule';
 import type { RuleCode } from '../vocabulary/rule-codes';
-import { DRUG_LABELS, ESE_ES_2024, EULAR_2017_PREGNANCY, EULAR_2023_SLE, KDIGO_2024, type CardLink } from './sources';
+import {
+  DRUG_LABELS,
+  ESE_ES_2024,
+  EULAR_2017_PREGNANCY,
+  EULAR_2023_SLE,
+  KDIGO_2024,
+  LUPKYNIS_LABEL,
+  ULORIC_LABEL,
+  type CardLink,
+} from './sources';
 
 /**
  * The wording of each rule's card (clinical-rules.md §6): a summary with the patient's number and
@@ -164,6 +173,35 @@ function stringsFact(finding: Finding, key: string): readonly string[] {
 function namesDrug(finding: Finding, drug: string): boolean {
   return stringsFact(finding, 'drugs').includes(drug);
 }
+
+/** clinical-rules-wave2.md 2b: the two summary templates, with and without a computed dose. */
+function allopurinolSummary(finding: Finding): string {
+  const mgPerDay = numberFact(finding, 'mgPerDay');
+  const { measured } = finding;
+  return mgPerDay === undefined || measured === undefined
+    ? 'Allopurinol with azathioprine: label requires ⅓–¼ of the usual azathioprine dose (dose not checked)'
+    : `Allopurinol with azathioprine ${formatNumber(mgPerDay)} mg/day (${formatNumber(measured.value)} mg/kg): label requires ⅓–¼ of the usual azathioprine dose`;
+}
+
+/** clinical-rules-wave2.md 6a: "{inhibitor} with voclosporin is contraindicated (Lupkynis label) …". */
+function voclosporinSummary(finding: Finding): string {
+  const names = listFact(finding, 'inhibitors');
+  return `${names.charAt(0).toUpperCase()}${names.slice(1)} with voclosporin is contraindicated (Lupkynis label): strong CYP3A4 inhibition raises voclosporin exposure`;
+}
+
+/**
+ * §4.6: an alternative "for example azithromycin for clarithromycin" — an example, not a
+ * recommendation, and only when clarithromycin is the inhibitor (for the others it would mislead).
+ */
+function voclosporinAlternative(finding: Finding): string {
+  const inhibitors = listFact(finding, 'inhibitors').split(', ');
+  return inhibitors.includes('clarithromycin')
+    ? 'Choose a drug without strong CYP3A4 inhibition (for example azithromycin for clarithromycin), or hold voclosporin for the course.'
+    : 'Choose a drug without strong CYP3A4 inhibition where one exists, or hold voclosporin for the course.';
+}
+
+const XANTHINE_OXIDASE =
+  'Xanthine oxidase inactivates 6-mercaptopurine, the active metabolite of azathioprine: blocking it raises 6-mercaptopurine and 6-thioguanine nucleotide levels (myelotoxicity).';
 
 export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
   'tacrolimus-trough-low': {
@@ -354,5 +392,60 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
       { code: 'not-of-reproductive-potential', display: 'not of reproductive potential' },
       { code: 'test-done-elsewhere', display: 'test done elsewhere' },
     ],
+  },
+  'azathioprine-febuxostat': {
+    summary: () =>
+      'Febuxostat with azathioprine is contraindicated (febuxostat label): risk of severe myelotoxicity',
+    explain: () => [
+      'Options: stop febuxostat (choose a urate-lowering alternative with rheumatology) or change the LN agent; check a blood count.',
+    ],
+    why: () =>
+      `${XANTHINE_OXIDASE} Febuxostat (Uloric) label, §4 Contraindications and §7 Drug Interactions: contraindicated with azathioprine. Imuran label, Drug Interactions: use with febuxostat is not recommended.`,
+    pitfalls: () => [
+      'Allopurinol is no interaction-free substitute: with it azathioprine must be cut to ⅓–¼ of the usual dose (Imuran label).',
+    ],
+    links: (f) => sources(ULORIC_LABEL, ...productLabels(f)),
+    overrideReasons: [
+      {
+        code: 'specialist-supervised-with-cbc',
+        display: 'specialist-supervised combination with CBC monitoring',
+      },
+      { code: 'one-of-the-two-stopped', display: 'one of the two has been stopped' },
+    ],
+  },
+  'azathioprine-allopurinol': {
+    summary: allopurinolSummary,
+    explain: (f) => {
+      const why = f.facts?.doseNotChecked;
+      return typeof why === 'string' ? [`The azathioprine dose was not checked: ${why}.`] : [];
+    },
+    why: () =>
+      `Imuran label, Drug Interactions: with allopurinol, azathioprine is reduced to one-third or one-quarter of the usual dose, with close blood-count monitoring. ${XANTHINE_OXIDASE} The limit per kg is derived by this service from that fraction, not a label figure.`,
+    pitfalls: (f) => [
+      'Febuxostat is no alternative: it is contraindicated with azathioprine.',
+      ...(f.dose === undefined ? [] : [DOSE_CHECK]),
+    ],
+    links: (f) => sources(...productLabels(f), KDIGO_2024),
+    overrideReasons: [
+      { code: 'dose-already-adjusted', display: 'dose already adjusted by nephrology/rheumatology' },
+      { code: 'allopurinol-being-stopped', display: 'allopurinol being stopped' },
+    ],
+  },
+  'voclosporin-strong-cyp3a4-inhibitor': {
+    summary: voclosporinSummary,
+    // The summary is clipped at 140 characters: the full list of drugs then goes here.
+    explain: (f) => [
+      ...(voclosporinSummary(f).length < 140
+        ? []
+        : [`Strong CYP3A4 inhibitors: ${listFact(f, 'inhibitors')}.`]),
+      voclosporinAlternative(f),
+    ],
+    why: () =>
+      'Lupkynis label, §4 Contraindications and §7 Drug Interactions: strong CYP3A4 inhibitors are contraindicated with voclosporin; they raise its exposure and with it the risk of its adverse reactions.',
+    pitfalls: () => [
+      'Moderate CYP3A4 inhibitors (diltiazem, verapamil, fluconazole …) are not checked by this service; the Lupkynis label reduces the voclosporin dose with them.',
+    ],
+    links: () => [LUPKYNIS_LABEL],
+    overrideReasons: [{ code: 'voclosporin-held', display: 'voclosporin held during the course' }],
   },
 };

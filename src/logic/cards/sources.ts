@@ -170,3 +170,15 @@ export function labelledProductsOf(orders: readonly MedicationOrder[]): Labelled
   }
   return products;
 }
+
+/**
+ * Febuxostat: generic products carry the Uloric (reference product) label, whose §4 and §7 make
+ * azathioprine a contraindication. No setid confirmed against an openFDA record: a DailyMed search.
+ */
+export const ULORIC_LABEL: CardLink = labelSearch('Uloric (febuxostat)', 'Uloric');
+
+/** Voclosporin has one product; clinical-rules-wave2.md §6 names its FDA label (NDA 213716). */
+export const LUPKYNIS_LABEL: CardLink = {
+  label: 'Lupkynis (voclosporin) prescribing information (FDA)',
+  url: 'https://www.accessdata.fda.gov/drugsatfda_docs/label/2025/213716s008lbl.pdf',
+};

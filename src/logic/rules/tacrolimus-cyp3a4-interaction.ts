@@ -1,23 +1,24 @@
 import type { Finding, Rule, RuleContext } from './rule';
-import { currentOrdersOf, describeOrderWithDose, draftIdOf } from '../cards/evidence';
+import { describeOrderWithDose, draftIdOf } from '../cards/evidence';
+import { findInteractingOrders } from './interacting-orders';
 import { labelledProductsOf } from '../cards/sources';
 
 /**
  * §5 tacrolimus-cyp3a4-interaction: tacrolimus current together with a strong CYP3A4 inhibitor
- * (raises tacrolimus exposure) or a CYP3A4 inducer (lowers it), active or drafted. Source: Prograf
+ * (raises tacrolimus exposure) or a CYP3A4 inducer (lowers it), active or drafted; a draft stopping
+ * one interacting drug ends only that drug (interacting-orders.ts). Source: Prograf
  * label, drug interactions; the tacrolimus trough summary (CYP3A4 pitfall).
  */
 function evaluate(context: RuleContext): Finding[] {
-  const tacrolimusOrders = currentOrdersOf(context, 'tacrolimus');
-  if (tacrolimusOrders.length === 0) return [];
-  const inhibitors = currentOrdersOf(context, 'strong-cyp3a4-inhibitor');
-  const inducers = currentOrdersOf(context, 'cyp3a4-inducer');
-  if (inhibitors.length === 0 && inducers.length === 0) return [];
-  const interacting = [...inhibitors, ...inducers];
+  const found = findInteractingOrders(context, 'tacrolimus', ['strong-cyp3a4-inhibitor', 'cyp3a4-inducer']);
+  if (found === undefined) return [];
+  const { drug: tacrolimusOrders, interacting } = found;
+  const inhibits = interacting.some((order) => order.group === 'strong-cyp3a4-inhibitor');
+  const induces = interacting.some((order) => order.group === 'cyp3a4-inducer');
   const names = [...new Set(interacting.map((order) => order.product.ingredient))];
   const effect: string[] = [];
-  if (inhibitors.length > 0) effect.push('inhibition raises tacrolimus levels');
-  if (inducers.length > 0) effect.push('induction lowers tacrolimus levels');
+  if (inhibits) effect.push('inhibition raises tacrolimus levels');
+  if (induces) effect.push('induction lowers tacrolimus levels');
   const draftOrderId = draftIdOf(interacting) ?? draftIdOf(tacrolimusOrders);
   return [
     {

@@ -38,6 +38,12 @@ export const RULE_CODES = [
     code: 'mycophenolate-pregnancy-test-missing',
     display: 'Mycophenolate started without a recent pregnancy test',
   },
+  { code: 'azathioprine-febuxostat', display: 'Azathioprine with febuxostat (contraindicated)' },
+  { code: 'azathioprine-allopurinol', display: 'Azathioprine with allopurinol without a dose reduction' },
+  {
+    code: 'voclosporin-strong-cyp3a4-inhibitor',
+    display: 'Voclosporin with a strong CYP3A4 inhibitor (contraindicated)',
+  },
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number]['code'];

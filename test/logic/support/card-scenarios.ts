@@ -1,6 +1,6 @@
-import { decide, type CdsCard } from '../../../src/logic/decide';
+import { decide, type CdsCard, type Decision } from '../../../src/logic/decide';
 import type { HookName } from '../../../src/logic/record/patient-record';
-import { DEFAULT_TARGETS } from '../../../src/logic/targets';
+import { DEFAULT_TARGETS, type Targets } from '../../../src/logic/targets';
 import { NOW, lupusNephritis, sequentialIds } from '../record-builders';
 
 /**
@@ -73,20 +73,21 @@ export interface Situation {
   readonly orders?: readonly fhir4.MedicationRequest[];
   readonly drafts?: readonly fhir4.MedicationRequest[];
   readonly results?: readonly fhir4.Observation[];
-  /** Conditions beside lupus nephritis (a pregnancy …). */
+  /** Lupus nephritis alone unless given (give `lupusNephritis()` with other Conditions). */
   readonly conditions?: readonly fhir4.Condition[];
   readonly patient?: fhir4.Patient;
+  readonly targets?: Targets;
 }
 
-/** The cards the service returns for the situation, ids counted from 1. */
-export function cardsFor(situation: Situation): CdsCard[] {
+/** The decision for the situation (cards, findings, notes), ids counted from 1. */
+export function decisionFor(situation: Situation): Decision {
   const hook = situation.hook ?? (situation.drafts ? 'order-sign' : 'patient-view');
   return decide({
     record: {
       hook,
       patientId: 'pt',
       ...(situation.patient ? { patient: situation.patient } : {}),
-      conditions: [lupusNephritis(), ...(situation.conditions ?? [])],
+      conditions: [...(situation.conditions ?? [lupusNephritis()])],
       medicationRequests: [...(situation.orders ?? [])],
       medications: [],
       observations: [...(situation.results ?? [])],
@@ -94,8 +95,13 @@ export function cardsFor(situation: Situation): CdsCard[] {
     },
     now: NOW,
     newId: sequentialIds(),
-    targets: DEFAULT_TARGETS,
-  }).cards;
+    targets: situation.targets ?? DEFAULT_TARGETS,
+  });
+}
+
+/** The cards the service returns for the situation, ids counted from 1. */
+export function cardsFor(situation: Situation): CdsCard[] {
+  return decisionFor(situation).cards;
 }
 
 /** The one card of a rule code (fails the test when there is none or several). */
