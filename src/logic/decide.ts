@@ -15,6 +15,9 @@ import { tacrolimusCyp3a4Interaction } from './rules/tacrolimus-cyp3a4-interacti
 import { tacrolimusTroughHigh } from './rules/tacrolimus-trough-high';
 import { tacrolimusTroughLow } from './rules/tacrolimus-trough-low';
 import { tacrolimusTroughOverdue } from './rules/tacrolimus-trough-overdue';
+import { cniKidneyFunctionOverdue } from './rules/cni-kidney-function-overdue';
+import { cniEgfrDecline } from './rules/cni-egfr-decline';
+import { hydroxychloroquineNotPrescribed } from './rules/hydroxychloroquine-not-prescribed';
 import { evaluateScopeGate } from './record/scope-gate';
 import type { Targets } from './targets';
 
@@ -56,6 +59,9 @@ export const RULES: readonly Rule[] = [
   azathioprineDoseLow,
   overimmunosuppression,
   immunosuppressionStoppedEarly,
+  cniKidneyFunctionOverdue,
+  cniEgfrDecline,
+  hydroxychloroquineNotPrescribed,
 ];
 
 /** Rule codes the engine implements (the acceptance runner marks other cases pending). */

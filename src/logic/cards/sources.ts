@@ -26,7 +26,8 @@ export type LabelledProduct =
   | 'cellcept'
   | 'myfortic'
   | 'imuran'
-  | 'azasan';
+  | 'azasan'
+  | 'lupkynis';
 
 const labelPage = (name: string, setid: string): CardLink => ({
   label: `${name} prescribing information (DailyMed)`,
@@ -54,6 +55,24 @@ export const DRUG_LABELS: Readonly<Record<LabelledProduct, CardLink>> = {
   myfortic: labelSearch('Myfortic (mycophenolic acid)', 'Myfortic'),
   imuran: labelSearch('Imuran (azathioprine)', 'Imuran'),
   azasan: labelSearch('Azasan (azathioprine)', 'Azasan'),
+  // clinical-rules-wave2.md §6: Lupkynis (voclosporin), NDA 213716, the FDA label the page cites.
+  lupkynis: {
+    label: 'Lupkynis (voclosporin) label',
+    url: 'https://www.accessdata.fda.gov/drugsatfda_docs/label/2025/213716s008lbl.pdf',
+  },
+};
+
+/** EULAR recommendations for the management of SLE, 2023 update (HCQ for all, unless contraindicated). */
+export const EULAR_SLE_2023: CardLink = {
+  label: 'EULAR recommendations for the management of SLE: 2023 update (Ann Rheum Dis 2024;83:15–29)',
+  url: 'https://doi.org/10.1136/ard-2023-224762',
+};
+
+/** AAO 2016 (Marmor et al.): screening for chloroquine and hydroxychloroquine retinopathy. */
+export const AAO_HCQ_RETINOPATHY_2016: CardLink = {
+  label:
+    'AAO recommendations on screening for chloroquine and hydroxychloroquine retinopathy (2016 revision)',
+  url: 'https://doi.org/10.1016/j.ophtha.2016.01.058',
 };
 
 /** RxNorm SCD / SBD codes of the once-daily tacrolimus brands (§2 table). */
@@ -120,8 +139,9 @@ export function labelledProductOf(order: MedicationOrder): LabelledProduct | und
       return hasCode(order, AZASAN_CODES) || namesWord(order, /\bazasan\b/i) ? 'azasan' : 'imuran';
     case 'prednisone':
     case 'other-glucocorticoid':
-    case 'cyclosporine':
     case 'voclosporin':
+      return 'lupkynis';
+    case 'cyclosporine':
     case 'cyclophosphamide':
     case 'belimumab':
     case 'anti-CD20':

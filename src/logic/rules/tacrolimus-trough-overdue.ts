@@ -1,8 +1,8 @@
 import { addDays, daysBetween, formatDate, isWithinLastDays } from '../time/fhir-time';
-import { LOINC_SYSTEM } from '../vocabulary/observation-groups';
 import type { Evidence, Finding, Rule, RuleContext } from './rule';
 import { currentOrdersOf, describeOrderWithDose, describeResult, draftIdOf } from '../cards/evidence';
 import { labelledProductsOf } from '../cards/sources';
+import { buildLabOrder } from './lab-order';
 
 /**
  * §5 tacrolimus-trough-overdue, §7: tacrolimus first started ≥ 90 days ago (renewals do not reset
@@ -18,25 +18,12 @@ function drawInstruction(onceDaily: boolean): string {
 }
 
 export function buildTroughServiceRequest(context: RuleContext, onceDaily: boolean): fhir4.ServiceRequest {
-  return {
-    resourceType: 'ServiceRequest',
-    status: 'draft',
-    intent: 'order',
-    category: [
-      {
-        coding: [{ system: 'http://snomed.info/sct', code: '108252007', display: 'Laboratory procedure' }],
-      },
-    ],
-    code: {
-      coding: [
-        { system: LOINC_SYSTEM, code: TROUGH_LOINC, display: 'Tacrolimus [Mass/volume] in Blood --trough' },
-      ],
-      text: 'Tacrolimus trough level',
-    },
-    subject: { reference: `Patient/${context.patientId}` },
-    authoredOn: context.now.toISOString(),
-    note: [{ text: drawInstruction(onceDaily) }],
-  };
+  return buildLabOrder(context, {
+    loinc: TROUGH_LOINC,
+    display: 'Tacrolimus [Mass/volume] in Blood --trough',
+    text: 'Tacrolimus trough level',
+    note: drawInstruction(onceDaily),
+  });
 }
 
 function evaluate(context: RuleContext): Finding[] {

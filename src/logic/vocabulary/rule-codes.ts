@@ -1,5 +1,5 @@
 /**
- * The rule codes of clinical-rules.md §5. Every card carries one of them as
+ * The rule codes of clinical-rules.md §5 and of its second wave (clinical-rules-wave2.md §4). Every card carries one of them as
  * `source.topic = { system: RULE_CODE_SYSTEM, code, display }`.
  */
 export const RULE_CODE_SYSTEM = 'urn:ln-cds-hooks:rule';
@@ -31,6 +31,9 @@ export const RULE_CODES = [
     code: 'immunosuppression-stopped-early',
     display: 'LN immunosuppression stopped before 36 months',
   },
+  { code: 'cni-kidney-function-overdue', display: 'Kidney function check overdue on a calcineurin inhibitor' },
+  { code: 'cni-egfr-decline', display: 'eGFR decline from the pre-calcineurin-inhibitor baseline' },
+  { code: 'hydroxychloroquine-not-prescribed', display: 'No hydroxychloroquine for a patient with LN' },
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number]['code'];
