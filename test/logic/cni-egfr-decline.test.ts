@@ -1,7 +1,6 @@
-import { decide } from '../../src/logic/decide';
 import type { PatientRecord } from '../../src/logic/record/patient-record';
-import { DEFAULT_TARGETS } from '../../src/logic/targets';
-import { NOW, order, record, result, sequentialIds, tacrolimus } from './record-builders';
+import { order, tacrolimus } from './record-builders';
+import { egfrResult as egfr, scenariosOf } from './support/rule-scenarios';
 
 /**
  * clinical-rules-wave2.md §4.4 rule 4b, now = 2026-06-01T09:00Z. The page's patient: tacrolimus
@@ -10,30 +9,8 @@ import { NOW, order, record, result, sequentialIds, tacrolimus } from './record-
 const CODE = 'cni-egfr-decline';
 const START = '2025-06-01T00:00:00Z';
 
-function decideWith(parts: Partial<PatientRecord>) {
-  return decide({
-    record: record({ unavailable: new Set(), ...parts }),
-    now: NOW,
-    newId: sequentialIds(),
-    targets: DEFAULT_TARGETS,
-  });
-}
-const cardsOf = (parts: Partial<PatientRecord>) =>
-  decideWith(parts).cards.filter((card) => card.source.topic?.code === CODE);
-const fires = (parts: Partial<PatientRecord>) => cardsOf(parts).length === 1;
+const { cardsOf, fires } = scenariosOf(CODE);
 
-const egfr = (
-  value: number,
-  date: string,
-  extra: { unit?: string; comparator?: fhir4.Quantity['comparator'] } = {},
-) =>
-  result({
-    loinc: '98979-8',
-    value,
-    unit: extra.unit ?? 'mL/min/{1.73_m2}',
-    comparator: extra.comparator,
-    date,
-  });
 const onTacrolimus = (...observations: fhir4.Observation[]): Partial<PatientRecord> => ({
   medicationRequests: [tacrolimus({ start: START })],
   observations,

@@ -1,16 +1,5 @@
-import { decide } from '../../src/logic/decide';
-import type { PatientRecord } from '../../src/logic/record/patient-record';
-import { DEFAULT_TARGETS } from '../../src/logic/targets';
-import {
-  NOW,
-  condition,
-  lupusNephritis,
-  order,
-  record,
-  result,
-  sequentialIds,
-  tacrolimus,
-} from './record-builders';
+import { condition, lupusNephritis, order, result, tacrolimus } from './record-builders';
+import { egfrResult, scenariosOf } from './support/rule-scenarios';
 
 /**
  * clinical-rules-wave2.md §4.4 rule 4a, now = 2026-06-01T09:00Z. Scenarios have their creatinine
@@ -18,20 +7,9 @@ import {
  */
 const CODE = 'cni-kidney-function-overdue';
 
-function decideWith(parts: Partial<PatientRecord>) {
-  return decide({
-    record: record({ unavailable: new Set(), ...parts }),
-    now: NOW,
-    newId: sequentialIds(),
-    targets: DEFAULT_TARGETS,
-  });
-}
-const cardsOf = (parts: Partial<PatientRecord>) =>
-  decideWith(parts).cards.filter((card) => card.source.topic?.code === CODE);
-const fires = (parts: Partial<PatientRecord>) => cardsOf(parts).length === 1;
+const { decideWith, cardsOf, fires } = scenariosOf(CODE);
 
-const egfr = (date: string, value = 85) =>
-  result({ loinc: '98979-8', value, unit: 'mL/min/{1.73_m2}', date });
+const egfr = (date: string) => egfrResult(85, date);
 const creatinine = (date: string, unit = 'mg/dL') => result({ loinc: '2160-0', value: 1.1, unit, date });
 const voclosporin = (start: string, extra: Parameters<typeof order>[0] = {}) =>
   order({ text: 'voclosporin 7.9 MG Oral Capsule [Lupkynis]', start, doseMg: 23.7, ...extra });

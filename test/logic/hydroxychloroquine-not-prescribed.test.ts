@@ -1,7 +1,5 @@
-import { decide } from '../../src/logic/decide';
-import type { PatientRecord } from '../../src/logic/record/patient-record';
-import { DEFAULT_TARGETS } from '../../src/logic/targets';
-import { NOW, lupusNephritis, mmf, order, record, sequentialIds } from './record-builders';
+import { lupusNephritis, mmf, order } from './record-builders';
+import { scenariosOf } from './support/rule-scenarios';
 
 /**
  * clinical-rules-wave2.md §4.5 rule 5a, now = 2026-06-01T09:00Z: a patient with LN on MMF, with her
@@ -10,17 +8,7 @@ import { NOW, lupusNephritis, mmf, order, record, sequentialIds } from './record
 const CODE = 'hydroxychloroquine-not-prescribed';
 const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
 
-function decideWith(parts: Partial<PatientRecord>) {
-  return decide({
-    record: record({ unavailable: new Set(), medicationRequests: [mmf()], ...parts }),
-    now: NOW,
-    newId: sequentialIds(),
-    targets: DEFAULT_TARGETS,
-  });
-}
-const cardsOf = (parts: Partial<PatientRecord>) =>
-  decideWith(parts).cards.filter((card) => card.source.topic?.code === CODE);
-const fires = (parts: Partial<PatientRecord>) => cardsOf(parts).length === 1;
+const { decideWith, cardsOf, fires } = scenariosOf(CODE, { medicationRequests: [mmf()] });
 
 const hcq = (extra: Parameters<typeof order>[0] = {}) =>
   order({

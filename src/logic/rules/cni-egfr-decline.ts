@@ -5,6 +5,7 @@ import { formatAmount } from '../dose/dose-words';
 import { singleDraftOf } from '../dose/group-dose';
 import { proposeDraftDose } from '../dose/propose-dose';
 import { selectLatestResultBetween } from '../record/observations';
+import { CALCINEURIN_INHIBITOR_GROUPS } from '../vocabulary/medication-groups';
 import type {
   Evidence,
   Finding,
@@ -135,7 +136,7 @@ function evaluateGroup(
  */
 function isCniFree(context: RuleContext, group: CniGroup, from: Date, to: Date): boolean {
   for (const order of context.orders) {
-    if (order.group === group || !(CNI_GROUPS as readonly string[]).includes(order.group)) continue;
+    if (order.group === group || !CALCINEURIN_INHIBITOR_GROUPS.has(order.group)) continue;
     if (order.start === undefined) {
       context.note(`${CODE}: ${order.group} order without a start date, baseline may not be CNI-free`);
       return false;

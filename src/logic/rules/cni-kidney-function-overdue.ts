@@ -16,6 +16,7 @@ import { buildCreatinineOrder } from './lab-order';
  * *Choice*: when the creatinine data could not be read the rule is silent even without an eGFR in
  * the window — "no creatinine" cannot be said of data the service did not see.
  */
+/** The calcineurin inhibitors of §2, the shortest monitoring window first (a card names them in this order). */
 export const CNI_GROUPS = [
   'voclosporin',
   'tacrolimus',
