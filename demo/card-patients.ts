@@ -234,4 +234,55 @@ export const CARD_PATIENTS: readonly PatientSpec[] = [
       addBackground(c, { egfr: 101, creatinine: 0.6, upcr: 90 });
     },
   },
+  {
+    id: 'demo-cni-kidney-overdue',
+    given: 'Kidneycheck',
+    gender: 'female',
+    age: 36,
+    expectedCodes: ['cni-kidney-function-overdue'],
+    story:
+      'LN class IV on tacrolimus + MMF for 14 months; trough on target 20 days ago, last eGFR and creatinine 120 days ago',
+    chart(c) {
+      c.condition(CONDITIONS.lnClassIV, 900);
+      addMultitarget(c, 430);
+      c.order(DRUGS.hydroxychloroquine, { value: 1, unit: '{tbl}' }, 'BID', 1500);
+      c.result(ANALYTES.tacrolimusTrough, 5.4, 'ng/mL', 20);
+      c.result(ANALYTES.creatinine, 0.8, 'mg/dL', 120);
+      c.result(ANALYTES.egfr, 92, 'mL/min/{1.73_m2}', 120);
+    },
+  },
+  {
+    id: 'demo-cni-egfr-decline',
+    given: 'Egfrdecline',
+    gender: 'male',
+    age: 45,
+    expectedCodes: ['cni-egfr-decline'],
+    story:
+      'LN class III, eGFR 78 ten days before tacrolimus was added 13 months ago; eGFR 55 a week ago (−29.49 %)',
+    chart(c) {
+      c.condition(CONDITIONS.lnClassIII, 1000);
+      addMultitarget(c, 400);
+      c.result(ANALYTES.egfr, 78, 'mL/min/{1.73_m2}', 410);
+      c.result(ANALYTES.tacrolimusTrough, 5.8, 'ng/mL', 12);
+      addBackground(c, { egfr: 55, creatinine: 1.5, upcr: 260 });
+    },
+  },
+  {
+    id: 'demo-no-hcq',
+    given: 'Nohcq',
+    gender: 'female',
+    age: 27,
+    expectedCodes: ['hydroxychloroquine-not-prescribed'],
+    story:
+      'LN class IV in maintenance on MMF 1 g twice daily + prednisone 5 mg; no hydroxychloroquine order, no recorded intolerance',
+    chart(c) {
+      c.condition(CONDITIONS.lnClassIV, 800);
+      c.order(DRUGS.mmf500mg, { value: 2, unit: '{tbl}' }, 'BID', 700);
+      c.order(DRUGS.prednisone5mg, { value: 1, unit: '{tbl}' }, 'QD', 700);
+      c.order(DRUGS.lisinopril, { value: 10, unit: 'mg' }, 'QD', 1200);
+      c.result(ANALYTES.creatinine, 0.8, 'mg/dL', 7);
+      c.result(ANALYTES.egfr, 95, 'mL/min/{1.73_m2}', 7);
+      c.result(ANALYTES.urineProteinCreatinine, 240, 'mg/g', 7);
+    },
+  },
 ];
