@@ -21,6 +21,9 @@ import { tacrolimusTroughHigh } from './rules/tacrolimus-trough-high';
 import { tacrolimusTroughLow } from './rules/tacrolimus-trough-low';
 import { tacrolimusTroughOverdue } from './rules/tacrolimus-trough-overdue';
 import { voclosporinStrongCyp3a4Inhibitor } from './rules/voclosporin-strong-cyp3a4-inhibitor';
+import { cniKidneyFunctionOverdue } from './rules/cni-kidney-function-overdue';
+import { cniEgfrDecline } from './rules/cni-egfr-decline';
+import { hydroxychloroquineNotPrescribed } from './rules/hydroxychloroquine-not-prescribed';
 import { evaluateScopeGate } from './record/scope-gate';
 import type { Targets } from './targets';
 
@@ -75,6 +78,9 @@ export const RULES: readonly Rule[] = [
   azathioprineFebuxostat,
   azathioprineAllopurinol,
   voclosporinStrongCyp3a4Inhibitor,
+  cniKidneyFunctionOverdue,
+  cniEgfrDecline,
+  hydroxychloroquineNotPrescribed,
 ];
 
 /** Rule codes the engine implements (the acceptance runner marks other cases pending). */

@@ -89,6 +89,13 @@ describe('normaliseDraftOrders', () => {
       effectiveDateTime: '2026-05-20T09:00:00Z',
       valueQuantity: { value: 5, unit: 'ng/mL', system: 'http://unitsofmeasure.org', code: 'ng/mL' },
     };
+    // Drawn with the trough: kidney function is checked (no cni-kidney-function-overdue card).
+    const creatinine: fhir4.Observation = {
+      ...trough,
+      id: 'creatinine',
+      code: { coding: [{ system: 'http://loinc.org', code: '2160-0' }] },
+      valueQuantity: { value: 0.9, unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' },
+    };
     // With tacrolimus the card fires only outside both the multitarget (500–750) and the full-dose
     // range (§5): a site whose full-dose maintenance maximum is 1800 mg/day makes 2000 mg/day high
     // (and no whole 500 mg tablet twice daily lands in 1500–1800, so the card has no suggestion).
@@ -103,7 +110,7 @@ describe('normaliseDraftOrders', () => {
         conditions: [lupusNephritis],
         medicationRequests: [tacrolimus],
         medications: [],
-        observations: [trough],
+        observations: [trough, creatinine],
         draftOrders: normaliseDraftOrders(bundle(mmfDraft(version))).orders,
       };
       let id = 0;

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../../dev/memory-fhir-server';
 import { buildTestApp } from '../support/test-app';
+import { hydroxychloroquineOrder } from '../support/hydroxychloroquine-order';
 
 /**
  * The Medication read against a real FHIR server (dev/memory-fhir-server.ts). Medplum's in-memory
@@ -22,6 +23,7 @@ afterAll(async () => {
 
 const RECORD = [
   { resourceType: 'Patient', id: 'p77' },
+  hydroxychloroquineOrder('p77'),
   {
     resourceType: 'Condition',
     id: 'p77-ln',
@@ -70,7 +72,7 @@ describe('an MMF order by medicationReference on a real FHIR server that ignores
   test('the server answers the search without the Medication', async () => {
     const search = await fetch(`${fhir.url}/MedicationRequest?patient=p77&_include=MedicationRequest:medication`);
     const bundle = (await search.json()) as { entry: { resource: { resourceType: string } }[] };
-    expect(bundle.entry.map((entry) => entry.resource.resourceType)).toEqual(['MedicationRequest']);
+    expect(bundle.entry.map((entry) => entry.resource.resourceType)).toEqual(['MedicationRequest', 'MedicationRequest']);
   });
 
   test('reads Medication/mmf-500 with the token and warns that MMF 2 g twice daily is above the maintenance range', async () => {

@@ -2,6 +2,7 @@ import nock from 'nock';
 import request from 'supertest';
 import type { Env } from '../../src/config';
 import { expectCdsResponse } from '../support/cds-response-schema';
+import { hydroxychloroquineOrder } from '../support/hydroxychloroquine-order';
 import { buildTestApp } from '../support/test-app';
 
 /**
@@ -93,7 +94,7 @@ const patientView = (extra: Record<string, unknown> = {}) => ({
 const prefetched = (orders: object[]) => ({
   patient: { resourceType: 'Patient', id: 'p77' },
   conditions: searchset([lupusNephritis]),
-  medications: searchset(orders),
+  medications: searchset([...orders, hydroxychloroquineOrder('p77')]),
   tacrolimus: null,
   mpaTrough: null,
   mpaAuc: null,

@@ -69,21 +69,23 @@ describe('recorded CDS Hooks Sandbox traffic, replayed', () => {
     expect(response.headers['access-control-allow-methods']).toContain('POST');
   });
 
-  test('patient-view for p01 warns that the 2.6 ng/mL tacrolimus trough is below target', async () => {
+  // The recordings' record holds no eGFR or creatinine, so on tacrolimus since 2025 the service
+  // also reminds to check kidney function (clinical-rules-wave2.md rule 4a).
+  test('patient-view for p01 warns that the 2.6 ng/mL tacrolimus trough is below target, and that kidney function is due', async () => {
     const response = await replay(app, byFile('patient-view-p01.json'));
     expect(response.status).toBe(200);
     expectCdsResponse(response.body);
     expect(response.headers['access-control-allow-origin']).toBe('http://127.0.0.1:8080');
-    expect(codes(response.body)).toEqual(['tacrolimus-trough-low']);
+    expect(codes(response.body)).toEqual(['cni-kidney-function-overdue', 'tacrolimus-trough-low']);
   });
 
   test.each(['order-select-p01-mycophenolate-500mg-2-pills-daily.json', 'order-sign-p01-mycophenolate-500mg-2-pills-daily.json'])(
-    '%s: 2 × 500 mg pills daily (1000 mg/day) with tacrolimus lies between the multitarget and full-dose ranges (no dose card, §5), and the trough is still low',
+    '%s: 2 × 500 mg pills daily (1000 mg/day) with tacrolimus lies between the multitarget and full-dose ranges (no dose card, §5), the trough is still low and kidney function is due',
     async (file) => {
       const response = await replay(app, byFile(file));
       expect(response.status).toBe(200);
       expectCdsResponse(response.body);
-      expect(codes(response.body)).toEqual(['tacrolimus-trough-low']);
+      expect(codes(response.body)).toEqual(['cni-kidney-function-overdue', 'tacrolimus-trough-low']);
     },
   );
 

@@ -252,6 +252,51 @@ const mmfStartDraft = draftOf({
 });
 const pregnantSince20April = pregnancyCondition({ onsetDateTime: '2026-04-20' });
 
+/** Voclosporin has no RxCUI (clinical-rules-wave2.md §1.1): named only, as the EHR writes it. */
+const LUPKYNIS_NAME = 'voclosporin 7.9 MG Oral Capsule [Lupkynis]';
+const voclosporinSince = (id: string, start: string): fhir4.MedicationRequest => ({
+  ...prescription({
+    id,
+    rxnorm: '-',
+    name: LUPKYNIS_NAME,
+    dose: [23.7, 'mg'],
+    timing: 'BID',
+    sig: '23.7 mg twice daily',
+    start,
+  }),
+  medicationCodeableConcept: { text: LUPKYNIS_NAME },
+});
+const voclosporinDraft: fhir4.MedicationRequest = {
+  ...voclosporinSince('vcs-draft', '2026-06-01T09:00:00.000Z'),
+  status: 'draft',
+};
+const egfrResult = (id: string, value: number, date: string) =>
+  lab(id, LOINC.egfr, value, 'mL/min/{1.73_m2}', date);
+
+/** Serum creatinine with eGFR (LOINC 2160-0), the kidney-function order of wave 2 §1.3. */
+const creatinineOrder: fhir4.ServiceRequest = {
+  resourceType: 'ServiceRequest',
+  status: 'draft',
+  intent: 'order',
+  category: [
+    { coding: [{ system: 'http://snomed.info/sct', code: '108252007', display: 'Laboratory procedure' }] },
+  ],
+  code: {
+    coding: [
+      { system: 'http://loinc.org', code: '2160-0', display: 'Creatinine [Mass/volume] in Serum or Plasma' },
+    ],
+    text: 'Serum creatinine with eGFR',
+  },
+  subject: { reference: 'Patient/pt' },
+  authoredOn: '2026-06-01T09:00:00.000Z',
+};
+
+const ruleOverride = (code: string, display: string) => ({
+  system: 'urn:ln-cds-hooks:override-reason',
+  code,
+  display,
+});
+
 /** Keyed by rule code: a rule without its whole-card case does not compile. */
 const WHOLE_CARDS: Readonly<Record<RuleCode, WholeCard>> = {
   'tacrolimus-trough-low': {
@@ -1181,6 +1226,189 @@ const WHOLE_CARDS: Readonly<Record<RuleCode, WholeCard>> = {
       selectionBehavior: 'at-most-one',
       overrideReasons: [overrideReason('voclosporin-held', 'voclosporin held during the course')],
       links: [LUPKYNIS_LABEL],
+    },
+  },
+  'cni-kidney-function-overdue': {
+    scenario: 'voclosporin since March, the last eGFR 37 days ago (Lupkynis: every 4 weeks)',
+    situation: {
+      unavailable: new Set(),
+      orders: [voclosporinSince('vcs', '2026-03-01'), mmf1gBid],
+      results: [egfrResult('egfr', 85, '2026-04-25T09:00:00Z')],
+    },
+    card: {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      summary:
+        'No eGFR or creatinine in the last 28 days on voclosporin (since 2026-03-01): kidney function check due',
+      detail: detail(
+        'Calcineurin inhibitors cause dose-dependent nephrotoxicity, so kidney function needs close monitoring (KDIGO 2024; the guideline summary this service follows). Lupkynis label: eGFR every 2 weeks for the first month, then every 4 weeks.',
+        '',
+        '**Evidence used**',
+        '- Voclosporin first started (2026-03-01)',
+        '- Last eGFR: 85 mL/min/1.73 m² (2026-04-25)',
+        '- Last creatinine: none on record',
+        '- voclosporin 7.9 MG Oral Capsule \\[Lupkynis\\] — order (active): 23.7 mg twice daily (2026-03-01)',
+        '',
+        '**Pitfalls**',
+        '- Close monitoring on a calcineurin inhibitor also means blood pressure and electrolytes (potassium, magnesium).',
+        '- A result from an outside laboratory that is not in this record does not count here.',
+      ),
+      indicator: 'info',
+      source: source(
+        'cni-kidney-function-overdue',
+        'Kidney function check overdue on a calcineurin inhibitor',
+      ),
+      suggestions: [
+        {
+          label: 'Order serum creatinine with eGFR',
+          uuid: '00000000-0000-4000-8000-000000000002',
+          actions: [
+            {
+              type: 'create',
+              description: 'Order serum creatinine with eGFR (LOINC 2160-0)',
+              resource: creatinineOrder,
+            },
+          ],
+        },
+      ],
+      selectionBehavior: 'at-most-one',
+      overrideReasons: [
+        ruleOverride('checked-at-outside-laboratory', 'checked at an outside laboratory'),
+        ruleOverride('patient-specific-monitoring-plan', 'patient-specific monitoring plan'),
+      ],
+      links: [LUPKYNIS_LABEL, KDIGO],
+    },
+  },
+  'cni-egfr-decline': {
+    scenario: 'voclosporin 23.7 mg twice daily renewed while eGFR fell from 70 to 54 (−22.86 %)',
+    situation: {
+      orders: [voclosporinSince('vcs', '2026-01-02'), mmf1gBid],
+      drafts: [voclosporinDraft],
+      results: [
+        egfrResult('baseline', 70, '2025-12-23T09:00:00Z'),
+        egfrResult('egfr', 54, '2026-05-18T09:00:00Z'),
+      ],
+    },
+    card: {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      summary:
+        'eGFR 54 is 22.86 % below the pre-voclosporin baseline of 70 (2025-12-23): possible CNI nephrotoxicity',
+      detail: detail(
+        'eGFR 54 mL/min/1.73 m² on 2026-05-18 against a baseline of 70 mL/min/1.73 m² on 2025-12-23, the latest eGFR in the 90 days before voclosporin was first started.',
+        'Lupkynis label: with eGFR \\< 60 mL/min/1.73 m² and a decline of more than 20 % and less than 30 % from baseline, reduce voclosporin by 7.9 mg twice daily and reassess within 2 weeks.',
+        '',
+        'Calcineurin inhibitors cause dose-dependent nephrotoxicity; pre-existing kidney damage adds to the risk (KDIGO 2024; the guideline summary this service follows).',
+        '',
+        '**Evidence used**',
+        '- Baseline eGFR (latest in the 90 days before voclosporin): 70 mL/min/1.73 m² (2025-12-23)',
+        '- Current eGFR: 54 mL/min/1.73 m² (2026-05-18)',
+        '- Voclosporin first started (2026-01-02)',
+        '- voclosporin 7.9 MG Oral Capsule \\[Lupkynis\\] — draft order: 23.7 mg twice daily (2026-06-01)',
+        '',
+        '**Pitfalls**',
+        '- Other causes of a falling eGFR: LN flare, volume depletion, NSAIDs or other nephrotoxins. Repeat the eGFR within 2 weeks before acting on one value.',
+      ),
+      indicator: 'warning',
+      source: source('cni-egfr-decline', 'eGFR decline from the pre-calcineurin-inhibitor baseline'),
+      suggestions: [
+        {
+          label: 'Change to 2 × 7.9 mg capsules twice daily (31.6 mg/day)',
+          uuid: '00000000-0000-4000-8000-000000000002',
+          actions: [
+            {
+              type: 'update',
+              description: 'Rewrite the draft order to an in-range daily dose',
+              resource: rewritten(voclosporinDraft, {
+                text: '15.8 mg twice daily',
+                timing: BID,
+                doseAndRate: [{ doseQuantity: { value: 15.8, unit: 'mg', system: UCUM, code: 'mg' } }],
+              }),
+            },
+          ],
+        },
+        {
+          label: 'Repeat creatinine/eGFR within 2 weeks',
+          uuid: '00000000-0000-4000-8000-000000000003',
+          actions: [
+            {
+              type: 'create',
+              description: 'Repeat creatinine/eGFR within 2 weeks (LOINC 2160-0)',
+              resource: creatinineOrder,
+            },
+          ],
+        },
+      ],
+      selectionBehavior: 'at-most-one',
+      overrideReasons: [
+        ruleOverride('decline-explained-otherwise', 'decline explained by LN activity / other cause'),
+        ruleOverride('patient-specific-target', 'patient-specific target set by nephrology'),
+      ],
+      links: [KDIGO, LUPKYNIS_LABEL],
+    },
+  },
+  'hydroxychloroquine-not-prescribed': {
+    scenario: 'MMF in maintenance, the hydroxychloroquine course ended last December',
+    situation: {
+      unavailable: new Set(),
+      orders: [
+        mmf1gBid,
+        {
+          ...prescription({
+            id: 'hcq',
+            rxnorm: '979092',
+            name: 'hydroxychloroquine sulfate 200 MG Oral Tablet',
+            dose: [1, '{tbl}'],
+            timing: 'QD',
+            sig: '1 tablet once daily',
+            start: '2024-01-10',
+            status: 'completed',
+          }),
+          dosageInstruction: [
+            {
+              text: '1 tablet once daily',
+              timing: { ...QD, repeat: { boundsPeriod: { start: '2024-01-10', end: '2025-12-31' } } },
+              doseAndRate: [{ doseQuantity: { value: 1, unit: '{tbl}', system: UCUM, code: '{tbl}' } }],
+            },
+          ],
+        },
+      ],
+    },
+    card: {
+      uuid: '00000000-0000-4000-8000-000000000001',
+      summary:
+        'No active hydroxychloroquine order: KDIGO 2024 recommends HCQ for all patients with LN unless contraindicated',
+      detail: detail(
+        'This record has no active hydroxychloroquine or other antimalarial order, and no recorded allergy, intolerance or antimalarial retinal toxicity. It only means "no order in this record": hydroxychloroquine prescribed elsewhere (another EHR, patient-reported) is not visible here.',
+        '',
+        'KDIGO 2024 recommends that patients with LN be treated with hydroxychloroquine or an equivalent antimalarial unless contraindicated (1C); EULAR 2023 recommends hydroxychloroquine for all patients with SLE unless contraindicated.',
+        '',
+        '**Evidence used**',
+        '- hydroxychloroquine sulfate 200 MG Oral Tablet — order (completed): ended 2025-12-31 (2024-01-10)',
+        '',
+        '**Pitfalls**',
+        '- Dose ≤ 5 mg/kg/day of actual body weight, with a baseline retinal examination (AAO 2016).',
+        '- Reduced kidney function raises the risk of retinal toxicity (AAO 2016): a lower dose is usual with eGFR < 30 mL/min/1.73 m².',
+      ),
+      indicator: 'info',
+      source: source('hydroxychloroquine-not-prescribed', 'No hydroxychloroquine for a patient with LN'),
+      overrideReasons: [
+        ruleOverride('prescribed-elsewhere', 'prescribed elsewhere'),
+        ruleOverride('contraindicated-or-not-tolerated', 'contraindicated / not tolerated (will record it)'),
+        ruleOverride('patient-declines', 'patient declines'),
+      ],
+      links: [
+        KDIGO,
+        {
+          label: 'EULAR recommendations for the management of SLE: 2023 update',
+          url: 'https://doi.org/10.1136/ard-2023-224762',
+          type: 'absolute',
+        },
+        {
+          label:
+            'AAO recommendations on screening for chloroquine and hydroxychloroquine retinopathy (2016 revision)',
+          url: 'https://doi.org/10.1016/j.ophtha.2016.01.058',
+          type: 'absolute',
+        },
+      ],
     },
   },
 };

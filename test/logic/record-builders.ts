@@ -1,4 +1,4 @@
-import type { HookName, PatientRecord } from '../../src/logic/record/patient-record';
+import type { HookName, OptionalData, PatientRecord } from '../../src/logic/record/patient-record';
 
 /**
  * Small builders for clinical scenarios: every resource a test needs, with only what matters to
@@ -130,6 +130,15 @@ export const tacrolimusLevel = (
   options: Omit<LevelOptions, 'value'> = {},
 ): fhir4.Observation => result({ value, ...options });
 
+/**
+ * By default the scenario's allergies and creatinine results were not read (an EHR that
+ * prefetches only the first wave's keys, no fhirServer), so the rules that need them
+ * (`hydroxychloroquine-not-prescribed`, `cni-kidney-function-overdue`) stay silent and a scenario
+ * about another rule need not spell out an HCQ order and a recent kidney-function test. Scenarios
+ * of those rules pass `unavailable` themselves.
+ */
+export const FIRST_WAVE_DATA_ONLY: ReadonlySet<OptionalData> = new Set(['allergies', 'creatinine']);
+
 export function record(parts: Partial<PatientRecord> & { hook?: HookName } = {}): PatientRecord {
   return {
     hook: 'patient-view',
@@ -139,6 +148,7 @@ export function record(parts: Partial<PatientRecord> & { hook?: HookName } = {})
     medications: [],
     observations: [],
     draftOrders: [],
+    unavailable: FIRST_WAVE_DATA_ONLY,
     ...parts,
   };
 }

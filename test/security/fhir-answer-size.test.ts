@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { loadConfig, type Env } from '../../src/config';
 import { buildTestApp } from '../support/test-app';
+import { hydroxychloroquineOrder } from '../support/hydroxychloroquine-order';
 import { answerEmptyRecord, searchset, sendJson, startFaultFhirServer, type FaultFhirServer } from './fault-fhir-server';
 
 /**
@@ -206,7 +207,7 @@ describe('a Medication read over the limit', () => {
   const ehr = (padding: number) =>
     fhirServer((_req, res, path) => {
       if (path.startsWith('/Condition')) sendJson(res, 200, searchset([lupusNephritis]));
-      else if (path.startsWith('/MedicationRequest')) sendJson(res, 200, searchset([mmfOrder]));
+      else if (path.startsWith('/MedicationRequest')) sendJson(res, 200, searchset([mmfOrder, hydroxychloroquineOrder('p77')]));
       else if (path === '/Medication/mmf-500') streamAnswer(res, mmf500, { padding, declare: false, pauseMs: 1 });
       else answerEmptyRecord(res, path);
     });
@@ -227,7 +228,7 @@ describe('a Medication read over the limit', () => {
     // 400 KB of MedicationRequest search and 700 KB of Medication: each under 1 MB, together over.
     const server = await fhirServer((_req, res, path) => {
       if (path.startsWith('/Condition')) sendJson(res, 200, searchset([lupusNephritis]));
-      else if (path.startsWith('/MedicationRequest')) streamAnswer(res, searchset([mmfOrder]), { padding: 400 * KB, declare: true, pauseMs: 0 });
+      else if (path.startsWith('/MedicationRequest')) streamAnswer(res, searchset([mmfOrder, hydroxychloroquineOrder('p77')]), { padding: 400 * KB, declare: true, pauseMs: 0 });
       else if (path === '/Medication/mmf-500') streamAnswer(res, mmf500, { padding: 700 * KB, declare: false, pauseMs: 1 });
       else answerEmptyRecord(res, path);
     });

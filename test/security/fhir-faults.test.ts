@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Env } from '../../src/config';
 import { buildTestApp } from '../support/test-app';
+import { hydroxychloroquineOrder } from '../support/hydroxychloroquine-order';
 import { answerEmptyRecord, searchset, sendJson, startFaultFhirServer, type FaultFhirServer } from './fault-fhir-server';
 
 /**
@@ -76,7 +77,7 @@ const mmfOrder = {
 
 function answerMmfRecord(res: Parameters<typeof answerEmptyRecord>[0], path: string): void {
   if (path.startsWith('/Condition')) sendJson(res, 200, searchset([lupusNephritis]));
-  else if (path.startsWith('/MedicationRequest')) sendJson(res, 200, searchset([mmfOrder, mmf500]));
+  else if (path.startsWith('/MedicationRequest')) sendJson(res, 200, searchset([mmfOrder, mmf500, hydroxychloroquineOrder('p77')]));
   else answerEmptyRecord(res, path);
 }
 
@@ -247,7 +248,7 @@ describe('a FHIR server that misbehaves', () => {
       if (path.startsWith('/Medication/')) {
         res.writeHead(301, { location: `${other.origin}${path}` });
         res.end();
-      } else if (path.startsWith('/MedicationRequest')) sendJson(res, 200, searchset([mmfOrder]));
+      } else if (path.startsWith('/MedicationRequest')) sendJson(res, 200, searchset([mmfOrder, hydroxychloroquineOrder('p77')]));
       else answerMmfRecord(res, path);
     });
     const response = await request(appWith().app).post('/cds-services/ln-patient-view').send(patientView(server.base));

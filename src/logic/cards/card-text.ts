@@ -1,6 +1,7 @@
 import type { Finding, Measurement, TargetUsed } from '../rules/rule';
 import type { RuleCode } from '../vocabulary/rule-codes';
 import {
+  AAO_HCQ_RETINOPATHY_2016,
   DRUG_LABELS,
   ESE_ES_2024,
   EULAR_2017_PREGNANCY,
@@ -202,6 +203,43 @@ function voclosporinAlternative(finding: Finding): string {
 
 const XANTHINE_OXIDASE =
   'Xanthine oxidase inactivates 6-mercaptopurine, the active metabolite of azathioprine: blocking it raises 6-mercaptopurine and 6-thioguanine nucleotide levels (myelotoxicity).';
+
+/** Wave 2 §4.4 rule 4a: "voclosporin (since 2026-03-01) and tacrolimus (since 2025-01-10)". */
+function cniSince(finding: Finding): string {
+  const drugs = finding.facts?.drugs;
+  const since = finding.facts?.since;
+  if (!Array.isArray(drugs) || !Array.isArray(since)) return '';
+  return drugs.map((drug, i) => `${drug} (since ${since[i] ?? '?'})`).join(' and ');
+}
+
+function kidneyCheckWhy(finding: Finding): string {
+  const parts = [
+    'Calcineurin inhibitors cause dose-dependent nephrotoxicity, so kidney function needs close monitoring (KDIGO 2024; the guideline summary this service follows).',
+  ];
+  if (finding.facts?.onVoclosporin === true) {
+    parts.push('Lupkynis label: eGFR every 2 weeks for the first month, then every 4 weeks.');
+  }
+  if (finding.facts?.onTacrolimusOrCyclosporine === true) {
+    parts.push(
+      "The 90-day window for tacrolimus and cyclosporine is this service's default (a site may change it), not a guideline interval.",
+    );
+  }
+  return parts.join(' ');
+}
+
+/** Wave 2 §4.4 rule 4b: the label's action for voclosporin by band; a default for the others. */
+function egfrDeclineAction(finding: Finding): string {
+  const band = finding.facts?.band;
+  if (band === 'reduce') {
+    return 'Lupkynis label: with eGFR < 60 mL/min/1.73 m² and a decline of more than 20 % and less than 30 % from baseline, reduce voclosporin by 7.9 mg twice daily and reassess within 2 weeks.';
+  }
+  if (band === 'discontinue') {
+    return 'Lupkynis label: with a decline of 30 % or more from baseline, discontinue voclosporin and reassess within 2 weeks; restart at 7.9 mg twice daily only if eGFR has returned to ≥ 80 % of baseline.';
+  }
+  const drug = listFact(finding, 'drug');
+  const level = drug === 'tacrolimus' ? 'trough' : 'level';
+  return `Check the ${drug} ${level} and consider a dose reduction. The thresholds (eGFR < 60 mL/min/1.73 m² and a decline of more than 20 %) are a service default borrowed from the voclosporin (Lupkynis) label: no LN-specific label rule exists for ${drug}.`;
+}
 
 export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
   'tacrolimus-trough-low': {
@@ -447,5 +485,59 @@ export const CARD_TEXTS: Readonly<Record<RuleCode, CardText>> = {
     ],
     links: () => [LUPKYNIS_LABEL],
     overrideReasons: [{ code: 'voclosporin-held', display: 'voclosporin held during the course' }],
+  },
+  'cni-kidney-function-overdue': {
+    summary: (f) =>
+      `No eGFR or creatinine in the last ${numberFact(f, 'windowDays') ?? '?'} days on ${cniSince(f)}: kidney function check due`,
+    why: kidneyCheckWhy,
+    pitfalls: () => [
+      'Close monitoring on a calcineurin inhibitor also means blood pressure and electrolytes (potassium, magnesium).',
+      'A result from an outside laboratory that is not in this record does not count here.',
+    ],
+    links: (f) => sources(...productLabels(f), KDIGO_2024),
+    overrideReasons: [
+      { code: 'checked-at-outside-laboratory', display: 'checked at an outside laboratory' },
+      { code: 'patient-specific-monitoring-plan', display: 'patient-specific monitoring plan' },
+    ],
+  },
+  'cni-egfr-decline': {
+    summary: (f) =>
+      `eGFR ${formatNumber(numberFact(f, 'current') ?? 0)} is ${formatNumber(numberFact(f, 'declinePercent') ?? 0)} % below the pre-${listFact(f, 'drug')} baseline of ${formatNumber(numberFact(f, 'baseline') ?? 0)} (${listFact(f, 'baselineDate')}): possible CNI nephrotoxicity`,
+    explain: (f) => [
+      `eGFR ${formatNumber(numberFact(f, 'current') ?? 0)} mL/min/1.73 m² on ${listFact(f, 'currentDate')} against a baseline of ${formatNumber(numberFact(f, 'baseline') ?? 0)} mL/min/1.73 m² on ${listFact(f, 'baselineDate')}, the latest eGFR in the 90 days before ${listFact(f, 'drug')} was first started.`,
+      egfrDeclineAction(f),
+    ],
+    why: () =>
+      'Calcineurin inhibitors cause dose-dependent nephrotoxicity; pre-existing kidney damage adds to the risk (KDIGO 2024; the guideline summary this service follows).',
+    pitfalls: () => [
+      'Other causes of a falling eGFR: LN flare, volume depletion, NSAIDs or other nephrotoxins. Repeat the eGFR within 2 weeks before acting on one value.',
+    ],
+    links: (f) => sources(KDIGO_2024, ...productLabels(f), DRUG_LABELS.lupkynis),
+    overrideReasons: [
+      { code: 'decline-explained-otherwise', display: 'decline explained by LN activity / other cause' },
+      { code: 'patient-specific-target', display: 'patient-specific target set by nephrology' },
+    ],
+  },
+  'hydroxychloroquine-not-prescribed': {
+    summary: () =>
+      'No active hydroxychloroquine order: KDIGO 2024 recommends HCQ for all patients with LN unless contraindicated',
+    explain: () => [
+      'This record has no active hydroxychloroquine or other antimalarial order, and no recorded allergy, intolerance or antimalarial retinal toxicity. It only means "no order in this record": hydroxychloroquine prescribed elsewhere (another EHR, patient-reported) is not visible here.',
+    ],
+    why: () =>
+      'KDIGO 2024 recommends that patients with LN be treated with hydroxychloroquine or an equivalent antimalarial unless contraindicated (1C); EULAR 2023 recommends hydroxychloroquine for all patients with SLE unless contraindicated.',
+    pitfalls: () => [
+      'Dose ≤ 5 mg/kg/day of actual body weight, with a baseline retinal examination (AAO 2016).',
+      'Reduced kidney function raises the risk of retinal toxicity (AAO 2016): a lower dose is usual with eGFR < 30 mL/min/1.73 m².',
+    ],
+    links: () => [KDIGO_2024, EULAR_2023_SLE, AAO_HCQ_RETINOPATHY_2016],
+    overrideReasons: [
+      { code: 'prescribed-elsewhere', display: 'prescribed elsewhere' },
+      {
+        code: 'contraindicated-or-not-tolerated',
+        display: 'contraindicated / not tolerated (will record it)',
+      },
+      { code: 'patient-declines', display: 'patient declines' },
+    ],
   },
 };

@@ -48,7 +48,8 @@ export type LabelledProduct =
   | 'myfortic'
   | 'imuran'
   | 'azasan'
-  | 'cyclophosphamide';
+  | 'cyclophosphamide'
+  | 'lupkynis';
 
 const labelPage = (name: string, setid: string): CardLink => ({
   label: `${name} prescribing information (DailyMed)`,
@@ -58,6 +59,12 @@ const labelSearch = (name: string, query: string): CardLink => ({
   label: `${name} prescribing information (DailyMed search)`,
   url: `https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=${encodeURIComponent(query)}`,
 });
+
+/** Voclosporin has one product; clinical-rules-wave2.md §6 names its FDA label (NDA 213716). */
+export const LUPKYNIS_LABEL: CardLink = {
+  label: 'Lupkynis (voclosporin) prescribing information (FDA)',
+  url: 'https://www.accessdata.fda.gov/drugsatfda_docs/label/2025/213716s008lbl.pdf',
+};
 
 export const DRUG_LABELS: Readonly<Record<LabelledProduct, CardLink>> = {
   // Immediate-release tacrolimus: generic capsules carry the Prograf (reference product) label.
@@ -78,6 +85,15 @@ export const DRUG_LABELS: Readonly<Record<LabelledProduct, CardLink>> = {
   azasan: labelSearch('Azasan (azathioprine)', 'Azasan'),
   // Cyclophosphamide is marketed as generics only in the US: no reference product label to name.
   cyclophosphamide: labelSearch('Cyclophosphamide', 'cyclophosphamide'),
+  // clinical-rules-wave2.md §6: Lupkynis (voclosporin), NDA 213716, the FDA label the page cites.
+  lupkynis: LUPKYNIS_LABEL,
+};
+
+/** AAO 2016 (Marmor et al.): screening for chloroquine and hydroxychloroquine retinopathy. */
+export const AAO_HCQ_RETINOPATHY_2016: CardLink = {
+  label:
+    'AAO recommendations on screening for chloroquine and hydroxychloroquine retinopathy (2016 revision)',
+  url: 'https://doi.org/10.1016/j.ophtha.2016.01.058',
 };
 
 /** RxNorm SCD / SBD codes of the once-daily tacrolimus brands (§2 table). */
@@ -144,8 +160,9 @@ export function labelledProductOf(order: MedicationOrder): LabelledProduct | und
       return hasCode(order, AZASAN_CODES) || namesWord(order, /\bazasan\b/i) ? 'azasan' : 'imuran';
     case 'prednisone':
     case 'other-glucocorticoid':
-    case 'cyclosporine':
     case 'voclosporin':
+      return 'lupkynis';
+    case 'cyclosporine':
     case 'cyclophosphamide':
       return 'cyclophosphamide';
     case 'belimumab':
@@ -177,8 +194,3 @@ export function labelledProductsOf(orders: readonly MedicationOrder[]): Labelled
  */
 export const ULORIC_LABEL: CardLink = labelSearch('Uloric (febuxostat)', 'Uloric');
 
-/** Voclosporin has one product; clinical-rules-wave2.md §6 names its FDA label (NDA 213716). */
-export const LUPKYNIS_LABEL: CardLink = {
-  label: 'Lupkynis (voclosporin) prescribing information (FDA)',
-  url: 'https://www.accessdata.fda.gov/drugsatfda_docs/label/2025/213716s008lbl.pdf',
-};

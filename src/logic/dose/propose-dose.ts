@@ -28,13 +28,16 @@ export interface DoseProposal {
 
 /**
  * The smallest marketed unit when a mass-dosed draft names no product strength (§2 table: MMF
- * 250 mg capsule, MPA 180 mg tablet, azathioprine 25 mg, prednisone 1 mg).
+ * 250 mg capsule, MPA 180 mg tablet, azathioprine 25 mg, prednisone 1 mg; wave 2 §4.4: voclosporin
+ * 7.9 mg capsule).
  */
 const SMALLEST_UNIT_MG: Readonly<Record<string, number>> = {
   'mycophenolate mofetil': 250,
   'mycophenolic acid': 180,
   azathioprine: 25,
   prednisone: 1,
+  // Lupkynis is supplied as 7.9 mg capsules, the step of its label's dose modification.
+  voclosporin: 7.9,
 };
 
 const UCUM = 'http://unitsofmeasure.org';

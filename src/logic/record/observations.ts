@@ -205,3 +205,24 @@ export function judgeReading(
   }
   return undefined;
 }
+
+/**
+ * The latest result of one group with `from ≤ t ≤ to` (both inclusive), chosen as §3 chooses the
+ * latest (allowed status, ties broken by `issued`, disagreeing ties unreadable) — for a result
+ * before a given day, such as the eGFR baseline before a calcineurin inhibitor was started.
+ */
+export function selectLatestResultBetween(
+  observations: readonly fhir4.Observation[],
+  key: ObservationGroupKey,
+  window: { readonly from: Date; readonly to: Date },
+  note: (reason: string) => void,
+): LatestResult | undefined {
+  const from = window.from.getTime();
+  const inWindow = observations.filter((observation) => {
+    if (groupOf(observation) !== key) return false;
+    const at = instantOfResult(observation);
+    // Undated results are noted when the latest results of the record are chosen.
+    return at !== undefined && at >= from && at <= window.to.getTime();
+  });
+  return selectLatestResults(inWindow, window.to, note)[key];
+}

@@ -82,7 +82,7 @@ function isTransplantIcd10(code: string): boolean {
 const VERIFICATION_EXCLUDED: ReadonlySet<string> = new Set(['entered-in-error', 'refuted']);
 
 /** §1: any clinical status counts; entered-in-error and refuted Conditions do not. */
-function isRecorded(condition: fhir4.Condition): boolean {
+export function isRecorded(condition: fhir4.Condition): boolean {
   const codes = condition.verificationStatus?.coding?.map((coding) => coding.code) ?? [];
   return !codes.some((code) => code !== undefined && VERIFICATION_EXCLUDED.has(code));
 }

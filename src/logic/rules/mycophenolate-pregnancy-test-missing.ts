@@ -4,7 +4,7 @@ import { instantOfResult } from '../record/observations';
 import { ageInYears } from '../record/patient-age';
 import { assessPregnancy } from '../record/pregnancy';
 import type { Evidence, Finding, Rule, RuleContext } from './rule';
-import { buildLabServiceRequest, type LabTest } from './lab-service-request';
+import { buildLabOrder, type LabOrderRequest } from './lab-order';
 import { describeOrderWithDose, draftIdOf } from '../cards/evidence';
 import { labelledProductsOf } from '../cards/sources';
 
@@ -20,7 +20,7 @@ const CODE = 'mycophenolate-pregnancy-test-missing';
 const ALLOWED_STATUSES: ReadonlySet<string> = new Set(['final', 'amended', 'corrected']);
 
 /** CellCept / Myfortic label 8.3: immediately before starting, and again 8–10 days later. */
-const SERUM_PREGNANCY_TEST: LabTest = {
+const SERUM_PREGNANCY_TEST: LabOrderRequest = {
   loinc: '2118-8',
   display: 'Choriogonadotropin (pregnancy test) [Presence] in Serum or Plasma',
   text: 'Serum pregnancy test (qualitative hCG)',
@@ -123,7 +123,7 @@ function evaluate(context: RuleContext): Finding[] {
         test.last ?? { label: 'Last qualitative pregnancy test', value: 'none on record' },
       ],
       draftOrderId: draftIdOf(drafts),
-      proposedCreate: buildLabServiceRequest(context, SERUM_PREGNANCY_TEST),
+      proposedCreate: buildLabOrder(context, SERUM_PREGNANCY_TEST),
       proposedCreateLabel: 'Order serum pregnancy test',
       labelledProducts: labelledProductsOf(drafts),
       facts: {

@@ -1,8 +1,8 @@
 import { addDays, daysBetween, formatDate, isWithinLastDays } from '../time/fhir-time';
 import type { Evidence, Finding, Rule, RuleContext } from './rule';
-import { buildLabServiceRequest } from './lab-service-request';
 import { currentOrdersOf, describeOrderWithDose, describeResult, draftIdOf } from '../cards/evidence';
 import { labelledProductsOf } from '../cards/sources';
+import { buildLabOrder } from './lab-order';
 
 /**
  * §5 tacrolimus-trough-overdue, §7: tacrolimus first started ≥ 90 days ago (renewals do not reset
@@ -18,7 +18,7 @@ function drawInstruction(onceDaily: boolean): string {
 }
 
 export function buildTroughServiceRequest(context: RuleContext, onceDaily: boolean): fhir4.ServiceRequest {
-  return buildLabServiceRequest(context, {
+  return buildLabOrder(context, {
     loinc: TROUGH_LOINC,
     display: 'Tacrolimus [Mass/volume] in Blood --trough',
     text: 'Tacrolimus trough level',

@@ -44,6 +44,9 @@ export const RULE_CODES = [
     code: 'voclosporin-strong-cyp3a4-inhibitor',
     display: 'Voclosporin with a strong CYP3A4 inhibitor (contraindicated)',
   },
+  { code: 'cni-kidney-function-overdue', display: 'Kidney function check overdue on a calcineurin inhibitor' },
+  { code: 'cni-egfr-decline', display: 'eGFR decline from the pre-calcineurin-inhibitor baseline' },
+  { code: 'hydroxychloroquine-not-prescribed', display: 'No hydroxychloroquine for a patient with LN' },
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number]['code'];

@@ -1,7 +1,7 @@
 import { decide, type CdsCard, type Decision } from '../../../src/logic/decide';
-import type { HookName } from '../../../src/logic/record/patient-record';
+import type { HookName, OptionalData } from '../../../src/logic/record/patient-record';
 import { DEFAULT_TARGETS, type Targets } from '../../../src/logic/targets';
-import { NOW, lupusNephritis, sequentialIds } from '../record-builders';
+import { FIRST_WAVE_DATA_ONLY, NOW, lupusNephritis, sequentialIds } from '../record-builders';
 
 /**
  * One patient per card: orders written as an EHR writes them (RxNorm product, a sig, a structured
@@ -77,6 +77,8 @@ export interface Situation {
   readonly conditions?: readonly fhir4.Condition[];
   readonly patient?: fhir4.Patient;
   readonly targets?: Targets;
+  /** Optional data that could not be read; default: allergies and creatinine (FIRST_WAVE_DATA_ONLY). */
+  readonly unavailable?: ReadonlySet<OptionalData>;
 }
 
 /** The decision for the situation (cards, findings, notes), ids counted from 1. */
@@ -92,6 +94,7 @@ export function decisionFor(situation: Situation): Decision {
       medications: [],
       observations: [...(situation.results ?? [])],
       draftOrders: [...(situation.drafts ?? [])],
+      unavailable: situation.unavailable ?? FIRST_WAVE_DATA_ONLY,
     },
     now: NOW,
     newId: sequentialIds(),
