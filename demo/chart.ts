@@ -32,6 +32,18 @@ export interface Chart {
     },
   ): void;
   result(analyte: Analyte, value: number, unit: string, daysAgo: number): void;
+  /** The draft orders an order hook sends in `context.draftOrders` (not stored on the FHIR server). */
+  readonly drafts: fhir4.MedicationRequest[];
+  /**
+   * A draft order written now. `stopped` is a discontinuation: it ends every active order of its
+   * drug group (clinical-rules.md §2).
+   */
+  draft(
+    drug: Drug,
+    dose: OrderSpec['dose'],
+    timing: OrderSpec['timing'],
+    options?: { readonly status?: 'draft' | 'stopped' },
+  ): void;
 }
 
 export interface Analyte {
@@ -72,10 +84,12 @@ export function startChart(
   // Born mid-year, `age` years before now.
   const birthDate = `${now.getUTCFullYear() - patient.age}-06-15`;
   const resources: fhir4.Resource[] = [buildPatient({ ...patient, birthDate })];
+  const drafts: fhir4.MedicationRequest[] = [];
   let counter = 0;
   const nextId = (kind: string): string => `${id}-${kind}${++counter}`;
   return {
     resources,
+    drafts,
     condition(code, onsetDaysAgo, clinicalStatus) {
       resources.push(
         buildCondition({
@@ -123,6 +137,20 @@ export function startChart(
         }),
       );
     },
+    draft(drug, dose, timing, options = {}) {
+      drafts.push(
+        buildMedicationRequest({
+          id: nextId('draft'),
+          patientId: id,
+          drug,
+          dose,
+          timing,
+          start: now.toISOString(),
+          status: options.status ?? 'draft',
+          requester: `Practitioner/${DEMO_PRACTITIONER_ID}`,
+        }),
+      );
+    },
   };
 }
 
@@ -160,6 +188,8 @@ export const CONDITIONS = {
   },
   sle: { system: SYSTEMS.snomed, code: '55464009', display: 'Systemic lupus erythematosus' },
   kidneyTransplantStatus: { system: SYSTEMS.icd10cm, code: 'Z94.0', display: 'Kidney transplant status' },
+  // Pregnancy evidence of clinical-rules-wave2.md §1.2 (HL7 IPS: LA15173-0 Pregnant ≡ 77386006).
+  pregnant: { system: SYSTEMS.snomed, code: '77386006', display: 'Pregnant' },
 } as const satisfies Record<string, Coded>;
 
 /** Products and ingredients of the drug table, clinical-rules.md §2. */

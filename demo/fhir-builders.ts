@@ -114,7 +114,8 @@ export interface OrderSpec {
   readonly start: string;
   /** The planned end of the course (`timing.repeat.boundsPeriod.end`). */
   readonly end?: string;
-  readonly status?: 'active' | 'completed' | 'stopped';
+  /** `draft` for an order hook's draft order; `stopped` there discontinues the drug (§2). */
+  readonly status?: 'active' | 'completed' | 'stopped' | 'draft';
   readonly route?: 'oral' | 'subcutaneous';
   readonly requester?: string;
 }

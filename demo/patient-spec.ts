@@ -1,6 +1,58 @@
 import type { RuleCode } from '../src/logic/vocabulary/rule-codes';
 import { ANALYTES, DRUGS, type Chart } from './chart';
 
+/**
+ * The rule codes of clinical-rules-wave2.md §4. A demo patient may declare one before the rule
+ * joins RULE_CODES; test/demo/demo-patients.test.ts keeps such a patient pending until then.
+ */
+export const SAFETY_CHECK_RULE_CODES = [
+  'pregnancy-teratogenic-drug',
+  'azathioprine-febuxostat',
+  'azathioprine-allopurinol',
+  'glucocorticoid-abrupt-stop',
+  'cni-kidney-function-overdue',
+  'cni-egfr-decline',
+  'hydroxychloroquine-not-prescribed',
+  'voclosporin-strong-cyp3a4-inhibitor',
+  'mycophenolate-pregnancy-test-missing',
+] as const;
+
+export type DemoRuleCode = RuleCode | (typeof SAFETY_CHECK_RULE_CODES)[number];
+
+/** The order hooks a demo patient can be shown in (the CDS Hooks Sandbox's Rx View and Rx Sign). */
+export type OrderHook = 'order-select' | 'order-sign';
+export type DemoHook = 'patient-view' | OrderHook;
+
+/**
+ * A medication from the CDS Hooks Sandbox's own RxNorm list (cds-hooks/sandbox
+ * src/assets/medication-list.js, `cuiToName`): the only medications its Rx View and Rx Sign offer.
+ */
+export interface SandboxMedication {
+  readonly code: string;
+  readonly name: string;
+}
+
+/** What the Sandbox's order form is prefilled with: medication, pills per dose, frequency, end. */
+export interface SandboxOrderSpec {
+  readonly medication: SandboxMedication;
+  readonly number: number;
+  readonly frequency: 'daily' | 'bid' | 'tid' | 'qid';
+  /** The order's end date, this many days after now. */
+  readonly endInDays?: number;
+}
+
+/** A patient shown in an order hook: the hook, the draft orders it sends, and the Sandbox's form. */
+export interface OrderHookSpec {
+  readonly hook: OrderHook;
+  /** Fills `context.draftOrders` (and, for order-select, `selections`) with `chart.draft`. */
+  readonly drafts: (chart: Chart) => void;
+  /**
+   * The nearest order the Sandbox's form can write. The Sandbox cannot send a discontinuation
+   * (its drafts always have status `draft`): a stop is entered as an order that ends soon.
+   */
+  readonly sandbox: SandboxOrderSpec;
+}
+
 /** One demo patient as written: who, what the chart holds, and the cards it must show. */
 export interface PatientSpec {
   readonly id: string;
@@ -8,8 +60,10 @@ export interface PatientSpec {
   readonly gender: 'female' | 'male';
   readonly age: number;
   readonly story: string;
-  readonly expectedCodes: readonly RuleCode[];
+  readonly expectedCodes: readonly DemoRuleCode[];
   readonly chart: (chart: Chart) => void;
+  /** Absent: the patient is shown in patient-view. */
+  readonly order?: OrderHookSpec;
 }
 
 /** What most LN charts also hold: hydroxychloroquine, an ACE inhibitor and recent renal labs. */

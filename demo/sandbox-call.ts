@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { DEMO_PRACTITIONER_ID } from './patients';
+import { buildHookContext, SERVICE_ID_BY_HOOK } from './hook-context';
+import { buildDemoPatients, DEMO_PRACTITIONER_ID, type DemoPatient } from './patients';
 
 /**
  * `npx tsx demo/sandbox-call.ts <patientId> [--override=<reason code>]` — calls a running demo
  * the way the CDS Hooks Sandbox does (fixtures/sandbox-requests): it reads our discovery,
  * resolves every prefetch template itself against the FHIR server (searches as
  * `POST {type}/_search`, falling back to GET; a failed key is omitted), then POSTs the hook with
- * `fhirServer`, `prefetch`, the Sandbox's user and a browser `Origin`. With `--override` it then
- * dismisses the first card with that reason, as the Sandbox's Dismiss does: one feedback POST
- * holding one item, `overrideReason.reason` with only `code` and `system`.
+ * `fhirServer`, `prefetch`, the Sandbox's user and a browser `Origin`. A demo patient shown in an
+ * order hook is sent in that hook, with its own draft orders (demo/patients.ts) as
+ * `context.draftOrders` (and `selections` for order-select); any other id gets a patient-view.
+ * With `--override` it then dismisses the first card with that reason, as the Sandbox's Dismiss
+ * does: one feedback POST holding one item, `overrideReason.reason` with only `code` and `system`.
  */
 interface Card {
   uuid?: string;
@@ -48,15 +51,22 @@ async function main(): Promise<void> {
     process.stderr.write('usage: npx tsx demo/sandbox-call.ts <patientId> [--override=<reason code>]\n');
     process.exit(2);
   }
+  // Drafts are dated now: the demo's records were dated when it started, a moment ago.
+  const patient: DemoPatient | undefined = buildDemoPatients(new Date()).find(
+    (entry) => entry.id === patientId,
+  );
+  const hook = patient?.hook ?? 'patient-view';
   const discovery = (await (
     await fetch(`${service}/cds-services`, { headers: { Origin: ORIGIN } })
   ).json()) as {
     services: { id: string; hook: string; prefetch?: Record<string, string> }[];
   };
-  const definition = discovery.services.find((entry) => entry.hook === 'patient-view');
-  if (!definition) throw new Error('discovery lists no patient-view service');
+  const definition = discovery.services.find((entry) => entry.id === SERVICE_ID_BY_HOOK[hook]);
+  if (!definition) throw new Error(`discovery lists no ${SERVICE_ID_BY_HOOK[hook]} service`);
 
-  const context = { patientId, userId: `Practitioner/${DEMO_PRACTITIONER_ID}` };
+  const context = patient
+    ? buildHookContext(patient)
+    : { patientId, userId: `Practitioner/${DEMO_PRACTITIONER_ID}` };
   const prefetch: Record<string, unknown> = {};
   for (const [key, template] of Object.entries(definition.prefetch ?? {})) {
     const query = template
@@ -71,10 +81,11 @@ async function main(): Promise<void> {
   const response = await fetch(hookUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
-    body: JSON.stringify({ hookInstance: randomUUID(), hook: 'patient-view', fhirServer, context, prefetch }),
+    body: JSON.stringify({ hookInstance: randomUUID(), hook, fhirServer, context, prefetch }),
   });
+  const drafts = patient?.drafts.length ? `, ${patient.drafts.length} draft order(s)` : '';
   process.stdout.write(
-    `POST ${hookUrl} (prefetch keys: ${Object.keys(prefetch).join(', ')}) → ${response.status}\n`,
+    `POST ${hookUrl} (${hook}${drafts}; prefetch keys: ${Object.keys(prefetch).join(', ')}) → ${response.status}\n`,
   );
   const body = (await response.json()) as { cards?: Card[] };
   const cards = body.cards ?? [];

@@ -1,6 +1,6 @@
 import type { Config } from '../src/config';
 import type { DemoPatient } from './patients';
-import { buildSandboxUrl } from './sandbox-url';
+import { buildSandboxUrl, SANDBOX_SCREEN_TITLE } from './sandbox-url';
 
 export interface DemoAddresses {
   readonly discoveryUrl: string;
@@ -27,6 +27,23 @@ export function describeAuth(config: Pick<Config, 'auth' | 'clients'>): string {
     : `required (CDS_AUTH=required: CDS client JWTs verified; ${config.clients.length} trusted client(s) from CDS_CLIENTS_FILE)`;
 }
 
+const FREQUENCY_WORDS = {
+  daily: 'daily',
+  bid: 'twice daily',
+  tid: 'three times daily',
+  qid: 'four times daily',
+};
+
+/** For an order-hook patient: which hook, which Sandbox screen, and what its form is prefilled with. */
+export function describeOrderHook(patient: DemoPatient): string | undefined {
+  const order = patient.sandboxOrder;
+  if (patient.hook === 'patient-view' || order === undefined) return undefined;
+  const pills = `${order.number} ${order.number === 1 ? 'pill' : 'pills'} ${FREQUENCY_WORDS[order.frequency]}`;
+  const end = order.endDate ? `, ending ${order.endDate}` : '';
+  const action = patient.hook === 'order-sign' ? 'press Sign Order' : 'the card follows the order';
+  return `${patient.hook}: the link opens the Sandbox's ${SANDBOX_SCREEN_TITLE[patient.hook]} with ${order.medication.name}, ${pills}${end} (${action})`;
+}
+
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
@@ -47,19 +64,29 @@ export function formatSummary(
     `  hook FHIR deadline    ${addresses.hookDeadlineMs} ms (CDS_HOOK_DEADLINE_MS)`,
     `  demo FHIR R4 server   ${addresses.fhirServer}  (Medplum in-memory, CORS open, ${patients.length} patients)`,
     '',
-    'Demo patients — open a Sandbox URL in a browser (Chrome/Firefox; allow local network access if asked):',
+    'Demo patients — open a Sandbox URL in a browser (Chrome/Firefox; allow local network access if asked).',
+    'Patients marked order-select / order-sign show their card in an order hook: the link opens that',
+    "screen of the Sandbox with the order filled in; `npx tsx demo/sandbox-call.ts <id>` sends the patient's own drafts.",
     '',
   ];
   const idWidth = Math.max(...patients.map((patient) => patient.id.length)) + 2;
   const nameWidth = Math.max(...patients.map((patient) => patient.name.length)) + 2;
-  lines.push(`  ${pad('id', idWidth)}${pad('name', nameWidth)}expected card`);
+  lines.push(`  ${pad('id', idWidth)}${pad('name', nameWidth)}expected cards`);
   for (const patient of patients) {
     const cards = patient.expectedCodes.length > 0 ? patient.expectedCodes.join(', ') : '(none — control)';
     lines.push(`  ${pad(patient.id, idWidth)}${pad(patient.name, nameWidth)}${cards}`);
     lines.push(`      ${patient.story}`);
-    lines.push(
-      `      ${buildSandboxUrl({ sandbox: addresses.sandbox, discoveryUrl: addresses.discoveryUrl, fhirServer: addresses.fhirServer, patientId: patient.id })}`,
-    );
+    const orderHook = describeOrderHook(patient);
+    if (orderHook !== undefined) lines.push(`      ${orderHook}`);
+    const link = buildSandboxUrl({
+      sandbox: addresses.sandbox,
+      discoveryUrl: addresses.discoveryUrl,
+      fhirServer: addresses.fhirServer,
+      patientId: patient.id,
+      hook: patient.hook,
+      ...(patient.sandboxOrder ? { order: patient.sandboxOrder } : {}),
+    });
+    lines.push(`      ${link}`);
   }
   const serviceUrl = addresses.discoveryUrl.replace(/\/cds-services$/, '');
   lines.push(

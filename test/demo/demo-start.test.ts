@@ -39,7 +39,7 @@ async function isListening(url: string): Promise<boolean> {
 }
 
 describe('npm run demo', () => {
-  test('prints discovery, auth, store, the FHIR server and a Sandbox link per patient, serves both, and stops both on SIGTERM', async () => {
+  test('prints discovery, auth, store, the FHIR server and a Sandbox link per patient (its hook), serves both, and stops both on SIGTERM', async () => {
     const [servicePort, fhirPort] = [await findFreePort(), await findFreePort()];
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'ln-cds-demo-')), 'pglite');
     const child: ChildProcessWithoutNullStreams = spawn(
@@ -65,8 +65,12 @@ describe('npm run demo', () => {
       expect(output).toMatch(/authentication {8}off \(CDS_AUTH=off/);
       expect(output).toContain(`store                 embedded PGlite in ${dataDir}`);
       expect(output).toContain(`demo FHIR R4 server   http://localhost:${fhirPort}/fhir`);
-      const links = output.match(/https:\/\/sandbox\.cds-hooks\.org\/\?hook=patient-view&\S+/g) ?? [];
-      expect(links).toHaveLength(17);
+      const links = output.match(/https:\/\/sandbox\.cds-hooks\.org\/\?hook=\S+/g) ?? [];
+      expect(links).toHaveLength(26);
+      const hooks = links.map((link) => new URL(link).searchParams.get('hook'));
+      expect(hooks.filter((hook) => hook === 'patient-view')).toHaveLength(22);
+      expect(hooks.filter((hook) => hook === 'order-select')).toHaveLength(2);
+      expect(hooks.filter((hook) => hook === 'order-sign')).toHaveLength(2);
       for (const link of links) {
         const parameters = new URL(link).searchParams;
         expect(parameters.get('serviceDiscoveryURL')).toBe(`http://localhost:${servicePort}/cds-services`);
