@@ -1,24 +1,6 @@
 import type { RuleCode } from '../src/logic/vocabulary/rule-codes';
 import { ANALYTES, DRUGS, type Chart } from './chart';
 
-/**
- * The rule codes of clinical-rules-wave2.md §4. A demo patient may declare one before the rule
- * joins RULE_CODES; test/demo/demo-patients.test.ts keeps such a patient pending until then.
- */
-export const SAFETY_CHECK_RULE_CODES = [
-  'pregnancy-teratogenic-drug',
-  'azathioprine-febuxostat',
-  'azathioprine-allopurinol',
-  'glucocorticoid-abrupt-stop',
-  'cni-kidney-function-overdue',
-  'cni-egfr-decline',
-  'hydroxychloroquine-not-prescribed',
-  'voclosporin-strong-cyp3a4-inhibitor',
-  'mycophenolate-pregnancy-test-missing',
-] as const;
-
-export type DemoRuleCode = RuleCode | (typeof SAFETY_CHECK_RULE_CODES)[number];
-
 /** The order hooks a demo patient can be shown in (the CDS Hooks Sandbox's Rx View and Rx Sign). */
 export type OrderHook = 'order-select' | 'order-sign';
 export type DemoHook = 'patient-view' | OrderHook;
@@ -60,7 +42,7 @@ export interface PatientSpec {
   readonly gender: 'female' | 'male';
   readonly age: number;
   readonly story: string;
-  readonly expectedCodes: readonly DemoRuleCode[];
+  readonly expectedCodes: readonly RuleCode[];
   readonly chart: (chart: Chart) => void;
   /** Absent: the patient is shown in patient-view. */
   readonly order?: OrderHookSpec;

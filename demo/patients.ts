@@ -3,7 +3,8 @@ import { CARD_PATIENTS } from './card-patients';
 import { CONTROL_PATIENTS } from './control-patients';
 import { buildPractitioner, daysAfter } from './fhir-builders';
 import { SAFETY_CHECK_PATIENTS } from './safety-check-patients';
-import type { DemoHook, DemoRuleCode, PatientSpec, SandboxMedication } from './patient-spec';
+import type { RuleCode } from '../src/logic/vocabulary/rule-codes';
+import type { DemoHook, PatientSpec, SandboxMedication } from './patient-spec';
 
 export { DEMO_PRACTITIONER_ID } from './chart';
 
@@ -19,7 +20,7 @@ export interface DemoPatient {
   readonly name: string;
   /** What the chart holds, in one line. */
   readonly story: string;
-  readonly expectedCodes: readonly DemoRuleCode[];
+  readonly expectedCodes: readonly RuleCode[];
   readonly resources: readonly fhir4.Resource[];
   /** patient-view, or the order hook whose draft orders raise the cards. */
   readonly hook: DemoHook;

@@ -7,14 +7,13 @@ import { expectCdsResponse } from '../support/cds-response-schema';
 import { buildTestApp } from '../support/test-app';
 
 /**
- * The acceptance cases (fixtures/acceptance), run exactly as its README says: through createApp with the clock fixed
+ * The acceptance cases (fixtures/acceptance and acceptance-wave2), run exactly as its README says: through createApp with the clock fixed
  * at the case's `now`, against a real FHIR server holding the case's record, in two modes —
  * prefetch built from our own discovery templates (no fhirServer), and FHIR fallback (no prefetch).
  */
 const cases = [
   ...loadAcceptanceCases(fixturesDir('acceptance')),
-  // The second wave's cases change some first-wave answers, so they join all at once.
-  ...(process.env.ACCEPTANCE_WAVE2 === '1' ? loadAcceptanceCases(fixturesDir('acceptance-wave2')) : []),
+  ...loadAcceptanceCases(fixturesDir('acceptance-wave2')),
 ];
 
 let fhir: MemoryFhirServer;

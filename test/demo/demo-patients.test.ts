@@ -4,7 +4,6 @@ import { IMPLEMENTED_RULE_CODES } from '../../src/logic/decide';
 import { RULE_CODES } from '../../src/logic/vocabulary/rule-codes';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../../dev/memory-fhir-server';
 import { buildHookContext, buildSandboxHookContext, SERVICE_ID_BY_HOOK } from '../../demo/hook-context';
-import { SAFETY_CHECK_RULE_CODES } from '../../demo/patient-spec';
 import {
   buildDemoPatients,
   buildDemoResources,
@@ -88,23 +87,17 @@ async function callHook(patient: DemoPatient, mode: Mode): Promise<CdsBody> {
 
 describe('demo patients of npm run demo', () => {
   const ruleCodes: readonly string[] = RULE_CODES.map((entry) => entry.code);
-  // Declared by a patient before its rule joins RULE_CODES (clinical-rules-wave2.md §4).
-  const notYetRuleCodes = SAFETY_CHECK_RULE_CODES.filter((code) => !ruleCodes.includes(code));
 
   test('cover every rule code with a patient of its own, and keep three controls that show no card', () => {
     const declared = new Set<string>(patients.flatMap((patient) => patient.expectedCodes));
     expect(ruleCodes.filter((code) => !declared.has(code))).toEqual([]);
-    expect([...declared].filter((code) => !ruleCodes.includes(code)).sort()).toEqual(
-      [...notYetRuleCodes].sort(),
-    );
+    expect([...declared].filter((code) => !ruleCodes.includes(code))).toEqual([]);
     // One card patient per code: the first code a patient declares is its own.
     const ownCodes = patients.flatMap((patient) => patient.expectedCodes.slice(0, 1)).sort();
     expect(ownCodes).toEqual([...declared].sort());
     expect(patients.filter((patient) => patient.expectedCodes.length === 0)).toHaveLength(3);
     expect(new Set(patients.map((patient) => patient.id)).size).toBe(patients.length);
   });
-  if (notYetRuleCodes.length > 0)
-    test.todo(`rule codes pending in RULE_CODES: ${notYetRuleCodes.join(', ')}`);
 
   test('send draft orders only in an order hook, and prefill the Sandbox order form for each', () => {
     for (const patient of patients) {
