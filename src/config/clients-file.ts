@@ -1,10 +1,10 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject } from 'ajv';
 import type { JWK } from 'jose';
 import type { ClientRegistration, KeySource } from '../auth/client-registration';
 import { isLoopbackHost } from '../auth/loopback';
 import { ConfigError } from '../errors';
+import { readJsonFile } from './json-file';
 
 /**
  * The trusted CDS clients (CDS_CLIENTS_FILE, service-contract.md): who may call the service, with
@@ -78,18 +78,7 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /** Reads CDS_CLIENTS_FILE; throws ConfigError naming the file and the field at fault. */
 export function loadClientsFile(path: string, options: { readonly production: boolean }): readonly ClientRegistration[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`CDS_CLIENTS_FILE: cannot read ${path}`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`CDS_CLIENTS_FILE: ${path} is not valid JSON`, { cause: error });
-  }
+  const json = readJsonFile('CDS_CLIENTS_FILE', path);
   return parseClients(json, { ...options, source: path });
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject } from 'ajv';
 import { ConfigError } from '../errors';
+import { readJsonFile } from './json-file';
 import type { Targets } from '../logic/targets';
 import { RULE_CODES, RULE_MODES, type RuleCode, type RuleMode } from '../logic/vocabulary/rule-codes';
 
@@ -56,18 +56,7 @@ export const ALL_RULES_ACTIVE: RuleSettings = settingsOf({}, {});
 /** Reads CDS_RULES_FILE; no path → every rule active. Throws ConfigError naming the problem. */
 export function loadRulesFile(path: string | undefined, options: RuleSettingsOptions): RuleSettings {
   if (path === undefined) return ALL_RULES_ACTIVE;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`CDS_RULES_FILE: cannot read ${path}`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`CDS_RULES_FILE: ${path} is not valid JSON`, { cause: error });
-  }
+  const json = readJsonFile('CDS_RULES_FILE', path);
   return parseRuleSettings(json, { ...options, source: options.source ?? path });
 }
 

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject } from 'ajv';
 import { ConfigError } from '../errors';
+import { readJsonFile } from './json-file';
 import { DEFAULT_TARGETS, type Targets } from '../logic/targets';
 
 /**
@@ -34,18 +34,7 @@ const validateOverride = new Ajv({ allErrors: false, strict: true }).compile(sch
 /** Reads the file at `path` over the defaults; no path → the defaults. Throws ConfigError naming the field. */
 export function loadTargetsFile(path: string | undefined): Targets {
   if (path === undefined) return DEFAULT_TARGETS;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`CDS_TARGETS_FILE: cannot read ${path}`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`CDS_TARGETS_FILE: ${path} is not valid JSON`, { cause: error });
-  }
+  const json = readJsonFile('CDS_TARGETS_FILE', path);
   return parseTargets(json);
 }
 
