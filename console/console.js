@@ -5,6 +5,8 @@
 
 (function () {
   const DAY_MS = 86400000;
+  const DAY_STEPS = [1, 2, 7, 14, 28, 56, 91, 182, 364].map((days) => days * 86400);
+  const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000];
   const UNATTRIBUTED = '(cards not issued by this service)';
   const $ = (id) => document.getElementById(id);
   const form = $('filters');
@@ -168,7 +170,11 @@
         width: Math.max(320, width),
         height: 220,
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-        axes: [{}, { label: 'cards per day' }],
+        // Whole UTC days on x and whole cards on y: the data are daily counts.
+        axes: [
+          { incrs: DAY_STEPS, values: (_u, splits) => splits.map((split) => isoDay(split * 1000).slice(5)) },
+          { label: 'cards per day', incrs: COUNT_STEPS },
+        ],
         series: [
           { label: 'day', value: (_u, value) => (value == null ? '' : isoDay(value * 1000)) },
           { label: 'shown', stroke: style.getPropertyValue('--shown').trim(), width: 2, points: { show: true } },

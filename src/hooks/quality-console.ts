@@ -39,6 +39,7 @@ export function loadConsoleAssets(): ReadonlyMap<string, Asset> {
     ['/admin/', own('index.html', 'text/html; charset=utf-8')],
     ['/admin/console.js', own('console.js', 'text/javascript; charset=utf-8')],
     ['/admin/console.css', own('console.css', 'text/css; charset=utf-8')],
+    ['/admin/favicon.svg', own('favicon.svg', 'image/svg+xml')],
     ['/admin/uplot.js', uplot('uPlot.iife.min.js', 'text/javascript; charset=utf-8')],
     ['/admin/uplot.css', uplot('uPlot.min.css', 'text/css; charset=utf-8')],
   ]);
