@@ -169,6 +169,7 @@ describe('the embedded store across processes', () => {
       {
         ruleCode: 'tacrolimus-trough-low',
         issued: expect.any(Number),
+        shadow: 0,
         accepted: 0,
         overridden: 1,
         overrideReasons: [{ system: null, code: null, display: null, cards: 1 }],
