@@ -14,7 +14,8 @@ export interface ReportQueryParams {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const TENANT = /^[\w.:@-]{1,128}$/;
+/** As CDS_RULES_FILE allows tenant names (src/config/rules-file.ts). */
+const MAX_TENANT_LENGTH = 256;
 const DAY_MS = 86_400_000;
 
 /** The parsed query, or a message saying what is wrong with it. */
@@ -27,8 +28,8 @@ export function parseReportQuery(params: ReportQueryParams): FeedbackReportQuery
     return 'since must be before until';
   }
   const tenant = params.tenant;
-  if (tenant !== undefined && tenant !== '' && (typeof tenant !== 'string' || !TENANT.test(tenant))) {
-    return 'tenant must be a tenant name of CDS_CLIENTS_FILE';
+  if (tenant !== undefined && (typeof tenant !== 'string' || tenant.length > MAX_TENANT_LENGTH)) {
+    return `tenant must be a tenant name of CDS_CLIENTS_FILE (at most ${MAX_TENANT_LENGTH} characters)`;
   }
   return {
     ...(since === undefined ? {} : { since }),

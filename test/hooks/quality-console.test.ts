@@ -81,6 +81,12 @@ describe('report over a period and a tenant', () => {
     ]);
   });
 
+  test('passes a tenant name as it is, spaces included', async () => {
+    const { app, queries } = consoleApp();
+    await request(app).get('/admin/feedback-report?tenant=North%20Hospital').expect(200);
+    expect(queries).toEqual([{ tenant: 'North Hospital' }]);
+  });
+
   test('takes instants with their offset as they are, and an empty tenant as every tenant', async () => {
     const { app, queries } = consoleApp();
     await request(app).get('/admin/feedback-report?since=2026-06-01T08:00:00%2B02:00&tenant=').expect(200);
@@ -92,7 +98,8 @@ describe('report over a period and a tenant', () => {
     ['until=2026-02-30', 'until must be a date (2026-06-01) or an instant with its offset (2026-06-01T00:00:00Z)'],
     ['since=2026-06-01T00:00:00', 'since must be a date (2026-06-01) or an instant with its offset (2026-06-01T00:00:00Z)'],
     ['since=2026-06-30&until=2026-06-01', 'since must be before until'],
-    ['tenant=north%20hospital%3Cscript%3E', 'tenant must be a tenant name of CDS_CLIENTS_FILE'],
+    [`tenant=${'n'.repeat(257)}`, 'tenant must be a tenant name of CDS_CLIENTS_FILE (at most 256 characters)'],
+    ['tenant=north&tenant=south', 'tenant must be a tenant name of CDS_CLIENTS_FILE (at most 256 characters)'],
     ['since=2026-06-01&since=2026-06-02', 'since must be a date (2026-06-01) or an instant with its offset (2026-06-01T00:00:00Z)'],
   ])('refuses %s with a 400 that says why', async (query, text) => {
     const response = await request(consoleApp().app).get(`/admin/feedback-report?${query}`);
