@@ -27,6 +27,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Discovery document, read at start-up from the directory above dist/.
 COPY cds-services.json ./
+# The quality console's page (GET /admin/), served with uPlot from node_modules.
+COPY console ./console
 # The embedded store (PGlite) lives here when DATABASE_URL is not set; mount a volume to keep it.
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]

@@ -1,4 +1,5 @@
 // @ts-check
+import globals from 'globals';
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -84,6 +85,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // The quality console's page script: plain browser JavaScript served as it is (no build step).
+    files: ['console/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      globals: { ...globals.browser, uPlot: 'readonly' },
+      parserOptions: { projectService: false },
     },
   },
 );

@@ -13,6 +13,7 @@ const INTEGRATION = [
   '/test/security/hook-request\\.fuzz\\.test\\.ts$', // fuzz
   '/test/store/.*\\.test\\.ts$', // PostgreSQL, PGlite data directories on disk
   '/test/hooks/feedback\\.test\\.ts$', // PostgreSQL: two replicas
+  '/test/console/.*\\.browser\\.test\\.ts$', // headless Chromium (scripts/install-browser.sh)
 ];
 
 /** @type {import('jest').Config} */

@@ -13,6 +13,7 @@ import { createCors } from './hooks/cors';
 import { createErrorMiddleware, notFound } from './hooks/error-middleware';
 import { createFeedbackReportEndpoint } from './hooks/admin';
 import { createFeedbackHandler } from './hooks/feedback';
+import { createQualityConsole } from './hooks/quality-console';
 import { createFeedbackRequestParser } from './hooks/feedback-request';
 import { createMetricsEndpoint, createReadyz, healthz } from './hooks/health';
 import { createHookHandler, type IssuedCardsEvent, type RuleModes } from './hooks/hook-handler';
@@ -127,7 +128,11 @@ export function createApp(deps: AppDeps): Express {
   app.get('/readyz', createReadyz({ storeHealth }));
   app.get('/metrics', createMetricsEndpoint(metrics, storeHealth));
   if (deps.store && storeHealth) {
-    app.get('/admin/feedback-report', createFeedbackReportEndpoint({ store: deps.store, storeHealth }));
+    app.get(
+      '/admin/feedback-report',
+      createFeedbackReportEndpoint({ store: deps.store, storeHealth, currentRulesetVersion: () => rules.version() }),
+    );
+    app.get(['/admin', '/admin/', '/admin/:asset'], createQualityConsole());
   }
 
   app.get('/cds-services', ...authenticated, (_req, res) => {

@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { loadConfig, type Env } from '../config';
 import { formatFeedbackReportTable } from '../store/feedback-report';
 import { openStore } from '../store/open-store';
-import type { FeedbackReport } from '../store/store';
+import { parseReportQuery } from '../store/report-query';
+import type { FeedbackReport, FeedbackReportQuery } from '../store/store';
 
 /**
- * `npm run feedback-report [-- --json] [-- --url http://127.0.0.1:3000]` (in a container:
- * `node dist/cli/feedback-report.js`). Per rule: cards issued, accepted, overridden and the
- * override reasons with counts.
+ * `npm run feedback-report -- [--since 2026-06-01] [--until 2026-06-30] [--tenant north] [--json]
+ * [--url http://127.0.0.1:3000]` (in a container: `node dist/cli/feedback-report.js`). Per rule:
+ * cards shown, shadow findings, accepted, overridden, override rate and the override reasons with
+ * counts — the quality console's numbers; with --json also its daily series.
  *
  * Embedded PGlite serves one connection per data directory, so while the service runs the report
  * is asked of it (GET /admin/feedback-report, answered to loopback callers only); when nothing
@@ -19,7 +21,10 @@ export interface CliIo {
   readonly fetch: typeof fetch;
 }
 
-const USAGE = `usage: feedback-report [--json] [--url <service base URL>]
+const USAGE = `usage: feedback-report [--since <day|instant>] [--until <day|instant>] [--tenant <name>] [--json] [--url <service base URL>]
+  --since  first day (2026-06-01, UTC) or instant (2026-06-01T00:00:00Z) of the cards counted
+  --until  last day, included (2026-06-30), or instant, excluded
+  --tenant only calls from this tenant's clients (CDS_CLIENTS_FILE)
   --json   print the report as JSON (for machines)
   --url    where the running service listens (default http://127.0.0.1:$PORT, PORT default 3000)
 environment: DATABASE_URL (PostgreSQL, read directly), CDS_DATA_DIR (embedded store, default data/pglite)\n`;
@@ -27,22 +32,35 @@ environment: DATABASE_URL (PostgreSQL, read directly), CDS_DATA_DIR (embedded st
 interface Options {
   readonly json: boolean;
   readonly url?: string;
+  /** The period and tenant as given (sent to the service as they are). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: FeedbackReportQuery;
 }
+
+const QUERY_OPTIONS = new Set(['--since', '--until', '--tenant']);
 
 function parseArgs(argv: readonly string[]): Options | string {
   let json = false;
   let url: string | undefined;
+  const params: Record<string, string> = {};
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index];
     if (arg === '--json') json = true;
-    else if (arg === '--url') {
+    else if (arg !== undefined && QUERY_OPTIONS.has(arg)) {
+      const value = argv[index + 1];
+      index += 1;
+      if (value === undefined) return `${arg} needs a value`;
+      params[arg.slice(2)] = value;
+    } else if (arg === '--url') {
       url = argv[index + 1];
       index += 1;
       if (url === undefined) return '--url needs a value';
     } else if (arg === '--help' || arg === '-h') return '';
     else return `unknown argument ${arg ?? ''}`;
   }
-  return { json, ...(url === undefined ? {} : { url }) };
+  const query = parseReportQuery(params);
+  if (typeof query === 'string') return query;
+  return { json, params, query, ...(url === undefined ? {} : { url }) };
 }
 
 function isFeedbackReport(value: unknown): value is FeedbackReport {
@@ -52,9 +70,14 @@ function isFeedbackReport(value: unknown): value is FeedbackReport {
 }
 
 /** The running service's report, or why it could not be had (nothing listening, not us…). */
-async function askService(baseUrl: string, io: CliIo): Promise<FeedbackReport | string> {
+async function askService(
+  baseUrl: string,
+  params: Readonly<Record<string, string>>,
+  io: CliIo,
+): Promise<FeedbackReport | string> {
+  const search = new URLSearchParams(params).toString();
   try {
-    const response = await io.fetch(`${baseUrl.replace(/\/+$/, '')}/admin/feedback-report`, {
+    const response = await io.fetch(`${baseUrl.replace(/\/+$/, '')}/admin/feedback-report${search === '' ? '' : `?${search}`}`, {
       signal: AbortSignal.timeout(5_000),
       headers: { accept: 'application/json' },
     });
@@ -67,7 +90,11 @@ async function askService(baseUrl: string, io: CliIo): Promise<FeedbackReport | 
   }
 }
 
-async function readStoreDirectly(databaseUrl: string | undefined, dataDir: string): Promise<FeedbackReport> {
+async function readStoreDirectly(
+  databaseUrl: string | undefined,
+  dataDir: string,
+  query: FeedbackReportQuery,
+): Promise<FeedbackReport> {
   const store = await openStore({
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     pgliteDataDir: dataDir,
@@ -75,7 +102,7 @@ async function readStoreDirectly(databaseUrl: string | undefined, dataDir: strin
     onBackgroundError: () => undefined,
   });
   try {
-    return await store.feedbackReport();
+    return await store.feedbackReport(query);
   } finally {
     await store.close();
   }
@@ -96,10 +123,10 @@ export async function runFeedbackReport(argv: readonly string[], env: Env, io: C
   let report: FeedbackReport;
   try {
     if (config.databaseUrl !== undefined) {
-      report = await readStoreDirectly(config.databaseUrl, config.dataDir);
+      report = await readStoreDirectly(config.databaseUrl, config.dataDir, options.query);
     } else {
       const baseUrl = options.url ?? `http://127.0.0.1:${config.port}`;
-      const answer = await askService(baseUrl, io);
+      const answer = await askService(baseUrl, options.params, io);
       if (typeof answer !== 'string') {
         io.stderr(`feedback report from the running service at ${baseUrl}\n`);
         report = answer;
@@ -108,7 +135,7 @@ export async function runFeedbackReport(argv: readonly string[], env: Env, io: C
         return 1;
       } else {
         io.stderr(`no running service (${answer}); reading ${config.dataDir} directly\n`);
-        report = await readStoreDirectly(undefined, config.dataDir);
+        report = await readStoreDirectly(undefined, config.dataDir, options.query);
       }
     }
   } catch (error) {

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import { CdsError } from '../errors';
+import { parseReportQuery } from '../store/report-query';
 import type { Store } from '../store/store';
 import { callStore, type StoreHealth } from './store-health';
 
@@ -32,23 +33,30 @@ export function isLocalAdminRequest(req: Request): boolean {
 }
 
 /**
- * GET /admin/feedback-report: the per-rule feedback report as JSON, for `npm run feedback-report`
- * while the service runs (embedded PGlite allows one connection per data directory, so the
- * script must ask the process that holds it). No PHI: rule codes, coded reasons and counts.
+ * GET /admin/feedback-report[?since=&until=&tenant=]: the per-rule feedback report as JSON, for
+ * the quality console and `npm run feedback-report` while the service runs (embedded PGlite
+ * allows one connection per data directory, so the script must ask the process that holds it).
+ * No PHI: rule codes, coded reasons, counts and rule-set versions.
  */
 export function createFeedbackReportEndpoint(deps: {
   readonly store: Pick<Store, 'feedbackReport'>;
   readonly storeHealth: StoreHealth;
+  /** The rule-set version in force now (it changes on SIGHUP). */
+  readonly currentRulesetVersion?: () => string;
 }): RequestHandler {
   return async (req, res) => {
     if (!isLocalAdminRequest(req)) {
       throw new CdsError('not-found', `No route for ${req.method} ${req.path.slice(0, 200)}`);
     }
+    const params = req.query as Record<string, unknown>;
+    const query = parseReportQuery({ since: params.since, until: params.until, tenant: params.tenant });
+    if (typeof query === 'string') throw new CdsError('invalid-request', query);
     const report = await callStore(
       deps.storeHealth,
-      () => deps.store.feedbackReport(),
+      () => deps.store.feedbackReport(query),
       'The store cannot be reached; ask for the report again later',
     );
-    res.set('Cache-Control', 'no-store').json(report);
+    const current = deps.currentRulesetVersion?.();
+    res.set('Cache-Control', 'no-store').json(current === undefined ? report : { ...report, currentRulesetVersion: current });
   };
 }

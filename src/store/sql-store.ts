@@ -1,9 +1,8 @@
 import { applyMigrations } from './migrate';
 import { MIGRATIONS } from './migrations';
-import { buildFeedbackReport } from './feedback-report';
-import type { FeedbackOutcomeRow, IssuedCountRow, OverrideReasonRow } from './feedback-report';
+import { queryFeedbackReport } from './feedback-report-sql';
 import type { SqlClient } from './sql-client';
-import type { FeedbackRecord, IssuedCard, RecordFeedbackResult, Store, StoredJti } from './store';
+import type { FeedbackRecord, FeedbackReportQuery, IssuedCard, RecordFeedbackResult, Store, StoredJti } from './store';
 
 /** Expired jti rows are purged at most this often (they are never consulted once expired). */
 const REPLAY_PURGE_INTERVAL_MS = 60_000;
@@ -44,26 +43,6 @@ const INSERT_FEEDBACK_SQL = `
   VALUES ($1, $2, $3, $4::timestamptz, $5::jsonb, $6, $7, $8, $9, $10::timestamptz)
   ON CONFLICT ON CONSTRAINT feedback_once DO NOTHING
   RETURNING id`;
-
-const ISSUED_COUNTS_SQL = `
-  SELECT rule_code,
-         count(*) FILTER (WHERE mode = 'active')::int AS issued,
-         count(*) FILTER (WHERE mode = 'shadow')::int AS shadow
-  FROM issued_cards GROUP BY rule_code`;
-
-// Attribution happens when reading: a card recorded after its feedback is still attributed.
-const OUTCOME_COUNTS_SQL = `
-  SELECT ic.rule_code, f.outcome, count(DISTINCT f.card_uuid)::int AS cards
-  FROM feedback f LEFT JOIN issued_cards ic ON ic.uuid = f.card_uuid
-  GROUP BY ic.rule_code, f.outcome`;
-
-const OVERRIDE_REASON_COUNTS_SQL = `
-  SELECT ic.rule_code, f.override_reason_system, f.override_reason_code,
-         max(f.override_reason_display) AS override_reason_display,
-         count(DISTINCT f.card_uuid)::int AS cards
-  FROM feedback f LEFT JOIN issued_cards ic ON ic.uuid = f.card_uuid
-  WHERE f.outcome = 'overridden'
-  GROUP BY ic.rule_code, f.override_reason_system, f.override_reason_code`;
 
 // A row is (re)claimed only when absent or expired: exactly one of several racing replicas gets
 // a row back, so exactly one accepts the token.
@@ -183,14 +162,7 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
       };
     },
 
-    async feedbackReport() {
-      const [issued, outcomes, reasons] = await Promise.all([
-        client.query<IssuedCountRow>(ISSUED_COUNTS_SQL),
-        client.query<FeedbackOutcomeRow>(OUTCOME_COUNTS_SQL),
-        client.query<OverrideReasonRow>(OVERRIDE_REASON_COUNTS_SQL),
-      ]);
-      return buildFeedbackReport({ issued, outcomes, reasons }, options.now());
-    },
+    feedbackReport: (query: FeedbackReportQuery = {}) => queryFeedbackReport(client, query, options.now()),
 
     async checkAndRememberJti(jti: StoredJti): Promise<boolean> {
       const now = options.now();

@@ -86,9 +86,54 @@ export interface RuleFeedbackSummary {
   readonly overrideReasons: readonly OverrideReasonCount[];
 }
 
+/**
+ * Which cards a report counts: those issued in [since, until) — feedback counts with the card it
+ * is about — and, with `tenant`, only calls from that tenant's clients.
+ */
+export interface FeedbackReportQuery {
+  readonly since?: Date;
+  /** Exclusive. */
+  readonly until?: Date;
+  readonly tenant?: string;
+}
+
+/** Cards shown and shadow findings of one rule per UTC day, aligned with FeedbackReport.days. */
+export interface RuleDailyFiring {
+  readonly ruleCode: string;
+  readonly shown: readonly number[];
+  readonly shadow: readonly number[];
+}
+
+/** A rule-set version (package version + hash of targets and settings) seen on cards of the period. */
+export interface RulesetVersionInUse {
+  readonly version: string;
+  readonly firstIssuedAt: string;
+  readonly lastIssuedAt: string;
+  /** Cards shown and shadow findings recorded under it. */
+  readonly cards: number;
+}
+
+/**
+ * The fields after `rules` came with the quality console; they are optional because a running
+ * service of an earlier version answers the report without them.
+ */
 export interface FeedbackReport {
   readonly generatedAt: string;
   readonly rules: readonly RuleFeedbackSummary[];
+  /** The period asked for (ISO instants; null: unbounded). */
+  readonly period?: { readonly since: string | null; readonly until: string | null };
+  /** The tenant asked for; null: every call, with or without a tenant. */
+  readonly tenant?: string | null;
+  /** Tenants seen on cards of the period, whatever tenant was asked for (to choose from). */
+  readonly tenants?: readonly string[];
+  /** The UTC days (YYYY-MM-DD) of the daily series. */
+  readonly days?: readonly string[];
+  /** Per rule that fired in the period, its daily firing. */
+  readonly daily?: readonly RuleDailyFiring[];
+  /** Rule-set versions of the cards of the period, oldest first (none recorded before audit detail). */
+  readonly rulesetVersions?: readonly RulesetVersionInUse[];
+  /** The rule-set version the service runs now (only a running service knows it). */
+  readonly currentRulesetVersion?: string;
 }
 
 /**
@@ -119,7 +164,8 @@ export interface Store {
   /** Stores feedback; an item already stored (card + outcome + outcomeTimestamp) is kept once. */
   recordFeedback(records: readonly FeedbackRecord[]): Promise<RecordFeedbackResult>;
   findIssuedCard(uuid: string): Promise<IssuedCard | undefined>;
-  feedbackReport(): Promise<FeedbackReport>;
+  /** Per rule over a period and tenant (default: everything recorded). */
+  feedbackReport(query?: FeedbackReportQuery): Promise<FeedbackReport>;
   /**
    * JWT replay cache (RFC 7519 §4.1.7 `jti`), decided by the table (PostgreSQL replicas): true
    * when `jti.key` is new (now remembered until `expiresAt`), false when it was already seen and

@@ -139,6 +139,7 @@ describe('admin feedback report', () => {
       rules: [
         { ruleCode: 'tacrolimus-trough-low', issued: 3, shadow: 0, accepted: 1, overridden: 1, overrideReasons: [] },
       ],
+      currentRulesetVersion: expect.stringMatching(/^\d+\.\d+\.\d+\+[0-9a-f]{12}$/) as unknown,
     });
   });
 

@@ -126,7 +126,33 @@ describe('feedback-report with the embedded store', () => {
     const result = await feedbackReport(['--json'], { PORT: String(port), CDS_DATA_DIR: dataDir });
     expect(result.stderr).toContain(`from the running service at http://127.0.0.1:${port}`);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ generatedAt: NOW.toISOString(), rules: expectedRules });
+    expect(JSON.parse(result.stdout)).toEqual({
+      generatedAt: NOW.toISOString(),
+      rules: expectedRules,
+      period: { since: null, until: null },
+      tenant: null,
+      tenants: [],
+      days: ['2026-11-22'],
+      daily: [{ ruleCode: 'tacrolimus-trough-low', shown: [3], shadow: [0] }],
+      rulesetVersions: [],
+      currentRulesetVersion: expect.stringMatching(/^\d+\.\d+\.\d+\+[0-9a-f]{12}$/) as unknown,
+    });
+  });
+
+  test("passes the period and tenant on to the running service: the day after has nothing, the tenant's own calls none", async () => {
+    const nextDay = await feedbackReport(['--json', '--since', '2026-11-23'], { PORT: String(port), CDS_DATA_DIR: dataDir });
+    expect(nextDay.code).toBe(0);
+    expect(JSON.parse(nextDay.stdout)).toMatchObject({ period: { since: '2026-11-23T00:00:00.000Z', until: null }, rules: [] });
+    const north = await feedbackReport(['--tenant', 'north', '--until', '2026-11-22'], { PORT: String(port), CDS_DATA_DIR: dataDir });
+    expect(north.code).toBe(0);
+    expect(north.stdout).toContain('cards issued from the first one to 2026-11-23T00:00:00.000Z (end excluded); tenant: north');
+    expect(north.stdout).toContain('no cards issued and no feedback yet');
+  });
+
+  test('refuses a period it cannot read, saying how to write one', async () => {
+    const result = await feedbackReport(['--since', '1 June'], { PORT: String(port), CDS_DATA_DIR: dataDir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('since must be a date (2026-06-01) or an instant with its offset (2026-06-01T00:00:00Z)');
   });
 
   test('reads the data directory itself once the service has stopped, and prints a table', async () => {
@@ -167,5 +193,12 @@ describeBackend('postgresql', 'feedback-report with DATABASE_URL', () => {
     const result = await feedbackReport(['--json'], { DATABASE_URL: testStore.databaseUrl ?? '' });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ rules: expectedRules });
+  });
+
+  test('counts only the cards of the period asked for', async () => {
+    const result = await feedbackReport(['--since', '2026-11-22', '--until', '2026-11-22'], { DATABASE_URL: testStore.databaseUrl ?? '' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('cards issued from 2026-11-22T00:00:00.000Z to 2026-11-23T00:00:00.000Z (end excluded); tenant: all');
+    expect(result.stdout).toContain('tacrolimus-trough-low       3       0         1           1         33.3 %');
   });
 });

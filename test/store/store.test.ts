@@ -200,6 +200,16 @@ for (const backend of BACKENDS) {
           },
           { ruleCode: 'tacrolimus-trough-low', issued: 1, shadow: 0, accepted: 1, overridden: 0, overrideReasons: [] },
         ],
+        period: { since: null, until: null },
+        tenant: null,
+        tenants: [],
+        days: ['2026-11-22'],
+        daily: [
+          { ruleCode: 'mycophenolate-dose-high', shown: [3], shadow: [0] },
+          { ruleCode: 'tacrolimus-trough-low', shown: [1], shadow: [0] },
+        ],
+        // Cards recorded without audit detail carry no rule-set version.
+        rulesetVersions: [],
       });
     });
 
