@@ -12,6 +12,8 @@ import { createClientTrust } from './hooks/client-trust';
 import { createCors } from './hooks/cors';
 import { createErrorMiddleware, notFound } from './hooks/error-middleware';
 import { createFeedbackReportEndpoint } from './hooks/admin';
+import { createAdminGuard } from './hooks/admin-guard';
+import { createAuditExportEndpoint } from './hooks/audit-export';
 import { createFeedbackHandler } from './hooks/feedback';
 import { createFeedbackRequestParser } from './hooks/feedback-request';
 import { createMetricsEndpoint, createReadyz, healthz } from './hooks/health';
@@ -122,12 +124,24 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  // Probes and scrapes carry no JWT (docs/deploy.md); admin routes answer loopback callers only.
+  // Probes and scrapes carry no JWT (docs/deploy.md).
   app.get('/healthz', healthz);
   app.get('/readyz', createReadyz({ storeHealth }));
   app.get('/metrics', createMetricsEndpoint(metrics, storeHealth));
+  // Everything under /admin passes the admin guard first (CDS_ADMIN_TOKEN_SHA256, else loopback
+  // in development), whichever route answers it, and a missing one is a 404 only to an admin.
+  app.use('/admin', createAdminGuard(config));
   if (deps.store && storeHealth) {
     app.get('/admin/feedback-report', createFeedbackReportEndpoint({ store: deps.store, storeHealth }));
+    app.get(
+      '/admin/audit',
+      createAuditExportEndpoint({
+        store: deps.store,
+        storeHealth,
+        service: { name: 'ln-cds-hooks', version: readPackageVersion(), baseUrl: config.publicUrl },
+        clock: deps.clock ?? (() => new Date()),
+      }),
+    );
   }
 
   app.get('/cds-services', ...authenticated, (_req, res) => {

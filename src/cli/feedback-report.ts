@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig, type Env } from '../config';
 import { formatFeedbackReportTable } from '../store/feedback-report';
 import { openStore } from '../store/open-store';
+import { adminHeaders, readAdminToken } from './admin-token';
 import type { FeedbackReport } from '../store/store';
 
 /**
@@ -22,7 +23,8 @@ export interface CliIo {
 const USAGE = `usage: feedback-report [--json] [--url <service base URL>]
   --json   print the report as JSON (for machines)
   --url    where the running service listens (default http://127.0.0.1:$PORT, PORT default 3000)
-environment: DATABASE_URL (PostgreSQL, read directly), CDS_DATA_DIR (embedded store, default data/pglite)\n`;
+environment: DATABASE_URL (PostgreSQL, read directly), CDS_DATA_DIR (embedded store, default data/pglite),
+             CDS_ADMIN_TOKEN (the administration token, when the service has CDS_ADMIN_TOKEN_SHA256)\n`;
 
 interface Options {
   readonly json: boolean;
@@ -52,11 +54,11 @@ function isFeedbackReport(value: unknown): value is FeedbackReport {
 }
 
 /** The running service's report, or why it could not be had (nothing listening, not us…). */
-async function askService(baseUrl: string, io: CliIo): Promise<FeedbackReport | string> {
+async function askService(baseUrl: string, token: string | undefined, io: CliIo): Promise<FeedbackReport | string> {
   try {
     const response = await io.fetch(`${baseUrl.replace(/\/+$/, '')}/admin/feedback-report`, {
       signal: AbortSignal.timeout(5_000),
-      headers: { accept: 'application/json' },
+      headers: adminHeaders(token, 'application/json'),
     });
     if (!response.ok) return `${baseUrl} answered ${response.status}`;
     const body: unknown = await response.json();
@@ -99,7 +101,7 @@ export async function runFeedbackReport(argv: readonly string[], env: Env, io: C
       report = await readStoreDirectly(config.databaseUrl, config.dataDir);
     } else {
       const baseUrl = options.url ?? `http://127.0.0.1:${config.port}`;
-      const answer = await askService(baseUrl, io);
+      const answer = await askService(baseUrl, readAdminToken(undefined, env), io);
       if (typeof answer !== 'string') {
         io.stderr(`feedback report from the running service at ${baseUrl}\n`);
         report = answer;

@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import type { Request, RequestHandler } from 'express';
-import { CdsError } from '../errors';
 import type { Store } from '../store/store';
 import { callStore, type StoreHealth } from './store-health';
 
@@ -20,11 +19,11 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via'];
 
 /**
- * Admin routes answer only callers on this machine: the TCP peer must be loopback and the request
- * must carry no proxy header. A reverse proxy on the same host that adds none of those headers
- * (nginx's `proxy_pass` and HAProxy add none by default) cannot be told from a local caller, so
- * the admin routes must never be proxied (docs/security.md "Administration routes"). Anyone else
- * gets the same 404 as for a route that does not exist.
+ * Without CDS_ADMIN_TOKEN_SHA256, admin routes answer in development only callers on this machine
+ * (admin-guard.ts): the TCP peer must be loopback and the request must carry no proxy header. A
+ * reverse proxy on the same host that adds none of those headers (nginx's `proxy_pass` and
+ * HAProxy add none by default) cannot be told from a local caller, so without a token the admin
+ * routes must never be proxied (docs/security.md "Administration routes").
  */
 export function isLocalAdminRequest(req: Request): boolean {
   if (PROXY_HEADERS.some((name) => req.headers[name] !== undefined)) return false;
@@ -32,18 +31,16 @@ export function isLocalAdminRequest(req: Request): boolean {
 }
 
 /**
- * GET /admin/feedback-report: the per-rule feedback report as JSON, for `npm run feedback-report`
- * while the service runs (embedded PGlite allows one connection per data directory, so the
- * script must ask the process that holds it). No PHI: rule codes, coded reasons and counts.
+ * GET /admin/feedback-report (behind the admin guard): the per-rule feedback report as JSON, for
+ * `npm run feedback-report` while the service runs (embedded PGlite allows one connection per
+ * data directory, so the script must ask the process that holds it). No PHI: rule codes, coded
+ * reasons and counts.
  */
 export function createFeedbackReportEndpoint(deps: {
   readonly store: Pick<Store, 'feedbackReport'>;
   readonly storeHealth: StoreHealth;
 }): RequestHandler {
-  return async (req, res) => {
-    if (!isLocalAdminRequest(req)) {
-      throw new CdsError('not-found', `No route for ${req.method} ${req.path.slice(0, 200)}`);
-    }
+  return async (_req, res) => {
     const report = await callStore(
       deps.storeHealth,
       () => deps.store.feedbackReport(),
