@@ -49,7 +49,7 @@ const audit = {
   hook: 'order-sign',
   userId: 'Practitioner/prac-1',
   patientId: 'p1',
-  rulesetVersion: '0.1.0+3f2a9c1b',
+  rulesetVersion: '0.1.0+3f2a9c1b7d04',
   indicator: 'warning',
   resources: ['MedicationRequest/mmf-1'],
 };

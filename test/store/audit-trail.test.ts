@@ -24,7 +24,7 @@ function card(uuid: string, issuedAt: string, extra: Partial<IssuedCard> = {}): 
       tenant: 'north-hospital',
       userId: 'Practitioner/prac-1',
       patientId: 'p1',
-      rulesetVersion: '0.1.0+3f2a9c1b',
+      rulesetVersion: '0.1.0+3f2a9c1b7d04',
       indicator: 'warning',
       resources: ['MedicationRequest/mmf-1', 'Observation/egfr-7'],
     },
