@@ -242,3 +242,46 @@ test(`a period with more events than one answer holds is continued by the Bundle
   expect(second.entry?.map((entry) => entry.resource?.id)).toEqual(['c-3']);
   expect(second.link?.map((link) => link.relation)).toEqual(['self']);
 });
+
+test('answers at most 10 000 events, and a next link when the period holds more', async () => {
+  const asked: number[] = [];
+  const many = Array.from({ length: 10_001 }, (_, index) => ({
+    uuid: `card-${String(index).padStart(5, '0')}`,
+    serviceId: 'ln-patient-view',
+    ruleCode: 'tacrolimus-trough-low',
+    hookInstance: `h-${index}`,
+    issuedAt: new Date(Date.parse('2026-05-01T00:00:00Z') + index * 1000),
+  }));
+  const busyStore = {
+    description: { kind: 'postgresql', location: 'db.internal:5432/cds' },
+    ping: () => Promise.resolve(),
+    auditTrail: ({ limit }: { limit: number }) => {
+      asked.push(limit);
+      return Promise.resolve(many.slice(0, limit));
+    },
+  } as unknown as Store;
+  const { app } = buildTestApp({ now: NOW, store: busyStore, env: { CDS_PUBLIC_URL: 'https://cds.north.example.org' } });
+  const response = await request(app).get('/admin/audit?since=2026-05-01T00:00:00Z&until=2026-05-02T00:00:00Z');
+  expect(response.status).toBe(200);
+  expect(asked).toEqual([10_001]);
+  expect(response.body.entry).toHaveLength(10_000);
+  expect(response.body.link[1]).toEqual({
+    relation: 'next',
+    url: 'https://cds.north.example.org/admin/audit?since=2026-05-01T02%3A46%3A39.000Z&until=2026-05-02T00%3A00%3A00.000Z&after=card-09999',
+  });
+});
+
+test('answers 503 with Retry-After while the store is unreachable, so the export job retries the period', async () => {
+  const downStore = {
+    description: { kind: 'postgresql', location: 'db.internal:5432/cds' },
+    ping: () => Promise.reject(new Error('connect ECONNREFUSED')),
+    auditTrail: () => Promise.reject(new Error('connect ECONNREFUSED')),
+  } as unknown as Store;
+  const { app } = buildTestApp({ now: NOW, store: downStore });
+  const response = await request(app).get('/admin/audit?since=2026-05-01T00:00:00Z&until=2026-05-02T00:00:00Z');
+  expect(response.status).toBe(503);
+  expect(response.headers['retry-after']).toBe('30');
+  expect(response.body).toEqual(
+    operationOutcome('transient', 'store-unavailable', 'The store cannot be reached; ask for the audit export again later'),
+  );
+});
