@@ -55,18 +55,23 @@ function isFeedbackReport(value: unknown): value is FeedbackReport {
 
 /** The running service's report, or why it could not be had (nothing listening, not us…). */
 async function askService(baseUrl: string, token: string | undefined, io: CliIo): Promise<FeedbackReport | string> {
+  let response: Response;
   try {
-    const response = await io.fetch(`${baseUrl.replace(/\/+$/, '')}/admin/feedback-report`, {
+    response = await io.fetch(`${baseUrl.replace(/\/+$/, '')}/admin/feedback-report`, {
       signal: AbortSignal.timeout(5_000),
       headers: adminHeaders(token, 'application/json'),
     });
-    if (!response.ok) return `${baseUrl} answered ${response.status}`;
-    const body: unknown = await response.json();
-    return isFeedbackReport(body) ? body : `${baseUrl} did not answer with a feedback report`;
   } catch (error) {
     const cause = (error as { cause?: { code?: unknown } }).cause;
     return `${baseUrl} unreachable (${typeof cause?.code === 'string' ? cause.code : String(error)})`;
   }
+  // The service is there and holds the store: opening it directly would only meet its lock.
+  if (response.status === 401 || response.status === 403) {
+    throw new Error(`${baseUrl} answered ${response.status}: give the administration token in CDS_ADMIN_TOKEN`);
+  }
+  if (!response.ok) return `${baseUrl} answered ${response.status}`;
+  const body: unknown = await response.json().catch(() => undefined);
+  return isFeedbackReport(body) ? body : `${baseUrl} did not answer with a feedback report`;
 }
 
 async function readStoreDirectly(databaseUrl: string | undefined, dataDir: string): Promise<FeedbackReport> {
