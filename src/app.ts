@@ -12,6 +12,8 @@ import { createClientTrust } from './hooks/client-trust';
 import { createCors } from './hooks/cors';
 import { createErrorMiddleware, notFound } from './hooks/error-middleware';
 import { createFeedbackReportEndpoint } from './hooks/admin';
+import { createAdminGuard } from './hooks/admin-guard';
+import { createAuditExportEndpoint } from './hooks/audit-export';
 import { createFeedbackHandler } from './hooks/feedback';
 import { createQualityConsole } from './hooks/quality-console';
 import { createFeedbackRequestParser } from './hooks/feedback-request';
@@ -123,16 +125,35 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  // Probes and scrapes carry no JWT (docs/deploy.md); admin routes answer loopback callers only.
+  // Probes and scrapes carry no JWT (docs/deploy.md).
   app.get('/healthz', healthz);
   app.get('/readyz', createReadyz({ storeHealth }));
   app.get('/metrics', createMetricsEndpoint(metrics, storeHealth));
+  const adminGuard = createAdminGuard(config);
+  if (deps.store && storeHealth) {
+    // The console's page and scripts hold no data: every number comes from /admin/feedback-report.
+    // A browser cannot put a bearer token on a page load, so with CDS_ADMIN_TOKEN_SHA256 set the
+    // page is served to anyone and asks for the token; without it the guard's own rule applies.
+    const consoleGate: RequestHandler[] = config.adminTokenSha256 === undefined ? [adminGuard] : [];
+    app.get(['/admin', '/admin/', '/admin/:asset'], ...consoleGate, createQualityConsole());
+  }
+  // Everything else under /admin passes the admin guard first (CDS_ADMIN_TOKEN_SHA256, else
+  // loopback in development), whichever route answers it, and a missing one is a 404 only to an admin.
+  app.use('/admin', adminGuard);
   if (deps.store && storeHealth) {
     app.get(
       '/admin/feedback-report',
       createFeedbackReportEndpoint({ store: deps.store, storeHealth, currentRulesetVersion: () => rules.version() }),
     );
-    app.get(['/admin', '/admin/', '/admin/:asset'], createQualityConsole());
+    app.get(
+      '/admin/audit',
+      createAuditExportEndpoint({
+        store: deps.store,
+        storeHealth,
+        service: { name: 'ln-cds-hooks', version: readPackageVersion(), baseUrl: config.publicUrl },
+        clock: deps.clock ?? (() => new Date()),
+      }),
+    );
   }
 
   app.get('/cds-services', ...authenticated, (_req, res) => {

@@ -20,6 +20,8 @@ export type CdsErrorCode =
   | 'payload-too-large'
   | 'unsupported-media-type'
   | 'unauthorized'
+  | 'admin-token-required'
+  | 'admin-forbidden'
   | 'data-unavailable'
   | 'fhir-server-not-allowed'
   | 'deadline-exceeded'
@@ -56,7 +58,10 @@ export function statusForCode(code: CdsErrorCode): number {
     case 'wrong-hook':
       return 400;
     case 'unauthorized':
+    case 'admin-token-required':
       return 401;
+    case 'admin-forbidden':
+      return 403;
     case 'unknown-service':
     case 'not-found':
       return 404;

@@ -7,6 +7,7 @@ import { loadRulesFile, type RuleSettings } from './config/rules-file';
 import { createHttpServer } from './hooks/http-server';
 import { createLogger } from './logging/logger';
 import { createMetrics } from './metrics';
+import { startAuditRetention } from './store/audit-retention';
 import { createIssuedCardRecorder } from './store/issued-card-recorder';
 import { openStore } from './store/open-store';
 import { createReplayCacheFor } from './auth/shared-replay-cache';
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
     await store.close().catch(() => undefined);
     process.exit(1);
   }
+  // Off the request path: the first run on years of rows must not delay listening.
+  const retention = startAuditRetention({ store, logger, retentionDays: config.auditRetentionDays, now });
   let ruleSettings: RuleSettings = config.ruleSettings;
   const app = createApp({
     config,
@@ -95,13 +98,15 @@ async function main(): Promise<void> {
       publicUrl: config.publicUrl,
       store: `${store.description.kind} (${store.description.location})`,
       issuedCards: config.issuedCards,
+      adminRoutes: config.adminTokenSha256 !== undefined ? 'token' : config.production ? 'closed' : 'loopback',
+      auditRetentionDays: config.auditRetentionDays,
     });
   });
   // A port already taken (EADDRINUSE) or not ours to bind (EACCES) is a failed start, not a quiet
   // exit 0 after "listening" was never true.
   server.once('error', (error: NodeJS.ErrnoException) => {
     process.stderr.write(`ln-cds-hooks: cannot listen on ${config.host}:${config.port}: ${error.code ?? error.message}\n`);
-    void Promise.all([recorder.close(), replayCache.close()]).then(() => store.close()).finally(() => process.exit(1));
+    void Promise.all([recorder.close(), replayCache.close(), retention.close()]).then(() => store.close()).finally(() => process.exit(1));
   });
 
   const stop = (signal: string): void => {
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
     // Stop accepting, let in-flight requests finish, write queued issued cards and accepted jtis,
     // close the store, then exit; give up after 10 s.
     server.close(() => {
-      void Promise.all([recorder.close(), replayCache.close()])
+      void Promise.all([recorder.close(), replayCache.close(), retention.close()])
         .then(() => store.close())
         .then(
           () => process.exit(0),

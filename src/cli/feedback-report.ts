@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig, type Env } from '../config';
 import { formatFeedbackReportTable } from '../store/feedback-report';
 import { openStore } from '../store/open-store';
+import { adminHeaders, readAdminToken } from './admin-token';
 import { parseReportQuery } from '../store/report-query';
 import type { FeedbackReport, FeedbackReportQuery } from '../store/store';
 
@@ -27,7 +28,8 @@ const USAGE = `usage: feedback-report [--since <day|instant>] [--until <day|inst
   --tenant only calls from this tenant's clients (CDS_CLIENTS_FILE)
   --json   print the report as JSON (for machines)
   --url    where the running service listens (default http://127.0.0.1:$PORT, PORT default 3000)
-environment: DATABASE_URL (PostgreSQL, read directly), CDS_DATA_DIR (embedded store, default data/pglite)\n`;
+environment: DATABASE_URL (PostgreSQL, read directly), CDS_DATA_DIR (embedded store, default data/pglite),
+             CDS_ADMIN_TOKEN (the administration token, when the service has CDS_ADMIN_TOKEN_SHA256)\n`;
 
 interface Options {
   readonly json: boolean;
@@ -73,21 +75,27 @@ function isFeedbackReport(value: unknown): value is FeedbackReport {
 async function askService(
   baseUrl: string,
   params: Readonly<Record<string, string>>,
+  token: string | undefined,
   io: CliIo,
 ): Promise<FeedbackReport | string> {
   const search = new URLSearchParams(params).toString();
+  let response: Response;
   try {
-    const response = await io.fetch(`${baseUrl.replace(/\/+$/, '')}/admin/feedback-report${search === '' ? '' : `?${search}`}`, {
+    response = await io.fetch(`${baseUrl.replace(/\/+$/, '')}/admin/feedback-report${search === '' ? '' : `?${search}`}`, {
       signal: AbortSignal.timeout(5_000),
-      headers: { accept: 'application/json' },
+      headers: adminHeaders(token, 'application/json'),
     });
-    if (!response.ok) return `${baseUrl} answered ${response.status}`;
-    const body: unknown = await response.json();
-    return isFeedbackReport(body) ? body : `${baseUrl} did not answer with a feedback report`;
   } catch (error) {
     const cause = (error as { cause?: { code?: unknown } }).cause;
     return `${baseUrl} unreachable (${typeof cause?.code === 'string' ? cause.code : String(error)})`;
   }
+  // The service is there and holds the store: opening it directly would only meet its lock.
+  if (response.status === 401 || response.status === 403) {
+    throw new Error(`${baseUrl} answered ${response.status}: give the administration token in CDS_ADMIN_TOKEN`);
+  }
+  if (!response.ok) return `${baseUrl} answered ${response.status}`;
+  const body: unknown = await response.json().catch(() => undefined);
+  return isFeedbackReport(body) ? body : `${baseUrl} did not answer with a feedback report`;
 }
 
 async function readStoreDirectly(
@@ -126,7 +134,7 @@ export async function runFeedbackReport(argv: readonly string[], env: Env, io: C
       report = await readStoreDirectly(config.databaseUrl, config.dataDir, options.query);
     } else {
       const baseUrl = options.url ?? `http://127.0.0.1:${config.port}`;
-      const answer = await askService(baseUrl, options.params, io);
+      const answer = await askService(baseUrl, options.params, readAdminToken(undefined, env), io);
       if (typeof answer !== 'string') {
         io.stderr(`feedback report from the running service at ${baseUrl}\n`);
         report = answer;

@@ -53,6 +53,14 @@ export interface Config {
   readonly keepAliveTimeoutMs: number;
   /** Open connections beyond this are closed on arrival. */
   readonly maxConnections: number;
+  /**
+   * CDS_ADMIN_TOKEN_SHA256: hex SHA-256 of the administrators' bearer token (lower case). Set:
+   * every /admin route needs that token. Unset: loopback callers only in development, nobody in
+   * production.
+   */
+  readonly adminTokenSha256?: string;
+  /** CDS_AUDIT_RETENTION_DAYS: issued-card (audit trail) rows older than this are deleted. */
+  readonly auditRetentionDays: number;
 }
 
 /** The CDS Hooks Sandbox (hosted and locally built) and localhost, for development only. */
@@ -114,6 +122,10 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
     fhirMaxPages: parseInteger(env, 'CDS_FHIR_MAX_PAGES', 10, 1, 1000),
     ...parseFhirReadLimits(env),
     ...parseConnectionLimits(env),
+    adminTokenSha256: parseAdminTokenDigest(env.CDS_ADMIN_TOKEN_SHA256),
+    // Six years: HIPAA's retention of required documentation (45 CFR 164.316(b)(2)(i)), the
+    // longest of the usual audit-log obligations; a site with a longer one raises it.
+    auditRetentionDays: parseInteger(env, 'CDS_AUDIT_RETENTION_DAYS', 2190, 1, 36_500),
   };
   return Object.freeze(config);
 }
@@ -133,6 +145,21 @@ function parseAuth(value: string | undefined, production: boolean): AuthMode {
     throw new ConfigError('CDS_AUTH=off is not allowed with NODE_ENV=production');
   }
   return raw;
+}
+
+/**
+ * The digest, never the token: a leaked configuration (environment dump, `docker inspect`) does
+ * not open the administration routes. 64 hex digits, as `sha256sum` prints them.
+ */
+function parseAdminTokenDigest(value: string | undefined): string | undefined {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return undefined;
+  if (!/^[0-9a-fA-F]{64}$/.test(raw)) {
+    throw new ConfigError(
+      `CDS_ADMIN_TOKEN_SHA256 must be the 64 hex digits of the token's SHA-256 (as sha256sum prints them), not a value of ${raw.length} characters`,
+    );
+  }
+  return raw.toLowerCase();
 }
 
 function parseIssuedCards(value: string | undefined): Config['issuedCards'] {

@@ -21,11 +21,11 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via'];
 
 /**
- * Admin routes answer only callers on this machine: the TCP peer must be loopback and the request
- * must carry no proxy header. A reverse proxy on the same host that adds none of those headers
- * (nginx's `proxy_pass` and HAProxy add none by default) cannot be told from a local caller, so
- * the admin routes must never be proxied (docs/security.md "Administration routes"). Anyone else
- * gets the same 404 as for a route that does not exist.
+ * Without CDS_ADMIN_TOKEN_SHA256, admin routes answer in development only callers on this machine
+ * (admin-guard.ts): the TCP peer must be loopback and the request must carry no proxy header. A
+ * reverse proxy on the same host that adds none of those headers (nginx's `proxy_pass` and
+ * HAProxy add none by default) cannot be told from a local caller, so without a token the admin
+ * routes must never be proxied (docs/security.md "Administration routes").
  */
 export function isLocalAdminRequest(req: Request): boolean {
   if (PROXY_HEADERS.some((name) => req.headers[name] !== undefined)) return false;
@@ -33,10 +33,10 @@ export function isLocalAdminRequest(req: Request): boolean {
 }
 
 /**
- * GET /admin/feedback-report[?since=&until=&tenant=]: the per-rule feedback report as JSON, for
- * the quality console and `npm run feedback-report` while the service runs (embedded PGlite
- * allows one connection per data directory, so the script must ask the process that holds it).
- * No PHI: rule codes, coded reasons, counts and rule-set versions.
+ * GET /admin/feedback-report[?since=&until=&tenant=] (behind the admin guard): the per-rule
+ * feedback report as JSON, for the quality console and `npm run feedback-report` while the
+ * service runs (embedded PGlite allows one connection per data directory, so the script must ask
+ * the process that holds it). No PHI: rule codes, coded reasons, counts and rule-set versions.
  */
 export function createFeedbackReportEndpoint(deps: {
   readonly store: Pick<Store, 'feedbackReport'>;
@@ -45,9 +45,6 @@ export function createFeedbackReportEndpoint(deps: {
   readonly currentRulesetVersion?: () => string;
 }): RequestHandler {
   return async (req, res) => {
-    if (!isLocalAdminRequest(req)) {
-      throw new CdsError('not-found', `No route for ${req.method} ${req.path.slice(0, 200)}`);
-    }
     const params = req.query as Record<string, unknown>;
     const query = parseReportQuery({ since: params.since, until: params.until, tenant: params.tenant });
     if (typeof query === 'string') throw new CdsError('invalid-request', query);

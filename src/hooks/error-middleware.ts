@@ -5,6 +5,8 @@ import { toOperationOutcome } from './operation-outcome';
 import { requestLogger } from './request-observer';
 import { STORE_RETRY_AFTER_SECONDS } from './store-health';
 
+const ADMIN_CHALLENGE = 'Bearer realm="ln-cds-hooks administration"';
+
 /** What body-parser 2 decompresses (`zstd` only on Node versions that have it). */
 const CONTENT_ENCODINGS = 'identity, gzip, deflate or br';
 
@@ -91,13 +93,16 @@ export function createErrorMiddleware(logger: Logger): ErrorRequestHandler {
         causeMessage: cause instanceof Error ? cause.message : undefined,
       });
     }
-    if (status === 401) {
+    if (cdsError.code === 'unauthorized') {
       // service-contract.md: 401 has an empty body. The connection is closed: a caller without a
       // valid JWT does not get to keep one of CDS_MAX_CONNECTIONS open, nor to trickle a body.
       res.set('Connection', 'close').status(401).end();
       return;
     }
     if (status === 503) res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+    // RFC 6750 §3: a 401 names the scheme the resource wants. (The hook 401 above has no body
+    // nor challenge, as service-contract.md fixes; the administration routes answer with both.)
+    if (cdsError.code === 'admin-token-required') res.set('WWW-Authenticate', ADMIN_CHALLENGE);
     res.status(status).json(toOperationOutcome(cdsError));
   };
 }

@@ -11,6 +11,8 @@ const ISSUE_CODE: Readonly<Record<CdsError['code'], fhir4.OperationOutcomeIssue[
   'payload-too-large': 'too-costly',
   'unsupported-media-type': 'not-supported',
   unauthorized: 'login',
+  'admin-token-required': 'login',
+  'admin-forbidden': 'forbidden',
   'data-unavailable': 'incomplete',
   'fhir-server-not-allowed': 'forbidden',
   'deadline-exceeded': 'timeout',

@@ -2,7 +2,16 @@ import { applyMigrations } from './migrate';
 import { MIGRATIONS } from './migrations';
 import { queryFeedbackReport } from './feedback-report-sql';
 import type { SqlClient } from './sql-client';
-import type { FeedbackRecord, FeedbackReportQuery, IssuedCard, RecordFeedbackResult, Store, StoredJti } from './store';
+import type {
+  AuditTrailQuery,
+  CardAudit,
+  FeedbackRecord,
+  FeedbackReportQuery,
+  IssuedCard,
+  RecordFeedbackResult,
+  Store,
+  StoredJti,
+} from './store';
 
 /** Expired jti rows are purged at most this often (they are never consulted once expired). */
 const REPLAY_PURGE_INTERVAL_MS = 60_000;
@@ -75,6 +84,55 @@ const LIVE_JTIS_SQL = `
 
 /** Rows per INSERT when writing jtis (as for issued cards). */
 const JTIS_PER_INSERT = 500;
+
+// Keyset order (issued_at, uuid): the cards of one hook share their issued_at, so the uuid breaks
+// ties and a page boundary never splits or repeats them. Served by issued_cards_issued_at_idx.
+const AUDIT_TRAIL_SQL = `
+  SELECT uuid, service_id, rule_code, hook_instance, issued_at, mode, hook, tenant, user_id, patient_id,
+         ruleset_version, indicator, resources
+  FROM issued_cards
+  WHERE issued_at >= $1::timestamptz AND issued_at < $2::timestamptz
+    AND ($3::text IS NULL OR (issued_at, uuid) > ($1::timestamptz, $3::text))
+  ORDER BY issued_at, uuid
+  LIMIT $4`;
+
+/**
+ * Retention deletes in slices, so that the first run on years of rows never holds one long
+ * transaction (and its locks) over the table the hooks write to.
+ */
+const RETENTION_DELETE_SQL = `
+  WITH gone AS (
+    DELETE FROM issued_cards WHERE uuid IN (
+      SELECT uuid FROM issued_cards WHERE issued_at < $1::timestamptz LIMIT $2)
+    RETURNING 1)
+  SELECT count(*)::int AS deleted FROM gone`;
+const RETENTION_ROWS_PER_DELETE = 10_000;
+
+interface AuditTrailRow extends IssuedCardRow {
+  hook: string | null;
+  tenant: string | null;
+  user_id: string | null;
+  patient_id: string | null;
+  ruleset_version: string | null;
+  indicator: string | null;
+  resources: string[] | null;
+}
+
+/** Rows recorded before the audit columns existed carry no audit detail. */
+function auditOf(row: AuditTrailRow): CardAudit | undefined {
+  if (row.hook === null || row.patient_id === null || row.ruleset_version === null || row.indicator === null) {
+    return undefined;
+  }
+  return {
+    hook: row.hook,
+    ...(row.tenant === null ? {} : { tenant: row.tenant }),
+    ...(row.user_id === null ? {} : { userId: row.user_id }),
+    patientId: row.patient_id,
+    rulesetVersion: row.ruleset_version,
+    indicator: row.indicator,
+    resources: row.resources ?? [],
+  };
+}
 
 
 export interface SqlStoreOptions {
@@ -163,6 +221,40 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
     },
 
     feedbackReport: (query: FeedbackReportQuery = {}) => queryFeedbackReport(client, query, options.now()),
+
+    async auditTrail(query: AuditTrailQuery): Promise<IssuedCard[]> {
+      const rows = await client.query<AuditTrailRow>(AUDIT_TRAIL_SQL, [
+        query.since.toISOString(),
+        query.until.toISOString(),
+        query.after ?? null,
+        query.limit,
+      ]);
+      return rows.map((row) => {
+        const audit = auditOf(row);
+        return {
+          uuid: row.uuid,
+          serviceId: row.service_id,
+          ruleCode: row.rule_code,
+          hookInstance: row.hook_instance,
+          issuedAt: new Date(row.issued_at),
+          mode: row.mode === 'shadow' ? 'shadow' : 'active',
+          ...(audit === undefined ? {} : { audit }),
+        };
+      });
+    },
+
+    async deleteIssuedCardsBefore(cutoff: Date): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const rows = await client.query<{ deleted: number }>(RETENTION_DELETE_SQL, [
+          cutoff.toISOString(),
+          RETENTION_ROWS_PER_DELETE,
+        ]);
+        const deleted = rows[0]?.deleted ?? 0;
+        total += deleted;
+        if (deleted < RETENTION_ROWS_PER_DELETE) return total;
+      }
+    },
 
     async checkAndRememberJti(jti: StoredJti): Promise<boolean> {
       const now = options.now();

@@ -35,6 +35,15 @@ export interface CardAudit {
   readonly resources: readonly string[];
 }
 
+/** A page of the audit trail, in (issuedAt, uuid) order. */
+export interface AuditTrailQuery {
+  readonly since: Date;
+  readonly until: Date;
+  /** Keyset cursor: of the rows issued exactly at `since`, only those whose uuid sorts after this. */
+  readonly after?: string;
+  readonly limit: number;
+}
+
 /** CDS Hooks 2.0 §Coding, as sent in `overrideReason.reason`. */
 export interface OverrideReasonCoding {
   readonly system: string;
@@ -166,6 +175,13 @@ export interface Store {
   findIssuedCard(uuid: string): Promise<IssuedCard | undefined>;
   /** Per rule over a period and tenant (default: everything recorded). */
   feedbackReport(query?: FeedbackReportQuery): Promise<FeedbackReport>;
+  /**
+   * The audit trail of a period: cards and shadow findings issued in [since, until), oldest
+   * first (then by uuid), after the `after` cursor when given, at most `limit`.
+   */
+  auditTrail(query: AuditTrailQuery): Promise<IssuedCard[]>;
+  /** Retention: deletes the issued-card rows issued before `cutoff`; resolves to how many. */
+  deleteIssuedCardsBefore(cutoff: Date): Promise<number>;
   /**
    * JWT replay cache (RFC 7519 §4.1.7 `jti`), decided by the table (PostgreSQL replicas): true
    * when `jti.key` is new (now remembered until `expiresAt`), false when it was already seen and

@@ -269,6 +269,8 @@ describe('feedback endpoint when the database fails', () => {
         Promise.reject(new Error('connection terminated: password authentication failed for user "cds"')),
       findIssuedCard: () => Promise.resolve(undefined),
       feedbackReport: () => Promise.reject(new Error('down')),
+      auditTrail: () => Promise.reject(new Error('down')),
+      deleteIssuedCardsBefore: () => Promise.reject(new Error('down')),
       checkAndRememberJti: () => Promise.resolve(true),
       rememberJtis: () => Promise.resolve(),
       liveJtis: () => Promise.resolve([]),

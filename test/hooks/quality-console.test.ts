@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type { FeedbackReportQuery, Store } from '../../src/store/store';
 import { buildTestApp } from '../support/test-app';
@@ -22,6 +23,8 @@ function storeRecordingQueries(queries: FeedbackReportQuery[]): Store {
     checkAndRememberJti: () => Promise.resolve(true),
     rememberJtis: () => Promise.resolve(),
     liveJtis: () => Promise.resolve([]),
+    auditTrail: () => Promise.resolve([]),
+    deleteIssuedCardsBefore: () => Promise.resolve(0),
     ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
@@ -63,10 +66,10 @@ describe('quality console page', () => {
     expect(response.headers['content-type']).toBe(type);
   });
 
-  test('looks like a missing route to a request relayed by a proxy, and for a file it does not have', async () => {
+  test('is refused to a request relayed by a proxy, and a file it does not have is a missing route', async () => {
     const { app } = consoleApp();
-    await request(app).get('/admin/').set('X-Forwarded-For', '203.0.113.9').expect(404);
-    await request(app).get('/admin/console.js').set('Via', '1.1 proxy.example.org').expect(404);
+    await request(app).get('/admin/').set('X-Forwarded-For', '203.0.113.9').expect(403);
+    await request(app).get('/admin/console.js').set('Via', '1.1 proxy.example.org').expect(403);
     await request(app).get('/admin/secrets.json').expect(404);
   });
 });
@@ -114,5 +117,30 @@ describe('report over a period and a tenant', () => {
         },
       ],
     });
+  });
+});
+
+describe('quality console behind the administration token', () => {
+  const token = 'c0ns0le-adm1n-t0ken-for-the-cds-committee';
+  const digest = createHash('sha256').update(token).digest('hex');
+  const tokenApp = () =>
+    buildTestApp({ now: NOW, env: { CDS_ADMIN_TOKEN_SHA256: digest }, store: storeRecordingQueries([]) }).app;
+
+  test('serves the page itself without the token (it holds no data), but not the report', async () => {
+    const app = tokenApp();
+    expect((await request(app).get('/admin/')).status).toBe(200);
+    expect((await request(app).get('/admin/console.js')).status).toBe(200);
+    expect((await request(app).get('/admin/feedback-report')).status).toBe(401);
+    const report = await request(app).get('/admin/feedback-report').set('Authorization', `Bearer ${token}`);
+    expect(report.status).toBe(200);
+  });
+
+  test('in production without a token the page is closed like every other admin route', async () => {
+    const { app } = buildTestApp({
+      now: NOW,
+      env: { NODE_ENV: 'production', CDS_CLIENTS_FILE: 'clients.json', CDS_PUBLIC_URL: 'https://cds.example.org', CDS_CORS_ORIGINS: 'https://ehr.example.org' },
+      store: storeRecordingQueries([]),
+    });
+    expect((await request(app).get('/admin/')).status).toBe(403);
   });
 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -200,5 +201,42 @@ describeBackend('postgresql', 'feedback-report with DATABASE_URL', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('cards issued from 2026-11-22T00:00:00.000Z to 2026-11-23T00:00:00.000Z (end excluded); tenant: all');
     expect(result.stdout).toContain('tacrolimus-trough-low       3       0         1           1         33.3 %');
+  });
+});
+
+describe('feedback-report against a service with an administration token', () => {
+  const token = 'committee-report-token-8e7d6c5b4a3928170f1e2d3c4b5a6978';
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'ln-report-token-')), 'pglite');
+  let store: Store | undefined;
+  let server: Server | undefined;
+  let port = 0;
+
+  beforeAll(async () => {
+    store = await openStore({ pgliteDataDir: dataDir, now: () => NOW, onBackgroundError: () => undefined });
+    await store.recordIssuedCards(troughLowCards);
+    await store.recordFeedback(feedback);
+    const { app } = buildTestApp({ now: NOW, store, env: { CDS_ADMIN_TOKEN_SHA256: createHash('sha256').update(token).digest('hex') } });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((ready) => server?.once('listening', ready));
+    const address = server.address();
+    port = typeof address === 'object' && address !== null ? address.port : 0;
+  });
+  afterAll(async () => {
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await store?.close();
+  });
+
+  test('sends the token from CDS_ADMIN_TOKEN', async () => {
+    const result = await feedbackReport(['--json'], { PORT: String(port), CDS_DATA_DIR: dataDir, CDS_ADMIN_TOKEN: token });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ rules: expectedRules });
+  });
+
+  test('without it, says the service refused and asks for the token, rather than trying the locked store', async () => {
+    const result = await feedbackReport(['--json'], { PORT: String(port), CDS_DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `feedback-report: http://127.0.0.1:${port} answered 401: give the administration token in CDS_ADMIN_TOKEN\n`,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -79,6 +80,34 @@ describe('starting the service', () => {
       expect(response.status).toBe(200);
       const body = (await response.json()) as { services: unknown[] };
       expect(body.services).toHaveLength(4);
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  }, 90000);
+
+  test('a malformed CDS_ADMIN_TOKEN_SHA256 stops start-up naming it, without printing the value', async () => {
+    const run = startServer({ CDS_ADMIN_TOKEN_SHA256: 'my-admin-password' });
+    expect(await run.exited).toBe(78);
+    expect(run.output()).toContain('CDS_ADMIN_TOKEN_SHA256 must be the 64 hex digits');
+    expect(run.output()).not.toContain('my-admin-password');
+  }, 90000);
+
+  test('with an administration token: /admin needs it, and audit retention runs at start with its count logged', async () => {
+    const token = 'start-up-test-admin-token-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+    const digest = createHash('sha256').update(token).digest('hex');
+    const run = startServer({ CDS_ADMIN_TOKEN_SHA256: digest, CDS_AUDIT_RETENTION_DAYS: '365' });
+    try {
+      const [, url] = await waitFor(run, /"discovery":"(http:\/\/[^"]+)\/cds-services"/);
+      await waitFor(run, /"message":"audit retention: issued-card records deleted"/);
+      const retention = run.output().split('\n').find((line) => line.includes('audit retention'));
+      expect(JSON.parse(retention ?? '{}')).toMatchObject({ level: 'info', deleted: 0, retentionDays: 365 });
+      expect(run.output()).toContain('"adminRoutes":"token"');
+      expect((await fetch(`${url ?? ''}/admin/feedback-report`)).status).toBe(401);
+      const admitted = await fetch(`${url ?? ''}/admin/feedback-report`, { headers: { authorization: `Bearer ${token}` } });
+      expect(admitted.status).toBe(200);
+      expect(run.output()).not.toContain(token);
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
     } finally {
