@@ -37,6 +37,8 @@ export interface StartOptions {
   /** … or when the child prints this line on stdout. */
   readonly readyLine?: string;
   readonly timeoutMs?: number;
+  /** A port chosen beforehand (freePort), when the environment must name it; default: a free one. */
+  readonly port?: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -62,7 +64,7 @@ function baseEnv(): Record<string, string> {
 }
 
 export async function startServerChild(options: StartOptions): Promise<ServerChild> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     process.execPath,
     [

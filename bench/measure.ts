@@ -11,6 +11,8 @@ export interface LoadSpec {
   /** Hard stop, whatever happens. */
   readonly maxSec?: number;
   readonly onResponse?: () => void;
+  /** A bearer token per request (the authenticated scenarios): each request calls it once. */
+  readonly nextToken?: () => string;
 }
 
 export interface LoadResult {
@@ -34,6 +36,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         connections: spec.connections,
         ...(spec.amount === undefined ? { duration: spec.durationSec } : { amount: spec.amount }),
         timeout: 10,
+        ...(spec.nextToken === undefined ? {} : { requests: [{ setupRequest: withToken(spec.nextToken) }] }),
       },
       (error, result) => {
         clearTimeout(watchdog);
@@ -57,6 +60,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
+function withToken(nextToken: () => string): (request: autocannon.Request) => autocannon.Request {
+  return (request) => ({
+    ...request,
+    headers: { ...request.headers, authorization: `Bearer ${nextToken()}` },
+  });
+}
+
 /** Median of numbers (NaN for none). */
 export function median(values: readonly number[]): number {
   return percentile(values, 0.5);
@@ -77,10 +87,13 @@ export async function timed(step: () => Promise<void>): Promise<number> {
 }
 
 /** POSTs a body and reads the whole answer; throws on a status other than 200. */
-export async function post(url: string, body: string): Promise<string> {
+export async function post(url: string, body: string, token?: string): Promise<string> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
     body,
     signal: AbortSignal.timeout(10_000),
   });

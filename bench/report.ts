@@ -123,3 +123,47 @@ export function formatSoak(samples: readonly SoakSample[], peakMb: number, non2x
   lines.push('', `peak RSS (VmHWM) ${f1(peakMb)} MB, non-2xx ${non2xx}`);
   return lines.join('\n');
 }
+
+/**
+ * What authentication costs, from the CPU columns of one run: each authenticated scenario beside
+ * the unauthenticated one with the same body. The floor's extra CPU is jose's verification alone;
+ * the hook's extra CPU is everything the production path adds (verification, the replay check,
+ * the production settings). Both as a share of the authenticated hook's CPU per request.
+ */
+export function formatJwtShare(
+  rows: readonly ScenarioFigures[],
+  scenarios: readonly {
+    readonly name: string;
+    readonly jwt?: string;
+    readonly patient: string;
+    readonly data: string;
+    readonly serviceId: string;
+  }[],
+): string {
+  const lines: string[] = [];
+  for (const scenario of scenarios) {
+    if (scenario.jwt === undefined) continue;
+    const row = rows.find((r) => r.name === scenario.name);
+    const plain = scenarios.find(
+      (s) =>
+        s.jwt === undefined &&
+        s.patient === scenario.patient &&
+        s.data === scenario.data &&
+        s.serviceId === scenario.serviceId,
+    );
+    const base = plain && rows.find((r) => r.name === plain.name);
+    if (!row || !base) continue;
+    const hookCpu = row.hook.cpuMsPerRequest;
+    const verify = row.floor.cpuMsPerRequest - base.floor.cpuMsPerRequest;
+    const added = hookCpu - base.hook.cpuMsPerRequest;
+    const pct = (n: number): string => (Number.isFinite(n) ? `${(100 * n).toFixed(0)} %` : '–');
+    const target = ratioInterval(base.roundRatios);
+    lines.push(
+      `${row.name}: JWT verification (floor ${f2(row.floor.cpuMsPerRequest)} − ${f2(base.floor.cpuMsPerRequest)} ms/req) ` +
+        `${f2(verify)} ms = ${pct(verify / hookCpu)} of the hook's ${f2(hookCpu)} ms; the production path adds ` +
+        `${f2(added)} ms to ${base.name}'s hook (${pct(added / hookCpu)}); target hook/floor ≥ ${base.name}'s ` +
+        `${f2(target?.mean ?? Number.NaN)} − 0.05`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildHookBody, buildPrefetch, type DiscoveryService, type HookContext } from './bodies';
-import { REPO_ROOT, startServerChild, type ServerChild } from './children';
+import { freePort, REPO_ROOT, startServerChild, type ServerChild } from './children';
 import { measureFallback, queriesOf } from './fallback';
+import { createBenchClients, tokenFeed } from './jwt';
 import { median, post, runLoad, type LoadResult } from './measure';
 import { summariseProfile } from './profile-summary';
 import { buildDraftOrders, buildRecord } from './records';
@@ -14,6 +15,7 @@ import {
   formatScenarioLegend,
   formatScenarioTable,
   formatGuardVerdict,
+  formatJwtShare,
   formatSoak,
   type FallbackFigures,
   type ScenarioFigures,
@@ -36,7 +38,10 @@ import {
  * Flags: --smoke (≈1 s per run, for CI), --soak (RSS over --soak-requests=n, default 100 000),
  * --profile (V8 profile of the measured rounds, self-time summary), --only=a,b, --duration=s,
  * --rounds=n, --connections=n, --fhir-delay=ms, --from-source (tsx instead of the tsc build),
- * --save-bodies=dir (only writes each request body, for profiling by hand).
+ * --save-bodies=dir (only writes each request body, for profiling by hand), --jwt-rate=n (tokens
+ * signed per second of hook load in the authenticated scenarios, default 2000), --database-url=url
+ * (the service on PostgreSQL instead of the embedded PGlite: issued cards and, in production, the
+ * shared replay cache).
  */
 const { values: flags } = parseArgs({
   options: {
@@ -51,6 +56,8 @@ const { values: flags } = parseArgs({
     'soak-requests': { type: 'string', default: '100000' },
     'save-bodies': { type: 'string' },
     'from-source': { type: 'boolean', default: false },
+    'jwt-rate': { type: 'string', default: '2000' },
+    'database-url': { type: 'string' },
   },
 });
 const DURATION = Number(flags.duration ?? (flags.smoke ? 1 : 5));
@@ -64,6 +71,7 @@ const CONNECTIONS = Number(flags.connections);
 const FHIR_DELAY_MS = Number(flags['fhir-delay']);
 const FALLBACK_ITERATIONS = flags.smoke ? 10 : 300;
 const USER = 'Practitioner/bench-prac';
+const JWT_RATE = Number(flags['jwt-rate']);
 
 /**
  * The service as shipped: `npm start` runs the tsc build (dist/server.js) with plain node. With
@@ -84,6 +92,7 @@ function serviceEnv(limit: number): Record<string, string> {
     LOG_LEVEL: 'info',
     CDS_MAX_BODY: String(limit),
     CDS_DATA_DIR: path.join(tmp, 'data'),
+    ...(flags['database-url'] === undefined ? {} : { DATABASE_URL: flags['database-url'] }),
   };
 }
 
@@ -187,29 +196,46 @@ async function runScenario(
   }
   if (body === undefined) throw new Error(`no body for ${scenario.name}`);
   const limit = bodyLimitFor(Buffer.byteLength(body));
+  const auth = await authenticationFor(scenario);
   const floor = await start({
     name: 'floor',
     script: 'bench/floor-server.ts',
-    env: serviceEnv(limit),
+    env: { ...serviceEnv(limit), ...auth.floorEnv },
     readyPath: '/',
   });
   const profileFile = path.join(REPO_ROOT, 'bench', 'profiles', `${scenario.name}.cpuprofile`);
   const service = await start({
     name: 'service',
     ...SERVICE,
-    env: { ...serviceEnv(limit), ...(flags.profile ? { BENCH_PROFILE_FILE: profileFile } : {}) },
-    readyPath: '/cds-services',
+    env: {
+      ...serviceEnv(limit),
+      ...auth.serviceEnv,
+      ...(flags.profile ? { BENCH_PROFILE_FILE: profileFile } : {}),
+    },
+    ...(auth.servicePort === undefined ? {} : { port: auth.servicePort }),
+    readyPath: auth.servicePort === undefined ? '/cds-services' : '/readyz',
     nodeArgs: flags.profile ? ['--import', './bench/profile-window.ts'] : [],
   });
   const floorUrl = `http://127.0.0.1:${floor.port}/cds-services/${scenario.serviceId}`;
   const hookUrl = `http://127.0.0.1:${service.port}/cds-services/${scenario.serviceId}`;
-  const cards = cardCodes(await post(hookUrl, body)); // throws unless 200
-  await post(floorUrl, body);
+  // Every token is signed now, before any load: the hook sees each once, the floor the same ones.
+  const tokens = await auth.sign(Math.ceil(JWT_RATE * (WARMUP + roundsOf(scenario) * DURATION)) + 2, hookUrl);
+  const hookTokens = tokens && tokenFeed(tokens);
+  const floorTokens = tokens && tokenFeed(tokens);
+  const cards = cardCodes(await post(hookUrl, body, hookTokens?.next())); // throws unless 200
+  await post(floorUrl, body, floorTokens?.next());
 
   type Run = LoadResult & { readonly cpuSec: number };
   const load = async (url: string, child: ServerChild, durationSec: number): Promise<Run> => {
     const cpuBefore = child.cpuSeconds();
-    const result = await runLoad({ url, body, connections: CONNECTIONS, durationSec });
+    const feed = child === service ? hookTokens : floorTokens;
+    const result = await runLoad({
+      url,
+      body,
+      connections: CONNECTIONS,
+      durationSec,
+      ...(feed === undefined ? {} : { nextToken: () => feed.next() }),
+    });
     return { ...result, cpuSec: child.cpuSeconds() - cpuBefore };
   };
   if (WARMUP > 0) {
@@ -273,6 +299,11 @@ async function runScenario(
     roundRatios: hookRuns.map((run, round) => run.rps / (floorRuns[round]?.rps ?? Number.NaN)),
     non2xx: [...floorRuns, ...hookRuns].reduce((sum, r) => sum + r.non2xx + r.errors, 0),
   };
+  if (hookTokens?.exhausted) {
+    process.stdout.write(
+      `${scenario.name}: the hook ran out of signed tokens (replays refused): raise --jwt-rate\n`,
+    );
+  }
   await stop(service);
   await stop(floor);
   if (fhir) await stop(fhir.child);
@@ -282,6 +313,49 @@ async function runScenario(
     );
   }
   return { figures, ...(fallback ? { fallback } : {}) };
+}
+
+interface Authentication {
+  readonly serviceEnv: Record<string, string>;
+  readonly floorEnv: Record<string, string>;
+  /** Fixed beforehand: CDS_PUBLIC_URL, and so every token's `aud`, names it. */
+  readonly servicePort?: number;
+  /** Signs `count` tokens for the hook URL; undefined for the unauthenticated scenarios. */
+  sign(count: number, hookUrl: string): Promise<string[] | undefined>;
+}
+
+/**
+ * The production settings for a scenario with `jwt`: NODE_ENV=production (which implies
+ * CDS_AUTH=required, no CORS origin and closed administration routes), a clients file with
+ * inline JWK Sets, CDS_PUBLIC_URL the loopback URL the bench calls.
+ */
+async function authenticationFor(scenario: Scenario): Promise<Authentication> {
+  if (scenario.jwt === undefined)
+    return { serviceEnv: {}, floorEnv: {}, sign: () => Promise.resolve(undefined) };
+  const clients = await createBenchClients(scenario.jwt);
+  const clientsFile = path.join(tmp, `clients-${scenario.name}.json`);
+  writeFileSync(clientsFile, JSON.stringify(clients.clientsFile));
+  const servicePort = await freePort();
+  const publicUrl = `http://127.0.0.1:${servicePort}`;
+  return {
+    serviceEnv: {
+      NODE_ENV: 'production',
+      CDS_AUTH: 'required',
+      CDS_CLIENTS_FILE: clientsFile,
+      CDS_PUBLIC_URL: publicUrl,
+    },
+    // The floor checks the same `aud`: it verifies the very tokens the hook receives.
+    floorEnv: { BENCH_FLOOR_JWKS: JSON.stringify(clients.publicKeys), BENCH_FLOOR_PUBLIC_URL: publicUrl },
+    servicePort,
+    async sign(count, hookUrl) {
+      const started = Date.now();
+      const tokens = await clients.sign(count, publicUrl + new URL(hookUrl).pathname);
+      process.stdout.write(
+        `  ${count} ${scenario.jwt} tokens signed in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+      );
+      return tokens;
+    },
+  };
 }
 
 async function waitForFile(file: string): Promise<void> {
@@ -385,6 +459,8 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${formatScenarioTable(rows)}\n\n${formatScenarioLegend(rows)}\n`);
   const guardedRow = rows.find((row) => row.name === GUARD.scenario);
   if (guardedRow) process.stdout.write(`\n${formatGuardVerdict(guardedRow, GUARD.ratio)}\n`);
+  const jwtShare = formatJwtShare(rows, SCENARIOS);
+  if (jwtShare !== '') process.stdout.write(`\n${jwtShare}\n`);
   for (const fallback of fallbacks) process.stdout.write(`\n${formatFallback(fallback)}\n`);
   if (rows.some((row) => row.non2xx > 0)) {
     process.stdout.write('\nSome responses were not 2xx or failed: the figures are meaningless.\n');

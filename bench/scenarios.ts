@@ -1,4 +1,5 @@
 import type { PrefetchVariant } from './bodies';
+import type { BenchAlgorithm } from './jwt';
 import { LONG, TYPICAL, scaleShape, type RecordShape } from './records';
 
 /**
@@ -27,6 +28,11 @@ export interface Scenario {
   /** How the data reaches the service: a prefetch variant, or none (FHIR fallback). */
   readonly data: PrefetchVariant | 'fallback';
   readonly draftOrders?: boolean;
+  /**
+   * The production path: NODE_ENV=production, CDS_AUTH=required, a unique JWT signed with this
+   * algorithm on every request; the floor verifies the same token with jose.
+   */
+  readonly jwt?: BenchAlgorithm;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -86,6 +92,22 @@ export const SCENARIOS: readonly Scenario[] = [
     patient: 'long-x1',
     data: 'bounded',
     draftOrders: true,
+  },
+  {
+    name: 'pv-long-jwt-rs384',
+    title: 'patient-view, long record, production with an RS384 client JWT per request (Epic)',
+    serviceId: 'ln-patient-view',
+    patient: 'long-x1',
+    data: 'bounded',
+    jwt: 'RS384',
+  },
+  {
+    name: 'pv-long-jwt-es384',
+    title: 'patient-view, long record, production with an ES384 client JWT per request (CDS Hooks Sandbox)',
+    serviceId: 'ln-patient-view',
+    patient: 'long-x1',
+    data: 'bounded',
+    jwt: 'ES384',
   },
   {
     name: 'pv-long-fallback',

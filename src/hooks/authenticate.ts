@@ -33,7 +33,6 @@ export function createAuthenticate(deps: AuthenticateDeps): RequestHandler {
       next();
       return;
     }
-    const log = requestLogger(res, deps.logger);
     try {
       const token = readBearerToken(req.headers.authorization);
       // `aud` is the exact URL called: the path as received (not normalised), without the query.
@@ -42,7 +41,8 @@ export function createAuthenticate(deps: AuthenticateDeps): RequestHandler {
       next();
     } catch (error) {
       const refusal = isCdsError(error) ? error : new CdsError('unauthorized', 'CDS client JWT refused: verification failed');
-      log.warn('CDS client not authenticated', { reason: refusal.message });
+      // The request's child logger only when there is a line to write: an accepted call logs none.
+      requestLogger(res, deps.logger).warn('CDS client not authenticated', { reason: refusal.message });
       next(refusal);
     }
   };

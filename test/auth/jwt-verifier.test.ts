@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import nodeCrypto, { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { parseClients } from '../../src/config/clients-file';
 import { createJwtVerifier, type JwtVerifier } from '../../src/auth/jwt-verifier';
@@ -202,5 +202,22 @@ describe('the jku header', () => {
     const own = await signToken(es384, NOW, { extraHeader: { jku: 'https://attacker.example.net/jwks.json' } });
     await expect(verifierFor({ fetch }).verify(own, PATIENT_VIEW_PATH)).resolves.toMatchObject({ iss: EHR_ISS });
     expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('the registered keys', () => {
+  it('are imported once per kid, not once per request (100 tokens from an EHR with an ES384 and an RS384 key)', async () => {
+    const tokens = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => signToken(i % 2 === 0 ? es384 : rs384, NOW)),
+    );
+    const verifier = verifierFor();
+    // jose turns a JWK into a Node KeyObject with createPublicKey: ~50 µs for P-384, paid per key.
+    const imports = jest.spyOn(nodeCrypto, 'createPublicKey');
+    try {
+      for (const token of tokens) await verifier.verify(token, PATIENT_VIEW_PATH);
+      expect(imports).toHaveBeenCalledTimes(2);
+    } finally {
+      imports.mockRestore();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import nodeCrypto from 'node:crypto';
 import nock from 'nock';
 import { parseClients } from '../../src/config/clients-file';
 import { createJwtVerifier, type JwtVerifier } from '../../src/auth/jwt-verifier';
@@ -44,6 +45,21 @@ describe('keys from a registered jwksUrl', () => {
     await expect(verifier.verify(await signToken(keyA, clock.now), PATIENT_VIEW_PATH)).resolves.toMatchObject({ iss: EHR_ISS });
     later(clock, 5);
     await expect(verifier.verify(await signToken(keyA, clock.now), PATIENT_VIEW_PATH)).resolves.toMatchObject({ iss: EHR_ISS });
+    scope.done();
+  });
+
+  it('are imported once per fetch, not once per token (50 tokens under one kid)', async () => {
+    const clock = { now: START };
+    const scope = nock(KEY_HOST).get(JWKS_PATH).once().reply(200, { keys: [keyA.publicJwk] });
+    const verifier = remoteVerifier(clock);
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => signToken(keyA, clock.now)));
+    const imports = jest.spyOn(nodeCrypto, 'createPublicKey');
+    try {
+      for (const token of tokens) await verifier.verify(token, PATIENT_VIEW_PATH);
+      expect(imports).toHaveBeenCalledTimes(1);
+    } finally {
+      imports.mockRestore();
+    }
     scope.done();
   });
 
