@@ -39,7 +39,7 @@ import {
  * --profile (V8 profile of the measured rounds, self-time summary), --only=a,b, --duration=s,
  * --rounds=n, --connections=n, --fhir-delay=ms, --from-source (tsx instead of the tsc build),
  * --save-bodies=dir (only writes each request body, for profiling by hand), --jwt-rate=n (tokens
- * signed per second of hook load in the authenticated scenarios, default 2000), --database-url=url
+ * signed per second of hook load in the authenticated scenarios, default 1200), --database-url=url
  * (the service on PostgreSQL instead of the embedded PGlite: issued cards and, in production, the
  * shared replay cache).
  */
@@ -56,7 +56,7 @@ const { values: flags } = parseArgs({
     'soak-requests': { type: 'string', default: '100000' },
     'save-bodies': { type: 'string' },
     'from-source': { type: 'boolean', default: false },
-    'jwt-rate': { type: 'string', default: '2000' },
+    'jwt-rate': { type: 'string', default: '1200' },
     'database-url': { type: 'string' },
   },
 });
