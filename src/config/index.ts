@@ -122,7 +122,7 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
     hookDeadlineMs: parseInteger(env, 'CDS_HOOK_DEADLINE_MS', 2000, 100, 60000),
     fhirTimeoutMs: parseInteger(env, 'CDS_FHIR_TIMEOUT_MS', 1500, 50, 60000),
     fhirMaxPages: parseInteger(env, 'CDS_FHIR_MAX_PAGES', 10, 1, 1000),
-    fhirConnections: parseInteger(env, 'CDS_FHIR_CONNECTIONS', 32, 1, 4096),
+    fhirConnections: parseInteger(env, 'CDS_FHIR_CONNECTIONS', 128, 1, 4096),
     ...parseFhirReadLimits(env),
     ...parseConnectionLimits(env),
     adminTokenSha256: parseAdminTokenDigest(env.CDS_ADMIN_TOKEN_SHA256),

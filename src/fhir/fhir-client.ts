@@ -34,10 +34,12 @@ export type FhirRequesterFactory = (server: FhirServerAccess) => FhirRequester;
 /**
  * The sockets to each FHIR server (per origin), shared by every hook. Node's own fetch opens a
  * new socket whenever all are busy, without limit: 50 concurrent patient-views without prefetch
- * are 400 queries at once, and a burst of hooks is a burst of sockets on the EHR's server. Here
+ * are ~400 queries at once, and a burst of hooks is a burst of sockets on the EHR's server. Here
  * a query waits for one of `connectionsPerOrigin` keep-alive sockets instead (pipelining 1: a
  * FHIR server is not expected to pipeline, and one slow answer would hold the queries behind it).
- * Waiting counts against the hook's deadline like the query itself.
+ * Waiting counts against the hook's deadline like the query itself. Default 128
+ * (CDS_FHIR_CONNECTIONS): at 50 concurrent fallback hooks it served as many hooks per second as
+ * no bound (129 sockets open instead of ~600); 32 cost ~40 % of them (docs/performance.md).
  */
 export function createFhirDispatcher(connectionsPerOrigin: number): Dispatcher {
   return new Agent({ connections: connectionsPerOrigin, pipelining: 1 });
