@@ -97,4 +97,15 @@ export default tseslint.config(
       parserOptions: { projectService: false },
     },
   },
+  {
+    // npm start's build check: plain Node JavaScript, run before any build (no tsx, no tsc).
+    files: ['scripts/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { ...globals.node },
+      parserOptions: { projectService: false },
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -6,8 +6,10 @@ import { startMemoryFhirServer } from '../dev/memory-fhir-server';
 /**
  * The EHR's FHIR server of the benchmark, in a process of its own: the in-memory Medplum server
  * of dev/ loaded from a JSON file of resources, behind a small front that adds
- * BENCH_FHIR_DELAY_MS of latency to every answer and (unless BENCH_FHIR_CACHE=0) answers a search
- * it has already run from memory. Prints "ready" when loaded.
+ * BENCH_FHIR_DELAY_MS of latency to every answer (drawn evenly up to BENCH_FHIR_DELAY_MAX_MS when
+ * that is set) and (unless BENCH_FHIR_CACHE=0) answers a search it has already run from memory.
+ * GET /__bench/sockets answers { open, max } — the connections open now and at most since the last
+ * such GET — and resets the maximum. Prints "ready" when loaded.
  *
  * Why the front: Medplum's in-memory search evaluates each search parameter's FHIRPath — parsed
  * anew — on every resource, and the R4 `patient` / `code` parameters are unions over ~30 resource
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
   const file = process.argv[2];
   if (file === undefined) throw new Error('usage: fhir-server.ts <resources.json>');
   const delayMs = Number(process.env.BENCH_FHIR_DELAY_MS ?? 0);
+  const delayMaxMs = Number(process.env.BENCH_FHIR_DELAY_MAX_MS ?? delayMs);
+  const sockets = { open: 0, max: 0 };
   const useCache = process.env.BENCH_FHIR_CACHE !== '0';
   const medplum = await startMemoryFhirServer();
   narrowSearchParameters();
@@ -43,8 +47,14 @@ async function main(): Promise<void> {
   const cache = new Map<string, { status: number; type: string; body: Buffer }>();
   const front = createServer((req, res) => {
     const url = req.url ?? '/';
+    if (url === '/__bench/sockets') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sockets));
+      sockets.max = sockets.open;
+      return;
+    }
+    const delay = delayMs + Math.random() * (delayMaxMs - delayMs);
     const answer = (found: { status: number; type: string; body: Buffer }): void => {
-      setTimeout(() => res.writeHead(found.status, { 'content-type': found.type }).end(found.body), delayMs);
+      setTimeout(() => res.writeHead(found.status, { 'content-type': found.type }).end(found.body), delay);
     };
     const cached = req.method === 'GET' ? cache.get(url) : undefined;
     if (cached) {
@@ -64,6 +74,11 @@ async function main(): Promise<void> {
         answer(found);
       })
       .catch(() => res.writeHead(502).end());
+  });
+  front.on('connection', (socket) => {
+    sockets.open += 1;
+    sockets.max = Math.max(sockets.max, sockets.open);
+    socket.once('close', () => (sockets.open -= 1));
   });
   const port = Number(process.env.PORT ?? 0);
   await new Promise<void>((resolve) => front.listen(port, '127.0.0.1', resolve));

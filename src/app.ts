@@ -3,7 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config';
 import { readPackageVersion } from './config/package-version';
 import { modeOf, rulesetVersion, type RuleSettings } from './config/rules-file';
-import { createFhirRequester, type FhirRequesterFactory } from './fhir/fhir-client';
+import { createFhirDispatcher, fhirRequesterFactory, type FhirRequesterFactory } from './fhir/fhir-client';
 import { BOUND_DATA_KEYS } from './fhir/data-keys';
 import type { FetchLike } from './auth/remote-key-set';
 import type { ReplayCache } from './auth/replay-cache';
@@ -114,7 +114,8 @@ export function createApp(deps: AppDeps): Express {
       config,
       services: new Map(services.map((service) => [service.id, service])),
       parse: createHookRequestParser(ajv),
-      requesterFactory: deps.requesterFactory ?? createFhirRequester,
+      requesterFactory:
+        deps.requesterFactory ?? fhirRequesterFactory(createFhirDispatcher(config.fhirConnections)),
       isFhirServerAllowed: deps.isFhirServerAllowed ?? trust.isFhirServerAllowed,
       clock: deps.clock ?? (() => new Date()),
       newId: deps.newId ?? randomUUID,

@@ -41,6 +41,8 @@ export interface Config {
   readonly fhirTimeoutMs: number;
   /** How many `next` pages of one search are followed before giving up (412). */
   readonly fhirMaxPages: number;
+  /** Open sockets to each FHIR server (per origin), shared by all hooks; more queries wait. */
+  readonly fhirConnections: number;
   /** Bytes of one FHIR answer; past it the query is aborted (412, or a Medication left unread). */
   readonly fhirMaxResponseBytes: number;
   /** Bytes of all one hook's FHIR answers together. */
@@ -120,6 +122,7 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
     hookDeadlineMs: parseInteger(env, 'CDS_HOOK_DEADLINE_MS', 2000, 100, 60000),
     fhirTimeoutMs: parseInteger(env, 'CDS_FHIR_TIMEOUT_MS', 1500, 50, 60000),
     fhirMaxPages: parseInteger(env, 'CDS_FHIR_MAX_PAGES', 10, 1, 1000),
+    fhirConnections: parseInteger(env, 'CDS_FHIR_CONNECTIONS', 128, 1, 4096),
     ...parseFhirReadLimits(env),
     ...parseConnectionLimits(env),
     adminTokenSha256: parseAdminTokenDigest(env.CDS_ADMIN_TOKEN_SHA256),

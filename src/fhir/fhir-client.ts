@@ -1,3 +1,4 @@
+import { Agent, type Dispatcher } from 'undici';
 import { FhirQueryError } from '../errors';
 import type { ReadBudget } from './read-budget';
 
@@ -30,7 +31,30 @@ export interface FhirRequester {
 
 export type FhirRequesterFactory = (server: FhirServerAccess) => FhirRequester;
 
-export const createFhirRequester: FhirRequesterFactory = ({ baseUrl, accessToken, budget }) => {
+/**
+ * The sockets to each FHIR server (per origin), shared by every hook. Node's own fetch opens a
+ * new socket whenever all are busy, without limit: 50 concurrent patient-views without prefetch
+ * are ~400 queries at once, and a burst of hooks is a burst of sockets on the EHR's server. Here
+ * a query waits for one of `connectionsPerOrigin` keep-alive sockets instead (pipelining 1: a
+ * FHIR server is not expected to pipeline, and one slow answer would hold the queries behind it).
+ * Waiting counts against the hook's deadline like the query itself. Default 128
+ * (CDS_FHIR_CONNECTIONS): at 50 concurrent fallback hooks it served as many hooks per second as
+ * no bound (129 sockets open instead of ~600); 32 cost ~40 % of them (docs/performance.md).
+ */
+export function createFhirDispatcher(connectionsPerOrigin: number): Dispatcher {
+  return new Agent({ connections: connectionsPerOrigin, pipelining: 1 });
+}
+
+/** A requester factory whose queries share `dispatcher`'s sockets (one per process). */
+export function fhirRequesterFactory(dispatcher: Dispatcher): FhirRequesterFactory {
+  return (server) => createFhirRequester(server, dispatcher);
+}
+
+/** Without a dispatcher, Node's global one (unbounded sockets): for tests and one-off use. */
+export function createFhirRequester(
+  { baseUrl, accessToken, budget }: FhirServerAccess,
+  dispatcher?: Dispatcher,
+): FhirRequester {
   const headers: Record<string, string> =
     accessToken === undefined
       ? { accept: 'application/fhir+json' }
@@ -48,6 +72,8 @@ export const createFhirRequester: FhirRequesterFactory = ({ baseUrl, accessToken
           headers,
           redirect: 'manual',
           signal: AbortSignal.any([signal, refuse.signal]),
+          // undici's own field of RequestInit; Node 20's fetch is undici 6, as is this Agent.
+          ...(dispatcher === undefined ? {} : { dispatcher }),
         });
         return await readAnswer(response, budget);
       } catch (error) {
@@ -56,7 +82,7 @@ export const createFhirRequester: FhirRequesterFactory = ({ baseUrl, accessToken
       }
     },
   };
-};
+}
 
 async function readAnswer(response: Response, budget: ReadBudget): Promise<unknown> {
   const { status } = response;
