@@ -10,6 +10,7 @@ import type { Targets } from '../logic/targets';
 import type { RuleCode, RuleMode } from '../logic/vocabulary/rule-codes';
 import type { Logger } from '../logging/logger';
 import type { HookRequestParser } from './hook-request';
+import { authenticatedClientOf } from './authenticate';
 import { requestLogger } from './request-observer';
 import type { ServiceDefinition } from './service-definitions';
 
@@ -103,7 +104,7 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
     if (gathered.queries.length > 0) res.locals.fhirQueries = gathered.queries;
 
     const now = deps.clock();
-    const tenant = tenantOf(res.locals);
+    const tenant = authenticatedClientOf(res.locals)?.tenant;
     const decision = decide({
       record: gathered.record,
       now,
@@ -148,11 +149,4 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
     });
     res.json({ cards: answer.cards });
   };
-}
-
-/** The tenant of the authenticated client's registration (src/hooks/authenticate.ts), if any. */
-function tenantOf(locals: Record<string, unknown>): string | undefined {
-  const client = locals.cdsClient;
-  if (typeof client !== 'object' || client === null || !('tenant' in client)) return undefined;
-  return typeof client.tenant === 'string' ? client.tenant : undefined;
 }
