@@ -87,7 +87,9 @@ export function createApp(deps: AppDeps): Express {
     for (const card of event.cards) metrics.cardsIssued(card.ruleCode, card.mode);
     return deps.onCardsIssued?.(event);
   };
-  const rules = createRuleModes(deps.ruleSettings ?? (() => config.ruleSettings), config);
+  // package.json is read once: the rule-set version and the audit trail's service agent both name it.
+  const packageVersion = readPackageVersion();
+  const rules = createRuleModes(deps.ruleSettings ?? (() => config.ruleSettings), config, packageVersion);
 
   const storeHealth = deps.store ? createStoreHealth({ store: deps.store, logger, metrics, now: elapsed }) : undefined;
 
@@ -151,7 +153,7 @@ export function createApp(deps: AppDeps): Express {
       createAuditExportEndpoint({
         store: deps.store,
         storeHealth,
-        service: { name: 'ln-cds-hooks', version: readPackageVersion(), baseUrl: config.publicUrl },
+        service: { name: 'ln-cds-hooks', version: packageVersion, baseUrl: config.publicUrl },
         clock: deps.clock ?? (() => new Date()),
       }),
     );
@@ -182,8 +184,7 @@ export function createApp(deps: AppDeps): Express {
 }
 
 /** Modes and rule-set version from the settings in force; the version is recomputed only when they change. */
-function createRuleModes(current: () => RuleSettings, config: Config): RuleModes {
-  const packageVersion = readPackageVersion();
+function createRuleModes(current: () => RuleSettings, config: Config, packageVersion: string): RuleModes {
   let versionOf: { settings: RuleSettings; version: string } | undefined;
   return {
     modeFor(tenant) {
