@@ -1,0 +1,300 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import express from 'express';
+import type { MemoryFhirServer } from './memory-fhir-server';
+import { grantScopes, SmartGrants } from './smart-auth-grants';
+import { proxyFhirRequest } from './smart-auth-fhir-proxy';
+
+/**
+ * A minimal SMART App Launch 2.x authorization server in front of the demo's FHIR server, so the
+ * timeline app's EHR launch (`launch` + `iss`) can be tried without an EHR. DEVELOPMENT ONLY:
+ * every authorization request is approved without a login, state lives in memory, and any
+ * browser origin may call it. Never imported by src/.
+ *
+ * It has a FHIR base of its own (`{url}/fhir`) because publishing a smart-configuration makes
+ * every client that launches with that `iss` go through OAuth; the demo FHIR server stays open.
+ *
+ * - `POST /fhir/_services/smart/Launch` — what the CDS Hooks Sandbox calls before opening a card's
+ *   SMART link (its launch-context-retrieval.js): `{launchUrl, parameters: {patient, appContext?,
+ *   smart_messaging_origin?}}` → `{launch_id}`.
+ * - `GET /auth/authorize` — EHR launch only (a known `launch` is required), PKCE S256 required.
+ * - `POST /auth/token` — authorization_code grant for public clients; answers `patient` and the
+ *   launch's `appContext`.
+ * - `/fhir/*` — reads and searches passed to the FHIR server behind, with one of its tokens, in
+ *   the token's patient compartment only.
+ */
+export interface SmartClient {
+  readonly clientId: string;
+  /** redirect_uri must start with one of these (after URL normalisation). */
+  readonly redirectPrefixes: readonly string[];
+}
+
+export interface SmartAuthServerOptions {
+  /** The FHIR server behind: the demo's memory server or its base URL. */
+  readonly fhir: MemoryFhirServer | string;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Host name in the URLs it publishes (default `localhost`, as the demo prints its servers). */
+  readonly publicHost?: string;
+  /** Registered clients (default: the timeline app, ln-cds-hooks-timeline, under allowedRedirectPrefix). */
+  readonly clients?: readonly SmartClient[];
+  /** Where the timeline app lives, for the default client (default `http://localhost:3000/app/`). */
+  readonly allowedRedirectPrefix?: string;
+  /** The clock, for code and token expiry. */
+  readonly now?: () => number;
+}
+
+export interface SmartAuthServer {
+  /** The `iss` of an EHR launch, e.g. `http://localhost:8082/fhir`. */
+  readonly fhirBaseUrl: string;
+  readonly authorizeUrl: string;
+  readonly tokenUrl: string;
+  /** Create a launch context as the Launch endpoint does (for tests and printed demo links). */
+  createLaunch(context: { patient: string; appContext?: string }): string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CLIENT_ID = 'ln-cds-hooks-timeline';
+
+/** SMART App Launch 2.x §2.0.2 "Conformance" capabilities this server actually offers. */
+const CAPABILITIES = [
+  'launch-ehr',
+  'client-public',
+  'context-ehr-patient',
+  'permission-v2',
+  'permission-patient',
+];
+
+function isUnder(uri: string, prefix: string): boolean {
+  try {
+    const target = new URL(uri);
+    const base = new URL(prefix);
+    return target.hash === '' && target.origin === base.origin && target.pathname.startsWith(base.pathname);
+  } catch {
+    return false;
+  }
+}
+
+function param(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function oauthError(res: express.Response, status: number, error: string, description: string): void {
+  res.status(status).set('Cache-Control', 'no-store').json({ error, error_description: description });
+}
+
+export function createSmartAuthApp(options: {
+  fhirBaseUrl: string;
+  tokenUrl: string;
+  authorizeUrl: string;
+  upstream: string;
+  clients: readonly SmartClient[];
+  grants: SmartGrants;
+}): express.Express {
+  const { fhirBaseUrl, grants, clients } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  // Bearer tokens, not cookies: any origin may call (the Sandbox's, the app's) without credentials.
+  app.use((req, res, next) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    res.setHeader('Access-Control-Max-Age', '600');
+    if (req.method === 'OPTIONS') res.status(204).end();
+    else next();
+  });
+
+  app.get('/fhir/.well-known/smart-configuration', (_req, res) => {
+    res.json({
+      issuer: fhirBaseUrl,
+      authorization_endpoint: options.authorizeUrl,
+      token_endpoint: options.tokenUrl,
+      token_endpoint_auth_methods_supported: ['none'],
+      grant_types_supported: ['authorization_code'],
+      response_types_supported: ['code'],
+      scopes_supported: ['launch', 'patient/*.rs', 'patient/*.read'],
+      code_challenge_methods_supported: ['S256'],
+      capabilities: CAPABILITIES,
+    });
+  });
+
+  // Open, as on any SMART server; the security extension is how pre-2.0 clients (the CDS Hooks
+  // Sandbox's own fhir-client.js) find the OAuth endpoints (SMART App Launch 1.0 "Conformance").
+  app.get('/fhir/metadata', (_req, res) => {
+    res.type('application/fhir+json').send(
+      JSON.stringify({
+        resourceType: 'CapabilityStatement',
+        status: 'active',
+        kind: 'instance',
+        fhirVersion: '4.0.1',
+        format: ['json'],
+        date: '2026-01-01',
+        rest: [
+          {
+            mode: 'server',
+            security: {
+              service: [
+                {
+                  coding: [
+                    {
+                      system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+                      code: 'SMART-on-FHIR',
+                    },
+                  ],
+                },
+              ],
+              extension: [
+                {
+                  url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+                  extension: [
+                    { url: 'authorize', valueUri: options.authorizeUrl },
+                    { url: 'token', valueUri: options.tokenUrl },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+  });
+
+  app.post('/fhir/_services/smart/Launch', express.json(), (req, res) => {
+    // A token the Sandbox holds must be one of ours; without one (open demo) the launch is allowed.
+    const authorization = req.headers.authorization;
+    if (
+      authorization !== undefined &&
+      grants.findToken(authorization.replace(/^Bearer\s+/i, '')) === undefined
+    ) {
+      oauthError(res, 401, 'invalid_token', 'unknown or expired access token');
+      return;
+    }
+    const body = (req.body ?? {}) as { parameters?: Record<string, unknown> };
+    const patient = param(body.parameters?.patient);
+    if (patient === undefined) {
+      oauthError(res, 400, 'invalid_request', 'parameters.patient is required');
+      return;
+    }
+    const appContext = param(body.parameters?.appContext);
+    const origin = param(body.parameters?.smart_messaging_origin);
+    const launchId = grants.createLaunch({
+      patient,
+      ...(appContext !== undefined ? { appContext } : {}),
+      ...(origin !== undefined ? { smartMessagingOrigin: origin } : {}),
+    });
+    res.json({ launch_id: launchId });
+  });
+
+  app.get('/auth/authorize', (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const clientId = param(query.client_id);
+    const redirectUri = param(query.redirect_uri);
+    const client = clients.find((candidate) => candidate.clientId === clientId);
+    // RFC 6749 §4.1.2.1: with an unknown client or redirect_uri, tell the user, never redirect.
+    if (client === undefined || redirectUri === undefined) {
+      res.status(400).type('text/plain').send('Unknown client_id or missing redirect_uri.');
+      return;
+    }
+    if (!client.redirectPrefixes.some((prefix) => isUnder(redirectUri, prefix))) {
+      res.status(400).type('text/plain').send(`redirect_uri is not registered for ${client.clientId}.`);
+      return;
+    }
+    const state = param(query.state);
+    const fail = (error: string, description: string): void => {
+      const target = new URL(redirectUri);
+      target.searchParams.set('error', error);
+      target.searchParams.set('error_description', description);
+      if (state !== undefined) target.searchParams.set('state', state);
+      res.redirect(302, target.toString());
+    };
+    if (query.response_type !== 'code')
+      return fail('unsupported_response_type', 'response_type must be code');
+    if (state === undefined) return fail('invalid_request', 'state is required');
+    if (param(query.aud)?.replace(/\/+$/, '') !== fhirBaseUrl)
+      return fail('invalid_request', `aud must be the FHIR base URL ${fhirBaseUrl}`);
+    const launchId = param(query.launch);
+    const launch = launchId === undefined ? undefined : grants.findLaunch(launchId);
+    if (launch === undefined)
+      return fail('invalid_request', 'a known launch is required (EHR launch only; launches last an hour)');
+    const codeChallenge = param(query.code_challenge);
+    if (query.code_challenge_method !== 'S256' || codeChallenge === undefined)
+      return fail('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256');
+    const scope = grantScopes(param(query.scope) ?? '');
+    const code = grants.issueCode({ launch, clientId: client.clientId, redirectUri, scope, codeChallenge });
+    const target = new URL(redirectUri);
+    target.searchParams.set('code', code);
+    target.searchParams.set('state', state);
+    res.redirect(302, target.toString());
+  });
+
+  app.post('/auth/token', express.urlencoded({ extended: false }), (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (body.grant_type !== 'authorization_code') {
+      oauthError(res, 400, 'unsupported_grant_type', 'only authorization_code is supported');
+      return;
+    }
+    const code = param(body.code);
+    const clientId = param(body.client_id);
+    const redirectUri = param(body.redirect_uri);
+    const codeVerifier = param(body.code_verifier);
+    if (
+      code === undefined ||
+      clientId === undefined ||
+      redirectUri === undefined ||
+      codeVerifier === undefined
+    ) {
+      oauthError(res, 400, 'invalid_request', 'code, client_id, redirect_uri and code_verifier are required');
+      return;
+    }
+    const result = grants.redeemCode({ code, clientId, redirectUri, codeVerifier });
+    if (!result.ok) {
+      oauthError(res, 400, 'invalid_grant', result.description);
+      return;
+    }
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(result.token);
+  });
+
+  app.all('/fhir/{*rest}', express.urlencoded({ extended: false }), (req, res) =>
+    proxyFhirRequest(req, res, { upstream: options.upstream, fhirBaseUrl, grants }),
+  );
+  return app;
+}
+
+/** Start it on a port; the demo and the browser tests call this in-process. */
+export async function startSmartAuthServer(options: SmartAuthServerOptions): Promise<SmartAuthServer> {
+  const host = options.host ?? '127.0.0.1';
+  const grants = new SmartGrants(options.now);
+  const upstream = (typeof options.fhir === 'string' ? options.fhir : options.fhir.url).replace(/\/+$/, '');
+  const clients = options.clients ?? [
+    {
+      clientId: DEFAULT_CLIENT_ID,
+      redirectPrefixes: [options.allowedRedirectPrefix ?? 'http://localhost:3000/app/'],
+    },
+  ];
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const root = `http://${options.publicHost ?? 'localhost'}:${port}`;
+  const fhirBaseUrl = `${root}/fhir`;
+  const authorizeUrl = `${root}/auth/authorize`;
+  const tokenUrl = `${root}/auth/token`;
+  // The URLs it publishes name the port, known only once it listens; nobody can call it before.
+  server.on(
+    'request',
+    createSmartAuthApp({ fhirBaseUrl, authorizeUrl, tokenUrl, upstream, clients, grants }),
+  );
+  return {
+    fhirBaseUrl,
+    authorizeUrl,
+    tokenUrl,
+    createLaunch: (context) => grants.createLaunch(context),
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
