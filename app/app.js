@@ -440,7 +440,7 @@
     return [0, highest > 0 ? highest * 1.2 : 1];
   }
 
-  function buildTrack(view, series, range) {
+  function buildTrack(view, series) {
     const band = series.key === 'tacrolimus' && view.targets && view.targets.tacrolimus ? view.targets.tacrolimus : null;
     const points = series.points.filter((point) => point.at && typeof point.value === 'number' && !point.unreadable).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     const section = element('section', undefined, 'track');
@@ -642,7 +642,7 @@
       // Tacrolimus always has its track (saying "no result" when there is none); the others when present.
       if (!series && key !== 'tacrolimus') continue;
       if (series && series.points.length === 0 && key !== 'tacrolimus') continue;
-      const chart = buildTrack(view, series || { key, label: 'Tacrolimus', unit: 'ng/mL', points: [] }, range);
+      const chart = buildTrack(view, series || { key, label: 'Tacrolimus', unit: 'ng/mL', points: [] });
       if (chart) state.charts.push(chart);
     }
     renderPhases(view);

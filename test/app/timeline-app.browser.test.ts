@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ANALYTES, CONDITIONS, DRUGS, startChart } from '../../demo/chart';
+import { buildDemoPatients, buildDemoResources } from '../../demo/patients';
+import { startMemoryFhirServer, type MemoryFhirServer } from '../../dev/memory-fhir-server';
+import { startSmartAuthServer, type SmartAuthServer } from '../../dev/smart-auth-server';
+import { buildTestApp } from '../support/test-app';
+
+/**
+ * A nephrologist opens the immunosuppression timeline from a card, in a real headless Chromium
+ * under the app's CSP: through an open FHIR server (the CDS Hooks Sandbox with the demo's server:
+ * fhirServiceUrl + patientId) and through an EHR launch (launch + iss, OAuth with PKCE at the demo
+ * SMART authorization server, appContext in the token response). The record is the demo's, on a
+ * real FHIR server; the service reads it and computes the view. Times are shown in the browser's
+ * time zone, here Europe/Amsterdam.
+ *
+ * Needs Debian's chromium (scripts/install-browser.sh, run by .ci/run): under CI=true a missing
+ * browser fails the suite; elsewhere it is skipped with a warning.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = resolve(__dirname, '..', '..', 'test-output', 'app');
+const NOW = new Date('2026-12-04T11:00:00Z');
+const TIME_ZONE = 'Europe/Amsterdam';
+
+const inCi = process.env.CI === 'true';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && !inCi) {
+  console.warn(`\n*** SKIPPING the timeline app browser test: ${CHROMIUM} is missing (run scripts/install-browser.sh) ***\n`);
+}
+const describeInBrowser = haveChromium || inCi ? describe : describe.skip;
+
+/** LN on tacrolimus whose latest tacrolimus result was recorded in "ng" (a mass, not a concentration). */
+function oddUnitPatient(): fhir4.Resource[] {
+  const chart = startChart(NOW, { id: 'odd-unit', given: 'Oddunit', family: 'Demopatient', gender: 'female', age: 40 });
+  chart.condition(CONDITIONS.lnClassIV, 1200);
+  chart.order(DRUGS.tacrolimus1mg, { value: 2, unit: '{capsule}' }, 'BID', 500);
+  chart.result(ANALYTES.tacrolimusTrough, 5.0, 'ng/mL', 60);
+  chart.result(ANALYTES.tacrolimusTrough, 3.0, 'ng', 10);
+  return chart.resources;
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A FHIR server that answers every request with 500, or never answers at all. */
+async function startBrokenFhirServer(mode: 'error' | 'silent'): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((_req, res) => {
+    if (mode === 'silent') return;
+    res.statusCode = 500;
+    res.setHeader('content-type', 'application/fhir+json');
+    res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'database unavailable' }] }));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const root = await listen(server);
+  return {
+    url: `${root}/fhir`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((done) => server.close(() => done()));
+    },
+  };
+}
+
+describeInBrowser('immunosuppression timeline app in a real browser', () => {
+  let fhir: MemoryFhirServer;
+  let smart: SmartAuthServer;
+  let failing: Awaited<ReturnType<typeof startBrokenFhirServer>>;
+  let silent: Awaited<ReturnType<typeof startBrokenFhirServer>>;
+  let service: Server;
+  let baseUrl = '';
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageProblems: string[] = [];
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`${CHROMIUM} is required under CI=true (scripts/install-browser.sh installs it)`);
+    fhir = await startMemoryFhirServer();
+    const demo = buildDemoPatients(NOW).filter((patient) => ['demo-tac-low', 'demo-tac-high', 'demo-mpa-trough', 'demo-control-sle'].includes(patient.id));
+    await fhir.load([...buildDemoResources(demo), ...oddUnitPatient()]);
+    failing = await startBrokenFhirServer('error');
+    silent = await startBrokenFhirServer('silent');
+
+    service = createServer();
+    baseUrl = await listen(service);
+    const { app } = buildTestApp({ now: NOW, env: { CDS_PUBLIC_URL: baseUrl, CDS_FHIR_TIMEOUT_MS: '1000', CDS_HOOK_DEADLINE_MS: '3000' } });
+    service.on('request', app);
+    smart = await startSmartAuthServer({ fhir, publicHost: '127.0.0.1', allowedRedirectPrefix: `${baseUrl}/app/` });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    service?.closeAllConnections();
+    await new Promise((done) => (service ? service.close(done) : done(undefined)));
+    await smart?.close();
+    await failing?.close();
+    await silent?.close();
+    await fhir?.close();
+  });
+
+  afterEach(() => {
+    // The app runs under its CSP without a violation or a script error.
+    expect(pageProblems.splice(0)).toEqual([]);
+  });
+
+  async function openApp(path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, timezoneId: TIME_ZONE, locale: 'en-GB' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`);
+    });
+    await page.goto(`${baseUrl}${path}`);
+    await page.waitForSelector('body[data-state="ready"], body[data-state="error"]');
+    return page;
+  }
+
+  const openLaunch = (patientId: string, extra = '', fhirServer = fhir.url): string =>
+    `/app/?${extra}fhirServiceUrl=${encodeURIComponent(fhirServer)}&patientId=${patientId}&smart_messaging_origin=${encodeURIComponent('http://127.0.0.1:8080')}`;
+
+  async function ehrLaunch(patient: string, appContext?: object, launchUrl = `${baseUrl}/app/`): Promise<string> {
+    const response = await fetch(`${smart.fhirBaseUrl}/_services/smart/Launch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ launchUrl, parameters: { patient, ...(appContext ? { appContext: JSON.stringify(appContext) } : {}) } }),
+    });
+    expect(response.status).toBe(200);
+    const { launch_id: launchId } = (await response.json()) as { launch_id: string };
+    return launchId;
+  }
+
+  /** A table of the table view as a person reads it: one array of cell texts per row. */
+  function tableRows(page: Page, id: string): Promise<string[][]> {
+    return page.$$eval(`#${id} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())));
+  }
+
+  const highlightedRows = (page: Page): Promise<string[][]> =>
+    page.$$eval('#tables tr.highlight', (trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())));
+
+  const barTexts = (page: Page): Promise<string[]> => page.$$eval('#orders .bar:not([hidden])', (bars) => bars.map((bar) => bar.getAttribute('aria-label') ?? ''));
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const file = join(SCREENSHOTS, name);
+    await page.screenshot({ path: file });
+    console.log(`timeline app screenshot: ${file} (folder ${SCREENSHOTS})`);
+  }
+
+  test('opened from a card through the open FHIR server: the 3.1 ng/mL trough against the 4–6 ng/mL band, Envarsus 4 mg/day, the finding highlighted from the link', async () => {
+    const page = await openApp(openLaunch('demo-tac-low', 'rule=tacrolimus-trough-low&focus=Observation%2Fdemo-tac-low-obs6&'));
+    expect(await page.locator('#patient').textContent()).toContain('Patient demo-tac-low');
+
+    // The table view: both tacrolimus results with their dates in the browser's time zone.
+    expect(await tableRows(page, 'table-tacrolimus')).toEqual([
+      ['25 Nov 2026, 12:00', '3.1 ng/mL', '', ''],
+      ['16 Aug 2026, 13:00', '4.8 ng/mL', '', ''],
+    ]);
+    expect(await page.locator('#table-tacrolimus caption').textContent()).toContain('Tacrolimus (ng/mL)');
+    expect(await page.locator('.track[data-series="tacrolimus"] .band-label').textContent()).toMatch(/^Target 4–6 ng\/mL \(maintenance/);
+
+    // The chart: a uPlot canvas per track; the keyboard steps through the points with a tooltip.
+    expect(await page.locator('.track[data-series="tacrolimus"] canvas').count()).toBeGreaterThan(0);
+    await page.focus('.track[data-series="tacrolimus"] .plot');
+    await page.keyboard.press('Home');
+    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus 4.8 ng/mL — 16 Aug 2026, 13:00');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus 3.1 ng/mL — 25 Nov 2026, 12:00');
+    // The mouse over the point shows the same.
+    const [scrollX = 0, scrollY = 0] = await page.evaluate(() => [window.scrollX, window.scrollY]);
+    const x = Number(await page.locator('#tooltip').getAttribute('data-x')) - scrollX;
+    const y = Number(await page.locator('#tooltip').getAttribute('data-y')) - scrollY;
+    await page.mouse.move(10, 10);
+    await page.mouse.move(x, y);
+    expect(await page.locator('#tooltip').isVisible()).toBe(true);
+    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus 3.1 ng/mL — 25 Nov 2026, 12:00');
+
+    // Dose bars: every immunosuppressant and glucocorticoid order with its daily dose.
+    const bars = await barTexts(page);
+    expect(bars).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Tacrolimus.*: 4 mg\/day, 10 Oct 2025 – ongoing, active$/i),
+        expect.stringMatching(/^Mycophenolate.*: 500 mg\/day, 10 Oct 2025 – ongoing, active$/i),
+        expect.stringMatching(/^Prednisone.*: 5 mg\/day, 10 Oct 2025 – ongoing, active$/i),
+      ]),
+    );
+    expect(await page.locator('#orders .bar', { hasText: '4 mg/day' }).count()).toBe(1);
+
+    // The card's finding, named in the link, is selected; its trough is highlighted.
+    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('tacrolimus-trough-low');
+    expect(await page.locator('#findings li.selected .summary').textContent()).toContain('3.1 ng/mL');
+    expect(await highlightedRows(page)).toContainEqual(['25 Nov 2026, 12:00', '3.1 ng/mL', '', '']);
+    expect(await page.locator('#phases').textContent()).toContain('Maintenance');
+    await screenshot(page, 'timeline-demo-tac-low-1280x800.png');
+  });
+
+  test('EHR launch with PKCE: the token response’s appContext selects the finding; the table view is reachable by keyboard', async () => {
+    const launch = await ehrLaunch('demo-tac-high', { ruleCode: 'tacrolimus-trough-high', patientId: 'demo-tac-high', focus: ['Observation/demo-tac-high-obs6'] });
+    const page = await openApp(`/app/?launch=${launch}&iss=${encodeURIComponent(smart.fhirBaseUrl)}`);
+    expect(await page.locator('body').getAttribute('data-state')).toBe('ready');
+    expect(await page.locator('#patient').textContent()).toContain('Patient demo-tac-high');
+    // The authorization code and state are gone from the address bar.
+    expect(page.url()).toBe(`${baseUrl}/app/`);
+
+    // 10.6 nmol/L is shown in ng/mL, with what the laboratory reported.
+    const rows = await tableRows(page, 'table-tacrolimus');
+    expect(rows[0]?.[0]).toBe('28 Nov 2026, 12:00');
+    expect(rows[0]?.[1]).toMatch(/^8\.\d+ ng\/mL$/);
+    expect(rows[0]?.[2]).toBe('10.6 nmol/L');
+    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('tacrolimus-trough-high');
+    expect((await highlightedRows(page))[0]?.[2]).toBe('10.6 nmol/L');
+    expect(await barTexts(page)).toEqual(expect.arrayContaining([expect.stringMatching(/^Tacrolimus.*: 6 mg\/day, /i)]));
+
+    // Skip link → table view; its tables have captions and scroll regions that take focus.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to the table view');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('tables-title');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe('Phase of therapy and targets');
+    expect(await page.$$eval('#tables caption', (captions) => captions.map((caption) => caption.textContent))).toEqual(
+      expect.arrayContaining(['Tacrolimus (ng/mL), newest first', 'Immunosuppressant and glucocorticoid orders, newest first']),
+    );
+  });
+
+  test('a card’s SMART link, launched as the CDS Hooks Sandbox does with a token: launch endpoint → launch URL → the chart of that patient, focused on the card', async () => {
+    const hook = await fetch(`${baseUrl}/cds-services/ln-patient-view`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        hook: 'patient-view',
+        hookInstance: randomUUID(),
+        fhirServer: fhir.url,
+        context: { patientId: 'demo-mpa-trough', userId: 'Practitioner/COREPRACTITIONER1' },
+      }),
+    });
+    expect(hook.status).toBe(200);
+    const { cards } = (await hook.json()) as { cards: { source: { topic: { code: string } }; links?: { url: string; type: string; appContext?: string }[] }[] };
+    expect(cards.map((card) => card.source.topic.code)).toEqual(['mpa-trough-low']);
+    const link = cards[0]?.links?.find((candidate) => candidate.type === 'smart');
+    expect(link?.url).toMatch(new RegExp(`^${baseUrl}/app/\\?rule=mpa-trough-low&focus=`));
+    if (link === undefined) return;
+
+    // cds-hooks/sandbox launch-context-retrieval.js: POST {fhirServer}/_services/smart/Launch, then the link with launch and iss.
+    const launch = await fetch(`${smart.fhirBaseUrl}/_services/smart/Launch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ launchUrl: link.url, parameters: { patient: 'demo-mpa-trough', appContext: link.appContext } }),
+    });
+    const { launch_id: launchId } = (await launch.json()) as { launch_id: string };
+    const page = await openApp(`${link.url.slice(baseUrl.length)}&launch=${launchId}&iss=${encodeURIComponent(smart.fhirBaseUrl)}`);
+    expect(await page.locator('#patient').textContent()).toContain('Patient demo-mpa-trough');
+    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('mpa-trough-low');
+    // 4.1 µmol/L of MPA, shown in the group's unit with the reported value beside it.
+    const rows = await tableRows(page, 'table-mpaTrough');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.[2]).toBe('4.1 umol/L');
+    expect(await highlightedRows(page)).toContainEqual(rows[0]);
+    // No tacrolimus for this patient: the track says so instead of an empty chart.
+    expect(await page.locator('.track[data-series="tacrolimus"] .no-data').textContent()).toBe('No tacrolimus result on record.');
+    await screenshot(page, 'timeline-demo-mpa-trough-1280x800.png');
+  });
+
+  test('at 1920×1080 the whole therapy since the start fits, and the 36-month mark is drawn', async () => {
+    const page = await openApp(openLaunch('demo-tac-low'), { width: 1920, height: 1080 });
+    await page.click('#range-all');
+    expect(await page.locator('#range-all').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#range-note').textContent()).toMatch(/^Shown: /);
+    expect(await page.locator('#phases').textContent()).toMatch(/Induction.*Maintenance/);
+    expect(await page.locator('#phases .mark').textContent()).toMatch(/^36 months: /);
+    await screenshot(page, 'timeline-demo-tac-low-all-1920x1080.png');
+  });
+
+  test('a tacrolimus result in "ng" (not a concentration) is listed as unreadable, never charted as a value', async () => {
+    const page = await openApp(openLaunch('odd-unit'));
+    const rows = await tableRows(page, 'table-tacrolimus');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]?.[0]).toBe('24 Nov 2026, 12:00');
+    expect(rows[0]?.[1]).toBe('unreadable');
+    expect(rows[0]?.[3]).not.toBe('');
+    expect(rows[1]?.slice(0, 2)).toEqual(['5 Oct 2026, 13:00', '5 ng/mL']);
+    expect(await page.locator('.track[data-series="tacrolimus"] ul.unreadable li').count()).toBe(1);
+    expect(await page.locator('#notices').textContent()).toContain('1 result could not be read');
+    // Only the readable result is a point on the chart.
+    await page.focus('.track[data-series="tacrolimus"] .plot');
+    await page.keyboard.press('End');
+    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus 5 ng/mL — 5 Oct 2026, 13:00');
+  });
+
+  test('a patient with SLE but no lupus nephritis: the app says there is no LN timeline', async () => {
+    const page = await openApp(openLaunch('demo-control-sle'));
+    expect(await page.locator('#notices').textContent()).toContain('No lupus nephritis on record for this patient');
+    expect(await page.locator('.band-label').count()).toBe(0);
+  });
+
+  test('the FHIR server answers 500: the app says the record could not be read and shows no value', async () => {
+    const page = await openApp(openLaunch('demo-tac-low', '', failing.url));
+    expect(await page.locator('body').getAttribute('data-state')).toBe('error');
+    expect(await page.locator('#status').textContent()).toMatch(/^The patient’s record could not be read from the EHR, so nothing is shown\. \S/);
+    expect(await page.locator('#main').isVisible()).toBe(false);
+    // The browser logs the 412 itself, as a failed resource load.
+    expect(pageProblems.splice(0)).toEqual([expect.stringMatching(/^console error: Failed to load resource: .* 412/)]);
+  });
+
+  test('the FHIR server never answers: after the service’s deadline the app says what it could not read', async () => {
+    const page = await openApp(openLaunch('demo-tac-low', '', silent.url));
+    expect(await page.locator('body').getAttribute('data-state')).toBe('error');
+    expect(await page.locator('#status').textContent()).toMatch(/^The patient’s record could not be read from the EHR, so nothing is shown\. \S/);
+    expect(await page.locator('#main').isVisible()).toBe(false);
+    expect(pageProblems.splice(0)).toEqual([expect.stringMatching(/^console error: Failed to load resource: .* 412/)]);
+  });
+});
