@@ -160,6 +160,8 @@
   // ---- What the view holds --------------------------------------------------------------
 
   const SERIES_ORDER = ['tacrolimus', 'mpaTrough', 'mpaAuc', 'egfr', 'creatinine', 'weight'];
+  // Drug levels sit above the dose bars they answer to; kidney function and weight below them.
+  const LEVELS = new Set(['tacrolimus', 'mpaTrough', 'mpaAuc']);
 
   function formatValue(point, unit) {
     if (point.value === undefined || point.value === null) return '';
@@ -435,12 +437,15 @@
     };
   }
 
+  /** From zero (a level's distance from zero is part of its reading) to a round number above the highest value or band. */
   function yRange(values, band) {
-    const highest = Math.max(band ? band.max : 0, ...values);
-    return [0, highest > 0 ? highest * 1.2 : 1];
+    const highest = Math.max(band ? band.max : 0, ...values) * 1.15;
+    if (!(highest > 0)) return [0, 1];
+    const step = 10 ** Math.floor(Math.log10(highest));
+    return [0, Math.ceil(highest / (step / 2)) * (step / 2)];
   }
 
-  function buildTrack(view, series) {
+  function buildTrack(view, series, target) {
     const band = series.key === 'tacrolimus' && view.targets && view.targets.tacrolimus ? view.targets.tacrolimus : null;
     const points = series.points.filter((point) => point.at && typeof point.value === 'number' && !point.unreadable).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     const section = element('section', undefined, 'track');
@@ -451,8 +456,9 @@
     section.append(title);
     if (band) {
       const phase = band.phase === 'induction' ? 'induction' : 'maintenance';
-      const text = `Target ${numberFormat.format(band.min)}\u2013${numberFormat.format(band.max)} ${band.unit} (${phase}${band.source ? `, ${band.source}` : ''})`;
-      section.append(element('p', text, 'band-label'));
+      const label = element('p', `Target ${numberFormat.format(band.min)}\u2013${numberFormat.format(band.max)} ${band.unit} (${phase})`, 'band-label');
+      if (band.source) label.title = band.source;
+      section.append(label);
     }
     const unreadable = series.points.filter((point) => point.unreadable || !point.at);
     if (points.length === 0) {
@@ -467,7 +473,7 @@
       }
       section.append(list);
     }
-    $('tracks').append(section);
+    target.append(section);
     if (points.length === 0) return null;
 
     const container = element('div', undefined, 'plot');
@@ -482,15 +488,15 @@
     chart.plot = new uPlot(
       {
         width: chartWidth(),
-        height: series.key === 'tacrolimus' ? 200 : 120,
+        height: LEVELS.has(series.key) ? 190 : 130,
         legend: { show: false },
-        cursor: { drag: { x: false, y: false }, points: { size: 14, fill: colour } },
+        cursor: { x: false, y: false, drag: { x: false, y: false }, points: { size: 14, fill: colour } },
         scales: {
           x: { time: true, range: () => [state.rangeMin, state.rangeMax] },
           y: { range: (_u, _min, max) => yRange([max], band) },
         },
         // Month ticks (the shortest range is 24 months); the unit is in the track's title.
-        axes: [{ space: 70, values: (_u, splits) => splits.map((split) => monthFormat.format(new Date(split * 1000))) }, { size: AXIS_SIZE }],
+        axes: [{ space: 70, values: (_u, splits) => splits.map((split) => monthFormat.format(new Date(split * 1000))) }, { size: AXIS_SIZE, space: 24 }],
         series: [{}, { label: series.label, stroke: colour, width: 1.5, points: { show: true, size: 9, fill: colour }, spanGaps: true }],
         hooks: {
           drawClear: [drawBackground(view, series, band)],
@@ -558,15 +564,18 @@
       strip.append(node);
     }
     if (view.maintenanceMark) {
+      // The 36-month mark (clinical-rules.md §5) is always named: a line where it falls in the
+      // shown range, or an arrow at the edge it lies beyond.
       const mark = seconds(view.maintenanceMark);
-      const node = element('div', `36 months: ${formatDate(view.maintenanceMark)}`, 'mark');
-      if (mark >= state.rangeMin && mark <= state.rangeMax) {
-        node.style.left = `${area.left + ((mark - state.rangeMin) / (state.rangeMax - state.rangeMin)) * area.width}px`;
-        if (mark > now) node.classList.add('ahead');
-        // Near the right edge the label goes left of its line.
-        if ((mark - state.rangeMin) / (state.rangeMax - state.rangeMin) > 0.8) node.classList.add('flip');
-        strip.append(node);
-      }
+      const where = mark > state.rangeMax ? 'after' : mark < state.rangeMin ? 'before' : 'inside';
+      const text = `36 months: ${formatDate(view.maintenanceMark)}`;
+      const node = element('div', where === 'after' ? `${text} \u2192` : where === 'before' ? `\u2190 ${text}` : text, `mark ${where}`);
+      const fraction = where === 'inside' ? (mark - state.rangeMin) / (state.rangeMax - state.rangeMin) : where === 'after' ? 1 : 0;
+      node.style.left = `${area.left + fraction * area.width}px`;
+      // Near the right edge the label goes left of its line.
+      if (fraction > 0.8) node.classList.add('flip');
+      if (mark > now) node.title = 'The 36-month mark is ahead';
+      strip.append(node);
     }
     strip.hidden = strip.children.length === 0;
   }
@@ -633,6 +642,7 @@
     const view = state.view;
     for (const chart of state.charts.splice(0)) chart.plot.destroy();
     $('tracks').replaceChildren();
+    $('tracks-kidney').replaceChildren();
     const range = timeRange(view, state.range);
     state.rangeMin = range.min;
     state.rangeMax = range.max;
@@ -642,7 +652,7 @@
       // Tacrolimus always has its track (saying "no result" when there is none); the others when present.
       if (!series && key !== 'tacrolimus') continue;
       if (series && series.points.length === 0 && key !== 'tacrolimus') continue;
-      const chart = buildTrack(view, series || { key, label: 'Tacrolimus', unit: 'ng/mL', points: [] });
+      const chart = buildTrack(view, series || { key, label: 'Tacrolimus', unit: 'ng/mL', points: [] }, $(LEVELS.has(key) ? 'tracks' : 'tracks-kidney'));
       if (chart) state.charts.push(chart);
     }
     renderPhases(view);
@@ -690,7 +700,9 @@
     if (rows.length === 0) {
       const empty = element('td', 'None on record.');
       empty.colSpan = headings.length;
-      body.append(element('tr')).append(empty);
+      const tr = element('tr');
+      tr.append(empty);
+      body.append(tr);
     }
     node.append(head, body);
     wrap.append(node);

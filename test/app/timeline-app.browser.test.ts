@@ -92,8 +92,10 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
 
     service = createServer();
     baseUrl = await listen(service);
-    const { app } = buildTestApp({ now: NOW, env: { CDS_PUBLIC_URL: baseUrl, CDS_FHIR_TIMEOUT_MS: '1000', CDS_HOOK_DEADLINE_MS: '3000' } });
+    const { app } = buildTestApp({ now: NOW, env: { CDS_PUBLIC_URL: baseUrl, CDS_FHIR_TIMEOUT_MS: '4000', CDS_HOOK_DEADLINE_MS: '5000' } });
     service.on('request', app);
+    // The memory server's first searches are slow while it warms up; the service's deadline is not for that.
+    await fetch(`${fhir.url}/Observation?patient=demo-tac-low&_sort=-date`);
     smart = await startSmartAuthServer({ fhir, publicHost: '127.0.0.1', allowedRedirectPrefix: `${baseUrl}/app/` });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -164,38 +166,41 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   test('opened from a card through the open FHIR server: the 3.1 ng/mL trough against the 4–6 ng/mL band, Envarsus 4 mg/day, the finding highlighted from the link', async () => {
     const page = await openApp(openLaunch('demo-tac-low', 'rule=tacrolimus-trough-low&focus=Observation%2Fdemo-tac-low-obs6&'));
     expect(await page.locator('#patient').textContent()).toContain('Patient demo-tac-low');
+    // As it opens: the card's trough highlighted, with its value and date.
+    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00');
+    await screenshot(page, 'timeline-demo-tac-low-1280x800.png');
 
     // The table view: both tacrolimus results with their dates in the browser's time zone.
     expect(await tableRows(page, 'table-tacrolimus')).toEqual([
       ['25 Nov 2026, 12:00', '3.1 ng/mL', '', ''],
       ['16 Aug 2026, 13:00', '4.8 ng/mL', '', ''],
     ]);
-    expect(await page.locator('#table-tacrolimus caption').textContent()).toContain('Tacrolimus (ng/mL)');
-    expect(await page.locator('.track[data-series="tacrolimus"] .band-label').textContent()).toMatch(/^Target 4–6 ng\/mL \(maintenance/);
+    expect(await page.locator('#table-tacrolimus caption').textContent()).toBe('Tacrolimus trough (ng/mL), newest first');
+    expect(await page.locator('.track[data-series="tacrolimus"] .band-label').textContent()).toBe('Target 4–6 ng/mL (maintenance)');
 
     // The chart: a uPlot canvas per track; the keyboard steps through the points with a tooltip.
     expect(await page.locator('.track[data-series="tacrolimus"] canvas').count()).toBeGreaterThan(0);
     await page.focus('.track[data-series="tacrolimus"] .plot');
     await page.keyboard.press('Home');
-    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus 4.8 ng/mL — 16 Aug 2026, 13:00');
+    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 4.8 ng/mL — 16 Aug 2026, 13:00');
     await page.keyboard.press('ArrowRight');
-    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus 3.1 ng/mL — 25 Nov 2026, 12:00');
+    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00');
     // The mouse over the point shows the same.
-    const [scrollX = 0, scrollY = 0] = await page.evaluate(() => [window.scrollX, window.scrollY]);
+    const [scrollX = 0, scrollY = 0] = await page.evaluate<number[]>('[window.scrollX, window.scrollY]');
     const x = Number(await page.locator('#tooltip').getAttribute('data-x')) - scrollX;
     const y = Number(await page.locator('#tooltip').getAttribute('data-y')) - scrollY;
     await page.mouse.move(10, 10);
     await page.mouse.move(x, y);
     expect(await page.locator('#tooltip').isVisible()).toBe(true);
-    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus 3.1 ng/mL — 25 Nov 2026, 12:00');
+    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00');
 
     // Dose bars: every immunosuppressant and glucocorticoid order with its daily dose.
     const bars = await barTexts(page);
     expect(bars).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^Tacrolimus.*: 4 mg\/day, 10 Oct 2025 – ongoing, active$/i),
-        expect.stringMatching(/^Mycophenolate.*: 500 mg\/day, 10 Oct 2025 – ongoing, active$/i),
-        expect.stringMatching(/^Prednisone.*: 5 mg\/day, 10 Oct 2025 – ongoing, active$/i),
+        expect.stringMatching(/^Tacrolimus.*: 4 mg\/day\b.*, 10 Oct 2025 – ongoing, active$/i),
+        expect.stringMatching(/^Mycophenolate mofetil: 500 mg\/day\b.*, 10 Oct 2025 – ongoing, active$/),
+        expect.stringMatching(/^Prednisone: 5 mg\/day\b.*, 10 Oct 2025 – ongoing, active$/),
       ]),
     );
     expect(await page.locator('#orders .bar', { hasText: '4 mg/day' }).count()).toBe(1);
@@ -205,7 +210,6 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(await page.locator('#findings li.selected .summary').textContent()).toContain('3.1 ng/mL');
     expect(await highlightedRows(page)).toContainEqual(['25 Nov 2026, 12:00', '3.1 ng/mL', '', '']);
     expect(await page.locator('#phases').textContent()).toContain('Maintenance');
-    await screenshot(page, 'timeline-demo-tac-low-1280x800.png');
   });
 
   test('EHR launch with PKCE: the token response’s appContext selects the finding; the table view is reachable by keyboard', async () => {
@@ -223,7 +227,7 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(rows[0]?.[2]).toBe('10.6 nmol/L');
     expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('tacrolimus-trough-high');
     expect((await highlightedRows(page))[0]?.[2]).toBe('10.6 nmol/L');
-    expect(await barTexts(page)).toEqual(expect.arrayContaining([expect.stringMatching(/^Tacrolimus.*: 6 mg\/day, /i)]));
+    expect(await barTexts(page)).toEqual(expect.arrayContaining([expect.stringMatching(/^Tacrolimus: 6 mg\/day\b.*, 2 Jul 2025 – ongoing, active$/)]));
 
     // Skip link → table view; its tables have captions and scroll regions that take focus.
     await page.keyboard.press('Tab');
@@ -233,7 +237,7 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe('Phase of therapy and targets');
     expect(await page.$$eval('#tables caption', (captions) => captions.map((caption) => caption.textContent))).toEqual(
-      expect.arrayContaining(['Tacrolimus (ng/mL), newest first', 'Immunosuppressant and glucocorticoid orders, newest first']),
+      expect.arrayContaining(['Tacrolimus trough (ng/mL), newest first', 'Immunosuppressant and glucocorticoid orders, newest first']),
     );
   });
 
@@ -275,13 +279,14 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     await screenshot(page, 'timeline-demo-mpa-trough-1280x800.png');
   });
 
-  test('at 1920×1080 the whole therapy since the start fits, and the 36-month mark is drawn', async () => {
+  test('at 1920×1080 the whole therapy since the start fits, and the 36-month mark ahead is named', async () => {
     const page = await openApp(openLaunch('demo-tac-low'), { width: 1920, height: 1080 });
     await page.click('#range-all');
     expect(await page.locator('#range-all').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('#range-note').textContent()).toMatch(/^Shown: /);
     expect(await page.locator('#phases').textContent()).toMatch(/Induction.*Maintenance/);
-    expect(await page.locator('#phases .mark').textContent()).toMatch(/^36 months: /);
+    // Tacrolimus started 420 days ago: the mark is ahead, beyond the right edge.
+    expect(await page.locator('#phases .mark').textContent()).toBe('36 months: 10 Oct 2028 →');
     await screenshot(page, 'timeline-demo-tac-low-all-1920x1080.png');
   });
 
@@ -298,7 +303,7 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     // Only the readable result is a point on the chart.
     await page.focus('.track[data-series="tacrolimus"] .plot');
     await page.keyboard.press('End');
-    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus 5 ng/mL — 5 Oct 2026, 13:00');
+    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 5 ng/mL — 5 Oct 2026, 13:00');
   });
 
   test('a patient with SLE but no lupus nephritis: the app says there is no LN timeline', async () => {
