@@ -428,7 +428,7 @@
       tooltip.dataset.owner = chart.series.key;
       tooltip.hidden = false;
       // Beside the point, on whichever side leaves it inside the page.
-      const right = left + 12 + tooltip.offsetWidth > document.documentElement.clientWidth + window.scrollX;
+      const right = left + 12 + tooltip.offsetWidth > box.right + window.scrollX;
       tooltip.style.left = `${Math.round(right ? left - 12 - tooltip.offsetWidth : left + 12)}px`;
       tooltip.style.top = `${Math.round(top - 36)}px`;
       tooltip.dataset.x = String(Math.round(left));
@@ -792,7 +792,7 @@
     try {
       client = await connect();
     } catch (error) {
-      fail(`The app could not connect to the EHR: ${error.message}`);
+      fail(`The app could not connect to the EHR: ${error.message} Open it from the EHR or from a card\u2019s link.`);
       return;
     }
     if (client === null) return;
