@@ -2,7 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../dev/memory-fhir-server';
-import { startSmartAuthServer, type SmartAuthServer } from '../dev/smart-auth-server';
+import {
+  DEFAULT_CLIENT_ID,
+  SANDBOX_CLIENT_IDS,
+  startSmartAuthServer,
+  type SmartAuthServer,
+} from '../dev/smart-auth-server';
 import { loadClientsFile } from '../src/config/clients-file';
 import { loadConfig, type Env } from '../src/config';
 import { ConfigError } from '../src/errors';
@@ -94,18 +99,35 @@ async function main(): Promise<void> {
   }
   await fhir.load(buildDemoResources(patients));
   const fhirServer = `http://localhost:${fhirPort}/fhir`;
+  const discoveryUrl = `http://localhost:${config.port}/cds-services`;
+  const appUrl = `${config.publicUrl}/app/`;
   // The EHR-launch path of the timeline app: the same records behind OAuth (development only).
+  // Clients: the app, and the Sandbox itself SMART-launched, so that it holds a token and asks
+  // for a launch before opening a card's link.
   let smart: SmartAuthServer;
   try {
     smart = await startSmartAuthServer({
       fhir,
       port: smartPort,
-      allowedRedirectPrefix: `${config.publicUrl}/app/`,
+      clients: [
+        { clientId: DEFAULT_CLIENT_ID, redirectPrefixes: [appUrl] },
+        ...SANDBOX_CLIENT_IDS.map((clientId) => ({
+          clientId,
+          redirectPrefixes: [sandbox],
+          pkce: 'optional' as const,
+        })),
+      ],
     });
   } catch (error) {
     await fhir.close();
     throw new Error(`could not start the demo SMART server on 127.0.0.1:${smartPort}: ${String(error)}`);
   }
+  const firstPatient = patients[0]?.id ?? '';
+  // Printed once and opened whenever the tester likes: it lasts as long as the demo.
+  const sandboxLaunch = smart.createLaunch(
+    { patient: firstPatient, serviceDiscoveryURL: discoveryUrl },
+    Number.POSITIVE_INFINITY,
+  );
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
@@ -154,7 +176,6 @@ async function main(): Promise<void> {
     process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
     await stop(1);
   }
-  const discoveryUrl = `http://localhost:${config.port}/cds-services`;
   process.stdout.write(
     formatSummary(
       config,
@@ -162,7 +183,8 @@ async function main(): Promise<void> {
         discoveryUrl,
         fhirServer,
         smartFhirServer: smart.fhirBaseUrl,
-        appUrl: `${config.publicUrl}/app/`,
+        appUrl,
+        sandboxEhrLaunchUrl: `${new URL('launch.html', sandbox).toString()}?iss=${encodeURIComponent(smart.fhirBaseUrl)}&launch=${sandboxLaunch}`,
         sandbox,
         hookDeadlineMs: config.hookDeadlineMs,
       },

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import express from 'express';
 import type { MemoryFhirServer } from './memory-fhir-server';
-import { grantScopes, SmartGrants } from './smart-auth-grants';
+import { grantScopes, SmartGrants, type LaunchContext } from './smart-auth-grants';
 import { proxyFhirRequest } from './smart-auth-fhir-proxy';
 
 /**
@@ -20,6 +20,9 @@ import { proxyFhirRequest } from './smart-auth-fhir-proxy';
  * - `GET /auth/authorize` — EHR launch only (a known `launch` is required), PKCE S256 required.
  * - `POST /auth/token` — authorization_code grant for public clients; answers `patient` and the
  *   launch's `appContext`.
+ * - The CDS Hooks Sandbox may be registered as a client too (SANDBOX_CLIENT_IDS): launched with this
+ *   `iss` it holds a token, reads the records through it, and asks the Launch endpoint for a
+ *   launch before opening a card's SMART link — the EHR-launch path of the timeline app.
  * - `/fhir/*` — reads and searches passed to the FHIR server behind, with one of its tokens, in
  *   the token's patient compartment only.
  */
@@ -27,6 +30,11 @@ export interface SmartClient {
   readonly clientId: string;
   /** redirect_uri must start with one of these (after URL normalisation). */
   readonly redirectPrefixes: readonly string[];
+  /**
+   * `required` (default): S256 as SMART App Launch 2.x requires of every app. `optional` only for
+   * the CDS Hooks Sandbox, whose fhir-client.js predates PKCE and cannot send it.
+   */
+  readonly pkce?: 'required' | 'optional';
 }
 
 export interface SmartAuthServerOptions {
@@ -50,12 +58,20 @@ export interface SmartAuthServer {
   readonly fhirBaseUrl: string;
   readonly authorizeUrl: string;
   readonly tokenUrl: string;
-  /** Create a launch context as the Launch endpoint does (for tests and printed demo links). */
-  createLaunch(context: { patient: string; appContext?: string }): string;
+  /** Create a launch context as the Launch endpoint does (tests; the demo's printed Sandbox link,
+   *  which must outlive the default hour). */
+  createLaunch(context: LaunchContext, lifetimeMs?: number): string;
   close(): Promise<void>;
 }
 
 export const DEFAULT_CLIENT_ID = 'ln-cds-hooks-timeline';
+
+/** The CDS Hooks Sandbox's client ids when it is itself SMART-launched (its src/config/fhir-config.js):
+ *  the hosted Sandbox, and a local build on http://localhost:8080. */
+export const SANDBOX_CLIENT_IDS = [
+  '48163c5e-88b5-4cb3-92d3-23b800caa927',
+  '99407c8a-3069-41b1-af07-2612bc1f99de',
+];
 
 /** SMART App Launch 2.x §2.0.2 "Conformance" capabilities this server actually offers. */
 const CAPABILITIES = [
@@ -218,10 +234,20 @@ export function createSmartAuthApp(options: {
     if (launch === undefined)
       return fail('invalid_request', 'a known launch is required (EHR launch only; launches last an hour)');
     const codeChallenge = param(query.code_challenge);
-    if (query.code_challenge_method !== 'S256' || codeChallenge === undefined)
+    const withoutPkce = codeChallenge === undefined && query.code_challenge_method === undefined;
+    if (
+      !(withoutPkce && client.pkce === 'optional') &&
+      (query.code_challenge_method !== 'S256' || codeChallenge === undefined)
+    )
       return fail('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256');
     const scope = grantScopes(param(query.scope) ?? '');
-    const code = grants.issueCode({ launch, clientId: client.clientId, redirectUri, scope, codeChallenge });
+    const code = grants.issueCode({
+      launch,
+      clientId: client.clientId,
+      redirectUri,
+      scope,
+      ...(codeChallenge !== undefined ? { codeChallenge } : {}),
+    });
     const target = new URL(redirectUri);
     target.searchParams.set('code', code);
     target.searchParams.set('state', state);
@@ -238,13 +264,8 @@ export function createSmartAuthApp(options: {
     const clientId = param(body.client_id);
     const redirectUri = param(body.redirect_uri);
     const codeVerifier = param(body.code_verifier);
-    if (
-      code === undefined ||
-      clientId === undefined ||
-      redirectUri === undefined ||
-      codeVerifier === undefined
-    ) {
-      oauthError(res, 400, 'invalid_request', 'code, client_id, redirect_uri and code_verifier are required');
+    if (code === undefined || clientId === undefined || redirectUri === undefined) {
+      oauthError(res, 400, 'invalid_request', 'code, client_id and redirect_uri are required');
       return;
     }
     const result = grants.redeemCode({ code, clientId, redirectUri, codeVerifier });
@@ -291,7 +312,7 @@ export async function startSmartAuthServer(options: SmartAuthServerOptions): Pro
     fhirBaseUrl,
     authorizeUrl,
     tokenUrl,
-    createLaunch: (context) => grants.createLaunch(context),
+    createLaunch: (context, lifetimeMs) => grants.createLaunch(context, lifetimeMs),
     close() {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
