@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import express from 'express';
 import type { MemoryFhirServer } from './memory-fhir-server';
 import { grantScopes, SmartGrants, type LaunchContext } from './smart-auth-grants';
+import { buildCapabilityStatement, buildSmartConfiguration } from './smart-auth-discovery';
 import { proxyFhirRequest } from './smart-auth-fhir-proxy';
 
 /**
@@ -73,15 +74,6 @@ export const SANDBOX_CLIENT_IDS = [
   '99407c8a-3069-41b1-af07-2612bc1f99de',
 ];
 
-/** SMART App Launch 2.x §2.0.2 "Conformance" capabilities this server actually offers. */
-const CAPABILITIES = [
-  'launch-ehr',
-  'client-public',
-  'context-ehr-patient',
-  'permission-v2',
-  'permission-patient',
-];
-
 function isUnder(uri: string, prefix: string): boolean {
   try {
     const target = new URL(uri);
@@ -122,58 +114,11 @@ export function createSmartAuthApp(options: {
   });
 
   app.get('/fhir/.well-known/smart-configuration', (_req, res) => {
-    res.json({
-      issuer: fhirBaseUrl,
-      authorization_endpoint: options.authorizeUrl,
-      token_endpoint: options.tokenUrl,
-      token_endpoint_auth_methods_supported: ['none'],
-      grant_types_supported: ['authorization_code'],
-      response_types_supported: ['code'],
-      scopes_supported: ['launch', 'patient/*.rs', 'patient/*.read'],
-      code_challenge_methods_supported: ['S256'],
-      capabilities: CAPABILITIES,
-    });
+    res.json(buildSmartConfiguration(options));
   });
-
-  // Open, as on any SMART server; the security extension is how pre-2.0 clients (the CDS Hooks
-  // Sandbox's own fhir-client.js) find the OAuth endpoints (SMART App Launch 1.0 "Conformance").
+  // Open, as on any SMART server; pre-2.0 clients (the Sandbox's fhir-client.js) read it.
   app.get('/fhir/metadata', (_req, res) => {
-    res.type('application/fhir+json').send(
-      JSON.stringify({
-        resourceType: 'CapabilityStatement',
-        status: 'active',
-        kind: 'instance',
-        fhirVersion: '4.0.1',
-        format: ['json'],
-        date: '2026-01-01',
-        rest: [
-          {
-            mode: 'server',
-            security: {
-              service: [
-                {
-                  coding: [
-                    {
-                      system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
-                      code: 'SMART-on-FHIR',
-                    },
-                  ],
-                },
-              ],
-              extension: [
-                {
-                  url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
-                  extension: [
-                    { url: 'authorize', valueUri: options.authorizeUrl },
-                    { url: 'token', valueUri: options.tokenUrl },
-                  ],
-                },
-              ],
-            },
-          },
-        ],
-      }),
-    );
+    res.type('application/fhir+json').send(JSON.stringify(buildCapabilityStatement(options)));
   });
 
   app.post('/fhir/_services/smart/Launch', express.json(), (req, res) => {

@@ -368,6 +368,19 @@ describe('demo SMART authorization server: the CDS Hooks Sandbox launched on it'
     expect(await token.json()).toMatchObject({ patient: 'demo-tac-low', appContext: APP_CONTEXT });
   });
 
+  test("its metadata, open to all, tells the Sandbox's pre-2.0 fhir-client.js where to authorize", async () => {
+    const res = await fetch(`${smart.fhirBaseUrl}/metadata`);
+    expect(res.status).toBe(200);
+    const statement = (await res.json()) as fhir4.CapabilityStatement;
+    expect(statement.rest?.[0]?.security?.extension?.[0]).toEqual({
+      url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+      extension: [
+        { url: 'authorize', valueUri: smart.authorizeUrl },
+        { url: 'token', valueUri: smart.tokenUrl },
+      ],
+    });
+  });
+
   test('a Launch request with a token it did not issue is refused', async () => {
     const res = await fetch(`${smart.fhirBaseUrl}/_services/smart/Launch`, {
       method: 'POST',
