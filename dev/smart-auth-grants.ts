@@ -14,6 +14,9 @@ export interface LaunchContext {
   /** The card link's appContext, returned unchanged in the token response (SMART App Launch 2.x). */
   readonly appContext?: string;
   readonly smartMessagingOrigin?: string;
+  /** Returned in the token response: the CDS Hooks Sandbox, launched as a SMART app, adds the
+   *  services of this discovery URL by itself (its smart-launch.js reads `serviceDiscoveryURL`). */
+  readonly serviceDiscoveryURL?: string;
 }
 
 export interface TokenGrant {
@@ -32,6 +35,7 @@ export interface TokenResponse {
   readonly patient: string;
   readonly appContext?: string;
   readonly need_patient_banner: boolean;
+  readonly serviceDiscoveryURL?: string;
 }
 
 interface CodeGrant {
@@ -39,7 +43,8 @@ interface CodeGrant {
   readonly clientId: string;
   readonly redirectUri: string;
   readonly scope: string;
-  readonly codeChallenge: string;
+  /** Absent only for a client registered without PKCE (the Sandbox's pre-2.0 fhir-client.js). */
+  readonly codeChallenge?: string;
   readonly expiresAt: number;
 }
 
@@ -100,9 +105,9 @@ export class SmartGrants {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  createLaunch(context: LaunchContext): string {
+  createLaunch(context: LaunchContext, lifetimeMs = LAUNCH_LIFETIME_MS): string {
     const id = newSecret();
-    this.launches.set(id, { ...context, expiresAt: this.now() + LAUNCH_LIFETIME_MS });
+    this.launches.set(id, { ...context, expiresAt: this.now() + lifetimeMs });
     return id;
   }
 
@@ -123,7 +128,7 @@ export class SmartGrants {
     code: string;
     clientId: string;
     redirectUri: string;
-    codeVerifier: string;
+    codeVerifier: string | undefined;
   }): RedeemResult {
     if (this.redeemed.has(request.code)) {
       const token = this.redeemed.get(request.code);
@@ -140,12 +145,15 @@ export class SmartGrants {
       return { ok: false, description: 'code was issued to another client' };
     if (grant.redirectUri !== request.redirectUri)
       return { ok: false, description: 'redirect_uri differs from the authorization request' };
-    if (!matchesS256Challenge(request.codeVerifier, grant.codeChallenge))
-      return { ok: false, description: 'code_verifier does not match the code_challenge (S256)' };
+    if (grant.codeChallenge !== undefined) {
+      if (request.codeVerifier === undefined) return { ok: false, description: 'code_verifier is required' };
+      if (!matchesS256Challenge(request.codeVerifier, grant.codeChallenge))
+        return { ok: false, description: 'code_verifier does not match the code_challenge (S256)' };
+    }
 
     const accessToken = newSecret();
     this.redeemed.set(request.code, accessToken);
-    const { patient, appContext } = grant.launch;
+    const { patient, appContext, serviceDiscoveryURL } = grant.launch;
     this.tokens.set(accessToken, {
       clientId: grant.clientId,
       scope: grant.scope,
@@ -164,6 +172,7 @@ export class SmartGrants {
         ...(appContext !== undefined ? { appContext } : {}),
         // The Sandbox opens the app in a tab of its own, outside any EHR frame showing a banner.
         need_patient_banner: true,
+        ...(serviceDiscoveryURL !== undefined ? { serviceDiscoveryURL } : {}),
       },
     };
   }

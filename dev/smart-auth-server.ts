@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import express from 'express';
 import type { MemoryFhirServer } from './memory-fhir-server';
-import { grantScopes, SmartGrants } from './smart-auth-grants';
+import { grantScopes, SmartGrants, type LaunchContext } from './smart-auth-grants';
+import { buildCapabilityStatement, buildSmartConfiguration } from './smart-auth-discovery';
 import { proxyFhirRequest } from './smart-auth-fhir-proxy';
 
 /**
@@ -20,6 +21,9 @@ import { proxyFhirRequest } from './smart-auth-fhir-proxy';
  * - `GET /auth/authorize` — EHR launch only (a known `launch` is required), PKCE S256 required.
  * - `POST /auth/token` — authorization_code grant for public clients; answers `patient` and the
  *   launch's `appContext`.
+ * - The CDS Hooks Sandbox may be registered as a client too (SANDBOX_CLIENT_IDS): launched with this
+ *   `iss` it holds a token, reads the records through it, and asks the Launch endpoint for a
+ *   launch before opening a card's SMART link — the EHR-launch path of the timeline app.
  * - `/fhir/*` — reads and searches passed to the FHIR server behind, with one of its tokens, in
  *   the token's patient compartment only.
  */
@@ -27,6 +31,11 @@ export interface SmartClient {
   readonly clientId: string;
   /** redirect_uri must start with one of these (after URL normalisation). */
   readonly redirectPrefixes: readonly string[];
+  /**
+   * `required` (default): S256 as SMART App Launch 2.x requires of every app. `optional` only for
+   * the CDS Hooks Sandbox, whose fhir-client.js predates PKCE and cannot send it.
+   */
+  readonly pkce?: 'required' | 'optional';
 }
 
 export interface SmartAuthServerOptions {
@@ -50,20 +59,19 @@ export interface SmartAuthServer {
   readonly fhirBaseUrl: string;
   readonly authorizeUrl: string;
   readonly tokenUrl: string;
-  /** Create a launch context as the Launch endpoint does (for tests and printed demo links). */
-  createLaunch(context: { patient: string; appContext?: string }): string;
+  /** Create a launch context as the Launch endpoint does (tests; the demo's printed Sandbox link,
+   *  which must outlive the default hour). */
+  createLaunch(context: LaunchContext, lifetimeMs?: number): string;
   close(): Promise<void>;
 }
 
 export const DEFAULT_CLIENT_ID = 'ln-cds-hooks-timeline';
 
-/** SMART App Launch 2.x §2.0.2 "Conformance" capabilities this server actually offers. */
-const CAPABILITIES = [
-  'launch-ehr',
-  'client-public',
-  'context-ehr-patient',
-  'permission-v2',
-  'permission-patient',
+/** The CDS Hooks Sandbox's client ids when it is itself SMART-launched (its src/config/fhir-config.js):
+ *  the hosted Sandbox, and a local build on http://localhost:8080. */
+export const SANDBOX_CLIENT_IDS = [
+  '48163c5e-88b5-4cb3-92d3-23b800caa927',
+  '99407c8a-3069-41b1-af07-2612bc1f99de',
 ];
 
 function isUnder(uri: string, prefix: string): boolean {
@@ -106,58 +114,11 @@ export function createSmartAuthApp(options: {
   });
 
   app.get('/fhir/.well-known/smart-configuration', (_req, res) => {
-    res.json({
-      issuer: fhirBaseUrl,
-      authorization_endpoint: options.authorizeUrl,
-      token_endpoint: options.tokenUrl,
-      token_endpoint_auth_methods_supported: ['none'],
-      grant_types_supported: ['authorization_code'],
-      response_types_supported: ['code'],
-      scopes_supported: ['launch', 'patient/*.rs', 'patient/*.read'],
-      code_challenge_methods_supported: ['S256'],
-      capabilities: CAPABILITIES,
-    });
+    res.json(buildSmartConfiguration(options));
   });
-
-  // Open, as on any SMART server; the security extension is how pre-2.0 clients (the CDS Hooks
-  // Sandbox's own fhir-client.js) find the OAuth endpoints (SMART App Launch 1.0 "Conformance").
+  // Open, as on any SMART server; pre-2.0 clients (the Sandbox's fhir-client.js) read it.
   app.get('/fhir/metadata', (_req, res) => {
-    res.type('application/fhir+json').send(
-      JSON.stringify({
-        resourceType: 'CapabilityStatement',
-        status: 'active',
-        kind: 'instance',
-        fhirVersion: '4.0.1',
-        format: ['json'],
-        date: '2026-01-01',
-        rest: [
-          {
-            mode: 'server',
-            security: {
-              service: [
-                {
-                  coding: [
-                    {
-                      system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
-                      code: 'SMART-on-FHIR',
-                    },
-                  ],
-                },
-              ],
-              extension: [
-                {
-                  url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
-                  extension: [
-                    { url: 'authorize', valueUri: options.authorizeUrl },
-                    { url: 'token', valueUri: options.tokenUrl },
-                  ],
-                },
-              ],
-            },
-          },
-        ],
-      }),
-    );
+    res.type('application/fhir+json').send(JSON.stringify(buildCapabilityStatement(options)));
   });
 
   app.post('/fhir/_services/smart/Launch', express.json(), (req, res) => {
@@ -218,10 +179,20 @@ export function createSmartAuthApp(options: {
     if (launch === undefined)
       return fail('invalid_request', 'a known launch is required (EHR launch only; launches last an hour)');
     const codeChallenge = param(query.code_challenge);
-    if (query.code_challenge_method !== 'S256' || codeChallenge === undefined)
+    const withoutPkce = codeChallenge === undefined && query.code_challenge_method === undefined;
+    if (
+      !(withoutPkce && client.pkce === 'optional') &&
+      (query.code_challenge_method !== 'S256' || codeChallenge === undefined)
+    )
       return fail('invalid_request', 'PKCE is required: code_challenge with code_challenge_method=S256');
     const scope = grantScopes(param(query.scope) ?? '');
-    const code = grants.issueCode({ launch, clientId: client.clientId, redirectUri, scope, codeChallenge });
+    const code = grants.issueCode({
+      launch,
+      clientId: client.clientId,
+      redirectUri,
+      scope,
+      ...(codeChallenge !== undefined ? { codeChallenge } : {}),
+    });
     const target = new URL(redirectUri);
     target.searchParams.set('code', code);
     target.searchParams.set('state', state);
@@ -238,13 +209,8 @@ export function createSmartAuthApp(options: {
     const clientId = param(body.client_id);
     const redirectUri = param(body.redirect_uri);
     const codeVerifier = param(body.code_verifier);
-    if (
-      code === undefined ||
-      clientId === undefined ||
-      redirectUri === undefined ||
-      codeVerifier === undefined
-    ) {
-      oauthError(res, 400, 'invalid_request', 'code, client_id, redirect_uri and code_verifier are required');
+    if (code === undefined || clientId === undefined || redirectUri === undefined) {
+      oauthError(res, 400, 'invalid_request', 'code, client_id and redirect_uri are required');
       return;
     }
     const result = grants.redeemCode({ code, clientId, redirectUri, codeVerifier });
@@ -291,7 +257,7 @@ export async function startSmartAuthServer(options: SmartAuthServerOptions): Pro
     fhirBaseUrl,
     authorizeUrl,
     tokenUrl,
-    createLaunch: (context) => grants.createLaunch(context),
+    createLaunch: (context, lifetimeMs) => grants.createLaunch(context, lifetimeMs),
     close() {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));

@@ -1,6 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../../dev/memory-fhir-server';
-import { startSmartAuthServer, type SmartAuthServer } from '../../dev/smart-auth-server';
+import {
+  DEFAULT_CLIENT_ID,
+  SANDBOX_CLIENT_IDS,
+  startSmartAuthServer,
+  type SmartAuthServer,
+} from '../../dev/smart-auth-server';
 import { buildDemoPatients, buildDemoResources } from '../../demo/patients';
 
 /**
@@ -24,7 +29,15 @@ let clock = NOW.getTime();
 beforeAll(async () => {
   fhir = await startMemoryFhirServer();
   await fhir.load(buildDemoResources(buildDemoPatients(NOW)));
-  smart = await startSmartAuthServer({ fhir, publicHost: '127.0.0.1', now: () => clock });
+  smart = await startSmartAuthServer({
+    fhir,
+    publicHost: '127.0.0.1',
+    now: () => clock,
+    clients: [
+      { clientId: DEFAULT_CLIENT_ID, redirectPrefixes: [APP] },
+      { clientId: SANDBOX_CLIENT_IDS[0] ?? '', redirectPrefixes: [`${SANDBOX}/`], pkce: 'optional' },
+    ],
+  });
 });
 afterAll(async () => {
   await smart.close();
@@ -288,5 +301,92 @@ describe('demo SMART authorization server: EHR launch of the timeline app from a
       expect(res.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
       expect(res.headers.get('access-control-allow-methods')).toMatch(/POST/);
     }
+  });
+});
+
+describe('demo SMART authorization server: the CDS Hooks Sandbox launched on it', () => {
+  const sandboxClient = SANDBOX_CLIENT_IDS[0] ?? '';
+
+  /** The Sandbox's launch.html (fhir-client.js 0.x): no PKCE, its own broad scopes. */
+  async function signInSandbox(): Promise<{ access_token: string; patient: string; scope: string }> {
+    const launch = smart.createLaunch({
+      patient: 'demo-tac-low',
+      serviceDiscoveryURL: 'http://localhost:3000/cds-services',
+    });
+    const redirect = await authorize(
+      authorizeUrl(launch, '', {
+        client_id: sandboxClient,
+        redirect_uri: `${SANDBOX}/`,
+        scope: 'patient/*.* user/*.* launch openid profile online_access',
+        code_challenge: null,
+        code_challenge_method: null,
+      }),
+    );
+    const res = await fetch(smart.tokenUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: redirect.searchParams.get('code') ?? '',
+        redirect_uri: `${SANDBOX}/`,
+        client_id: sandboxClient,
+      }).toString(),
+    });
+    expect(res.status).toBe(200);
+    const token = (await res.json()) as { access_token: string; patient: string; scope: string };
+    expect(token).toMatchObject({
+      patient: 'demo-tac-low',
+      scope: 'patient/*.read launch',
+      serviceDiscoveryURL: 'http://localhost:3000/cds-services',
+    });
+    return token;
+  }
+
+  test("the Sandbox signs in without PKCE, reads the patient's conditions, and gets a launch for a card's link with its token", async () => {
+    const { access_token } = await signInSandbox();
+    const headers = { Authorization: `Bearer ${access_token}` };
+    const conditions = await fetch(`${smart.fhirBaseUrl}/Condition?patient=demo-tac-low`, { headers });
+    expect(((await conditions.json()) as fhir4.Bundle).entry).toHaveLength(1);
+
+    const launch = await fetch(`${smart.fhirBaseUrl}/_services/smart/Launch`, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        launchUrl: APP,
+        parameters: { patient: 'demo-tac-low', appContext: APP_CONTEXT },
+      }),
+    });
+    const { launch_id } = (await launch.json()) as { launch_id: string };
+    // The app opened from that link still has to use PKCE.
+    const noPkce = await authorize(
+      authorizeUrl(launch_id, '', { code_challenge: null, code_challenge_method: null }),
+    );
+    expect(noPkce.searchParams.get('error_description')).toMatch(/PKCE is required/);
+    const { verifier, challenge } = pkce();
+    const redirect = await authorize(authorizeUrl(launch_id, challenge));
+    const token = await exchange(redirect.searchParams.get('code') ?? '', verifier);
+    expect(await token.json()).toMatchObject({ patient: 'demo-tac-low', appContext: APP_CONTEXT });
+  });
+
+  test("its metadata, open to all, tells the Sandbox's pre-2.0 fhir-client.js where to authorize", async () => {
+    const res = await fetch(`${smart.fhirBaseUrl}/metadata`);
+    expect(res.status).toBe(200);
+    const statement = (await res.json()) as fhir4.CapabilityStatement;
+    expect(statement.rest?.[0]?.security?.extension?.[0]).toEqual({
+      url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+      extension: [
+        { url: 'authorize', valueUri: smart.authorizeUrl },
+        { url: 'token', valueUri: smart.tokenUrl },
+      ],
+    });
+  });
+
+  test('a Launch request with a token it did not issue is refused', async () => {
+    const res = await fetch(`${smart.fhirBaseUrl}/_services/smart/Launch`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer not-one-of-ours', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ launchUrl: APP, parameters: { patient: 'demo-tac-low' } }),
+    });
+    expect(res.status).toBe(401);
   });
 });
