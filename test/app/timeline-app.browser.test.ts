@@ -275,7 +275,7 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(rows[0]?.[2]).toBe('4.1 umol/L');
     expect(await highlightedRows(page)).toContainEqual(rows[0]);
     // No tacrolimus for this patient: the track says so instead of an empty chart.
-    expect(await page.locator('.track[data-series="tacrolimus"] .no-data').textContent()).toBe('No tacrolimus result on record.');
+    expect(await page.locator('.track[data-series="tacrolimus"] .no-data').textContent()).toBe('No tacrolimus trough result on record.');
     await screenshot(page, 'timeline-demo-mpa-trough-1280x800.png');
   });
 
