@@ -289,8 +289,10 @@
     const range = timeRange(state.view, state.range);
     const outside = [...state.highlight].some((reference) => {
       const known = state.refs.get(reference);
-      const at = known && (known.kind === 'point' ? known.point.at : known.order.start);
-      return at && seconds(at) < range.min;
+      if (!known) return false;
+      // A result is off-screen before the range; an order only when it ended before it.
+      const at = known.kind === 'point' ? known.point.at : known.order.start && (known.order.end || state.view.now);
+      return Boolean(at) && seconds(at) < range.min;
     });
     if (outside && state.range !== 'all') setRange('all');
     else for (const chart of state.charts) chart.plot.redraw(false, false);
@@ -327,15 +329,35 @@
     return Math.max(480, $('tracks').clientWidth || 900);
   }
 
-  /** The current phase's interval, where the target band applies. */
-  function bandInterval(view) {
+  /**
+   * Where a target applies on the time axis. The tacrolimus band is the one the rules judge with,
+   * for its phase only: the maintenance band from the end of induction (none while induction
+   * lasts), an induction band during induction. MPA targets have no phase: the whole axis.
+   */
+  function bandInterval(view, band) {
     const now = seconds(view.now);
-    if (view.phase === 'maintenance' && view.inductionEnd) return [seconds(view.inductionEnd), now];
-    if (view.phase === 'induction') {
-      const start = (view.reInduction && view.reInduction.start) || view.therapyStart;
-      if (start) return [seconds(start), now];
+    if (!band.phase) return [-Infinity, now];
+    const inductionStart = (view.reInduction && view.reInduction.start) || view.therapyStart;
+    if (band.phase === 'maintenance') {
+      if (!view.inductionEnd) return view.phase === 'maintenance' ? [-Infinity, now] : null;
+      const from = seconds(view.inductionEnd);
+      return from < now ? [from, now] : null;
     }
-    return null;
+    if (!inductionStart) return null;
+    return [seconds(inductionStart), view.inductionEnd ? Math.min(now, seconds(view.inductionEnd)) : now];
+  }
+
+  /** The target of a track, drawn only where its unit is the track's own (never a band in another unit). */
+  function targetOf(view, series) {
+    const targets = view.targets || {};
+    const target = targets[series.key];
+    if (!target || target.unit !== series.unit) return null;
+    return { min: target.min, max: typeof target.max === 'number' ? target.max : undefined, unit: target.unit, phase: target.phase, source: target.source };
+  }
+
+  function describeTarget(band) {
+    const range = band.max === undefined ? `\u2265 ${numberFormat.format(band.min)}` : `${numberFormat.format(band.min)}\u2013${numberFormat.format(band.max)}`;
+    return `Target ${range} ${band.unit}${band.phase ? ` (${band.phase})` : ''}`;
   }
 
   function drawBackground(view, series, band) {
@@ -352,19 +374,21 @@
         ctx.fillStyle = cssVar('--induction');
         ctx.fillRect(x(start), top, x(seconds(view.inductionEnd)) - x(start), height);
       }
-      if (band) {
-        const interval = bandInterval(view) || [u.scales.x.min, seconds(view.now)];
-        const y1 = u.valToPos(band.max, 'y', true);
+      const interval = band && bandInterval(view, band);
+      if (interval) {
+        const from = x(Math.max(interval[0], u.scales.x.min));
+        const to = x(interval[1]);
         const y0 = u.valToPos(band.min, 'y', true);
+        const y1 = band.max === undefined ? y0 : u.valToPos(band.max, 'y', true);
         ctx.fillStyle = cssVar('--band');
-        ctx.fillRect(x(interval[0]), y1, x(interval[1]) - x(interval[0]), y0 - y1);
+        ctx.fillRect(from, y1, to - from, y0 - y1);
         ctx.strokeStyle = cssVar('--band-edge');
         ctx.lineWidth = 1.5 * uPlot.pxRatio;
         ctx.setLineDash([4 * uPlot.pxRatio, 3 * uPlot.pxRatio]);
-        for (const y of [y0, y1]) {
+        for (const y of band.max === undefined ? [y0] : [y0, y1]) {
           ctx.beginPath();
-          ctx.moveTo(x(interval[0]), y);
-          ctx.lineTo(x(interval[1]), y);
+          ctx.moveTo(from, y);
+          ctx.lineTo(to, y);
           ctx.stroke();
         }
       }
@@ -428,9 +452,10 @@
       tooltip.dataset.owner = chart.series.key;
       tooltip.hidden = false;
       // Beside the point, on whichever side leaves it inside the page.
-      const right = left + 12 + tooltip.offsetWidth > box.right + window.scrollX;
-      tooltip.style.left = `${Math.round(right ? left - 12 - tooltip.offsetWidth : left + 12)}px`;
-      tooltip.style.top = `${Math.round(top - 36)}px`;
+      const right = left - 8 + tooltip.offsetWidth > box.right + window.scrollX;
+      tooltip.style.left = `${Math.round(right ? left + 8 - tooltip.offsetWidth : left - 8)}px`;
+      // Just above the plotting area, level with the track's title: it never covers a point or the band.
+      tooltip.style.top = `${Math.round(box.top + window.scrollY - tooltip.offsetHeight - 6)}px`;
       tooltip.dataset.x = String(Math.round(left));
       tooltip.dataset.y = String(Math.round(top));
       chart.container.setAttribute('aria-valuetext', tooltip.textContent);
@@ -439,14 +464,14 @@
 
   /** From zero (a level's distance from zero is part of its reading) to a round number above the highest value or band. */
   function yRange(values, band) {
-    const highest = Math.max(band ? band.max : 0, ...values) * 1.15;
+    const highest = Math.max(band ? (band.max === undefined ? band.min : band.max) : 0, ...values) * 1.15;
     if (!(highest > 0)) return [0, 1];
     const step = 10 ** Math.floor(Math.log10(highest));
     return [0, Math.ceil(highest / (step / 2)) * (step / 2)];
   }
 
   function buildTrack(view, series, target) {
-    const band = series.key === 'tacrolimus' && view.targets && view.targets.tacrolimus ? view.targets.tacrolimus : null;
+    const band = targetOf(view, series);
     const points = series.points.filter((point) => point.at && typeof point.value === 'number' && !point.unreadable).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     const section = element('section', undefined, 'track');
     section.dataset.series = series.key;
@@ -454,9 +479,9 @@
     title.id = `track-${series.key}-title`;
     section.setAttribute('aria-labelledby', title.id);
     section.append(title);
-    if (band) {
-      const phase = band.phase === 'induction' ? 'induction' : 'maintenance';
-      const label = element('p', `Target ${numberFormat.format(band.min)}\u2013${numberFormat.format(band.max)} ${band.unit} (${phase})`, 'band-label');
+    if (band && series.points.length > 0) {
+      const inForce = bandInterval(view, band) !== null;
+      const label = element('p', `${describeTarget(band)}${inForce ? '' : ', not in force yet'}`, 'band-label');
       if (band.source) label.title = band.source;
       section.append(label);
     }
