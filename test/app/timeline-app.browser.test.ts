@@ -279,8 +279,18 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     await screenshot(page, 'timeline-demo-mpa-trough-1280x800.png');
   });
 
-  test('at 1920×1080 the whole therapy since the start fits, and the 36-month mark ahead is named', async () => {
+  test('at 1920×1080: choosing a finding highlights its trough and order; the whole therapy since the start, with the 36-month mark ahead named', async () => {
     const page = await openApp(openLaunch('demo-tac-low'), { width: 1920, height: 1080 });
+    // Opened without a card's focus: nothing is highlighted until a finding is chosen.
+    expect(await page.locator('#findings li.selected').count()).toBe(0);
+    expect(await page.locator('.highlight').count()).toBe(0);
+    await page.click('#findings li[data-rule="tacrolimus-trough-low"] button.show');
+    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('tacrolimus-trough-low');
+    expect(await highlightedRows(page)).toEqual([
+      ['25 Nov 2026, 12:00', '3.1 ng/mL', '', ''],
+      [expect.stringMatching(/^Tacrolimus/), expect.stringMatching(/^4 mg\/day/), '10 Oct 2025', 'ongoing', 'active'],
+    ]);
+    expect(await page.locator('#orders .bar.highlight').textContent()).toMatch(/^4 mg\/day/);
     await page.click('#range-all');
     expect(await page.locator('#range-all').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('#range-note').textContent()).toMatch(/^Shown: /);
@@ -315,7 +325,9 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   test('the FHIR server answers 500: the app says the record could not be read and shows no value', async () => {
     const page = await openApp(openLaunch('demo-tac-low', '', failing.url));
     expect(await page.locator('body').getAttribute('data-state')).toBe('error');
-    expect(await page.locator('#status').textContent()).toMatch(/^The patient’s record could not be read from the EHR, so nothing is shown\. \S/);
+    expect(await page.locator('#status').textContent()).toBe(
+      'The patient’s record could not be read from the EHR, so nothing is shown. Could not read conditions from the FHIR server (http-status)',
+    );
     expect(await page.locator('#main').isVisible()).toBe(false);
     // The browser logs the 412 itself, as a failed resource load.
     expect(pageProblems.splice(0)).toEqual([expect.stringMatching(/^console error: Failed to load resource: .* 412/)]);
@@ -324,7 +336,9 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   test('the FHIR server never answers: after the service’s deadline the app says what it could not read', async () => {
     const page = await openApp(openLaunch('demo-tac-low', '', silent.url));
     expect(await page.locator('body').getAttribute('data-state')).toBe('error');
-    expect(await page.locator('#status').textContent()).toMatch(/^The patient’s record could not be read from the EHR, so nothing is shown\. \S/);
+    expect(await page.locator('#status').textContent()).toBe(
+      'The patient’s record could not be read from the EHR, so nothing is shown. Could not read conditions from the FHIR server (timeout)',
+    );
     expect(await page.locator('#main').isVisible()).toBe(false);
     expect(pageProblems.splice(0)).toEqual([expect.stringMatching(/^console error: Failed to load resource: .* 412/)]);
   });
