@@ -225,14 +225,6 @@
 
   function renderNotices(view) {
     $('notices').replaceChildren();
-    if (!view.inScope) {
-      notice(
-        view.scopeReason === 'transplant'
-          ? 'This patient has a kidney transplant on record: the lupus nephritis rules do not apply, and no LN target is shown.'
-          : 'No lupus nephritis on record for this patient: there is no LN immunosuppression timeline to show.',
-        'warning',
-      );
-    }
     if (view.unavailable && view.unavailable.length > 0) {
       notice(`Could not be read from the EHR, so not shown: ${view.unavailable.join(', ')}.`, 'warning');
     }
@@ -784,7 +776,29 @@
 
   // ---- Start --------------------------------------------------------------------------------
 
+  /**
+   * Out of the LN rules' scope (clinical-rules.md §1) the app charts nothing: its targets, phases
+   * and findings are about lupus nephritis, and a band drawn for a transplant recipient would be wrong.
+   */
+  function renderOutOfScope(view) {
+    renderHeader(view);
+    const text =
+      view.scopeReason === 'transplant'
+        ? 'This patient has a kidney transplant on record: the lupus nephritis targets and rules do not apply, so nothing is charted here.'
+        : 'No lupus nephritis on record for this patient: this app shows lupus nephritis immunosuppression only, so nothing is charted here.';
+    const node = element('p', text, 'notice warning out-of-scope');
+    node.id = 'out-of-scope';
+    $('main').replaceChildren(node);
+    $('main').hidden = false;
+    setStatus(`Computed ${formatDateTime(view.now)}.`, '');
+    document.body.dataset.state = 'ready';
+  }
+
   function render(view, focus) {
+    if (!view.inScope) {
+      renderOutOfScope(view);
+      return;
+    }
     state.view = view;
     state.refs = indexReferences(view);
     renderHeader(view);

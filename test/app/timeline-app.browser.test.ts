@@ -316,10 +316,14 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 5 ng/mL — 5 Oct 2026, 13:00');
   });
 
-  test('a patient with SLE but no lupus nephritis: the app says there is no LN timeline', async () => {
+  test('a patient with SLE but no lupus nephritis, on tacrolimus: the app says it charts LN only and draws nothing', async () => {
     const page = await openApp(openLaunch('demo-control-sle'));
-    expect(await page.locator('#notices').textContent()).toContain('No lupus nephritis on record for this patient');
-    expect(await page.locator('.band-label').count()).toBe(0);
+    expect(await page.locator('body').getAttribute('data-state')).toBe('ready');
+    expect(await page.locator('#out-of-scope').textContent()).toBe(
+      'No lupus nephritis on record for this patient: this app shows lupus nephritis immunosuppression only, so nothing is charted here.',
+    );
+    // Its tacrolimus trough of 3.0 ng/mL is not drawn against an LN band, nor anywhere else.
+    expect(await page.locator('canvas, table, .band-label, .bar').count()).toBe(0);
   });
 
   test('the FHIR server answers 500: the app says the record could not be read and shows no value', async () => {
