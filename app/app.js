@@ -217,6 +217,33 @@
     $('patient').textContent = parts.join(' \u00b7 ');
   }
 
+  /** Who the chart is for, from the EHR's Patient resource (read with the launch's own token). */
+  function describePatient(patient) {
+    const names = Array.isArray(patient.name) ? patient.name : [];
+    const name = names.find((candidate) => candidate.use === 'official') || names[0];
+    const text = name && (name.text || [...(name.given || []), name.family].filter(Boolean).join(' '));
+    const parts = [text || 'Name not recorded'];
+    if (patient.gender) parts.push(patient.gender);
+    const born = /^(\d{4})-(\d{2})-(\d{2})$/.exec(patient.birthDate || '');
+    // A birth date is a calendar date, not an instant: shown as written, in no time zone.
+    if (born) parts.push(`born ${dateFormat.format(new Date(Number(born[1]), Number(born[2]) - 1, Number(born[3])))}`);
+    return parts.join(', ');
+  }
+
+  async function showPatient(client) {
+    const who = $('who');
+    try {
+      const patient = await Promise.race([
+        client.patient.read(),
+        new Promise((_resolve, reject) => setTimeout(() => reject(new Error('timeout')), TIMELINE_TIMEOUT_MS)),
+      ]);
+      who.textContent = describePatient(patient);
+    } catch {
+      who.textContent = `The patient\u2019s name could not be read from the EHR (patient ${client.patient.id}).`;
+      who.classList.add('unknown');
+    }
+  }
+
   function notice(text, kind) {
     const node = element('p', text, `notice ${kind}`);
     $('notices').append(node);
@@ -841,6 +868,7 @@
     }
     const focus = focusFromAppContext(client.state.tokenResponse, client.patient.id) || savedFocus();
     setStatus('Reading the patient\u2019s record\u2026', '');
+    void showPatient(client);
     let view;
     try {
       view = await loadTimeline(client);

@@ -51,8 +51,16 @@ async function listen(server: Server): Promise<string> {
 /** A FHIR server that answers every request with 500, or never answers at all. */
 async function startBrokenFhirServer(mode: 'error' | 'silent'): Promise<{ url: string; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
-  const server = createServer((_req, res) => {
+  const server = createServer((req, res) => {
     if (mode === 'silent') return;
+    // Browsers may read it (the app reads the Patient for its banner): its failures must reach them as failures.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept');
+    if (req.method === 'OPTIONS') {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
     res.statusCode = 500;
     res.setHeader('content-type', 'application/fhir+json');
     res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'database unavailable' }] }));
@@ -84,7 +92,8 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
 
   beforeAll(async () => {
     if (!haveChromium) throw new Error(`${CHROMIUM} is required under CI=true (scripts/install-browser.sh installs it)`);
-    fhir = await startMemoryFhirServer();
+    // CORS, as a FHIR server that browsers' SMART apps read must allow.
+    fhir = await startMemoryFhirServer({ cors: true });
     const demo = buildDemoPatients(NOW).filter((patient) => ['demo-tac-low', 'demo-tac-high', 'demo-mpa-trough', 'demo-control-sle'].includes(patient.id));
     await fhir.load([...buildDemoResources(demo), ...oddUnitPatient()]);
     failing = await startBrokenFhirServer('error');
@@ -166,6 +175,7 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   test('opened from a card through the open FHIR server: the 3.1 ng/mL trough against the 4–6 ng/mL band, Envarsus 4 mg/day, the finding highlighted from the link', async () => {
     const page = await openApp(openLaunch('demo-tac-low', 'rule=tacrolimus-trough-low&focus=Observation%2Fdemo-tac-low-obs6&'));
     expect(await page.locator('#patient').textContent()).toContain('Patient demo-tac-low');
+    expect(await page.locator('#who').textContent()).toBe('Lowtrough Demopatient (synthetic), female, born 15 Jun 1992');
     // As it opens: the card's trough highlighted, with its value and date.
     expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00');
     await screenshot(page, 'timeline-demo-tac-low-1280x800.png');
@@ -217,6 +227,7 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     const page = await openApp(`/app/?launch=${launch}&iss=${encodeURIComponent(smart.fhirBaseUrl)}`);
     expect(await page.locator('body').getAttribute('data-state')).toBe('ready');
     expect(await page.locator('#patient').textContent()).toContain('Patient demo-tac-high');
+    expect(await page.locator('#who').textContent()).toBe('Hightrough Demopatient (synthetic), male, born 15 Jun 1985');
     // The authorization code and state are gone from the address bar.
     expect(page.url()).toBe(`${baseUrl}/app/`);
 
@@ -268,6 +279,7 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     const { launch_id: launchId } = (await launch.json()) as { launch_id: string };
     const page = await openApp(`${link.url.slice(baseUrl.length)}&launch=${launchId}&iss=${encodeURIComponent(smart.fhirBaseUrl)}`);
     expect(await page.locator('#patient').textContent()).toContain('Patient demo-mpa-trough');
+    expect(await page.locator('#who').textContent()).toBe('Mpatrough Demopatient (synthetic), female, born 15 Jun 1990');
     expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('mpa-trough-low');
     // 4.1 µmol/L of MPA, shown in the group's unit with the reported value beside it.
     const rows = await tableRows(page, 'table-mpaTrough');
@@ -333,8 +345,12 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
       'The patient’s record could not be read from the EHR, so nothing is shown. Could not read conditions from the FHIR server (http-status)',
     );
     expect(await page.locator('#main').isVisible()).toBe(false);
-    // The browser logs the 412 itself, as a failed resource load.
-    expect(pageProblems.splice(0)).toEqual([expect.stringMatching(/^console error: Failed to load resource: .* 412/)]);
+    expect(await page.locator('#who').textContent()).toBe('The patient’s name could not be read from the EHR (patient demo-tac-low).');
+    // The browser logs the failed loads itself: the service's 412 and the FHIR server's 500.
+    expect(pageProblems.splice(0).sort()).toEqual([
+      expect.stringMatching(/^console error: Failed to load resource: .* 412/),
+      expect.stringMatching(/^console error: Failed to load resource: .* 500/),
+    ]);
   });
 
   test('the FHIR server never answers: after the service’s deadline the app says what it could not read', async () => {
