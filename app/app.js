@@ -303,7 +303,7 @@
       if (selected) item.setAttribute('aria-current', 'true');
       else item.removeAttribute('aria-current');
     }
-    for (const node of document.querySelectorAll('[data-ref]')) node.classList.toggle('highlight', state.highlight.has(node.dataset.ref));
+    applyHighlight();
     // A highlighted result before the shown range widens it, so the highlight is never off-screen.
     const range = timeRange(state.view, state.range);
     const outside = [...state.highlight].some((reference) => {
@@ -319,8 +319,13 @@
     if (first) {
       const index = first.points.findIndex((point) => state.highlight.has(point.reference));
       showPoint(first, index);
-      if (scroll) first.container.scrollIntoView({ block: 'center' });
     }
+    const target = first ? first.container : document.querySelector('#orders .highlight, #tracks .highlight, #tracks-kidney .highlight');
+    if (scroll && target) target.scrollIntoView({ block: 'center' });
+  }
+
+  function applyHighlight() {
+    for (const node of document.querySelectorAll('[data-ref]')) node.classList.toggle('highlight', state.highlight.has(node.dataset.ref));
   }
 
   function applyInitialFocus(focus) {
@@ -668,7 +673,6 @@
       undated.push(...orders.filter((candidate) => !candidate.start));
     }
     if (undated.length > 0) lanes.append(element('p', `${undated.length} order${undated.length === 1 ? ' has' : 's have'} no start date and ${undated.length === 1 ? 'is' : 'are'} in the table view only.`, 'hint'));
-    for (const node of lanes.querySelectorAll('[data-ref]')) node.classList.toggle('highlight', state.highlight.has(node.dataset.ref));
   }
 
   function rangeNote(view) {
@@ -702,6 +706,7 @@
     renderPhases(view);
     renderOrders(view);
     rangeNote(view);
+    applyHighlight();
   }
 
   function setRange(which) {
