@@ -15,7 +15,10 @@ const NOW = new Date('2026-11-22T10:00:00.000Z');
 const CHOSEN = new Set(['demo-tac-low', 'demo-mmf-renal', 'demo-stopped-early', 'demo-control-transplant']);
 const patients = buildDemoPatients(NOW).filter((patient) => CHOSEN.has(patient.id));
 /** Medplum's in-memory search scans every resource of a type: generous, since this checks records, not latency. */
-const { app } = buildTestApp({ now: NOW, env: { CDS_HOOK_DEADLINE_MS: '20000', CDS_FHIR_TIMEOUT_MS: '15000' } });
+const { app } = buildTestApp({
+  now: NOW,
+  env: { CDS_HOOK_DEADLINE_MS: '20000', CDS_FHIR_TIMEOUT_MS: '15000' },
+});
 
 let fhir: MemoryFhirServer;
 beforeAll(async () => {
@@ -56,9 +59,16 @@ test.each(patients.map((patient) => [patient.id, patient] as const))(
     const fromCards = (hook.body.cards as Card[]).map((card) => {
       const link = card.links?.find((l) => l.type === 'smart');
       const appContext = JSON.parse(link?.appContext ?? '{}') as { focus?: string[] };
-      return { ruleCode: card.source.topic?.code, indicator: card.indicator, summary: card.summary, triggers: appContext.focus };
+      return {
+        ruleCode: card.source.topic?.code,
+        indicator: card.indicator,
+        summary: card.summary,
+        triggers: appContext.focus,
+      };
     });
     expect(timeline.body.findings).toEqual(fromCards);
-    expect([...new Set(fromCards.map((card) => card.ruleCode))].sort()).toEqual([...patient.expectedCodes].sort());
+    expect([...new Set(fromCards.map((card) => card.ruleCode))].sort()).toEqual(
+      [...patient.expectedCodes].sort(),
+    );
   },
 );
