@@ -2,6 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../dev/memory-fhir-server';
+import {
+  DEFAULT_CLIENT_ID,
+  SANDBOX_CLIENT_IDS,
+  startSmartAuthServer,
+  type SmartAuthServer,
+} from '../dev/smart-auth-server';
 import { loadClientsFile } from '../src/config/clients-file';
 import { loadConfig, type Env } from '../src/config';
 import { ConfigError } from '../src/errors';
@@ -17,7 +23,7 @@ import { formatSummary } from './summary';
  * whatever src/server.ts wires (authentication, the store, metrics, signal handling) is what the
  * tester sees, no build step is needed, and the service's own start-up checks (configuration
  * errors, a held PGlite data directory) stop the demo with the service's own message.
- * The FHIR server lives in this process, so Ctrl-C (SIGINT to the whole process group) stops the
+ * The FHIR server (and the SMART authorization server in front of it) live in this process, so Ctrl-C (SIGINT to the whole process group) stops the
  * service through its own shutdown and this process closes the FHIR server.
  */
 const ROOT = resolve(__dirname, '..');
@@ -78,10 +84,12 @@ async function main(): Promise<void> {
   const env: Env = { ...DEMO_DEFAULTS, ...process.env };
   const config = loadConfig(env, { loadClients: loadClientsFile });
   const fhirPort = parsePort(env.DEMO_FHIR_PORT, 8081, 'DEMO_FHIR_PORT');
+  const smartPort = parsePort(env.DEMO_SMART_PORT, 8082, 'DEMO_SMART_PORT');
   const sandbox = env.DEMO_SANDBOX_URL?.trim() || HOSTED_SANDBOX_URL;
 
   const patients = buildDemoPatients(new Date());
   await assertPortFree('127.0.0.1', fhirPort, 'DEMO_FHIR_PORT');
+  await assertPortFree('127.0.0.1', smartPort, 'DEMO_SMART_PORT');
   await assertPortFree(config.host, config.port, 'PORT');
   let fhir: MemoryFhirServer;
   try {
@@ -91,6 +99,35 @@ async function main(): Promise<void> {
   }
   await fhir.load(buildDemoResources(patients));
   const fhirServer = `http://localhost:${fhirPort}/fhir`;
+  const discoveryUrl = `http://localhost:${config.port}/cds-services`;
+  const appUrl = `${config.publicUrl}/app/`;
+  // The EHR-launch path of the timeline app: the same records behind OAuth (development only).
+  // Clients: the app, and the Sandbox itself SMART-launched, so that it holds a token and asks
+  // for a launch before opening a card's link.
+  let smart: SmartAuthServer;
+  try {
+    smart = await startSmartAuthServer({
+      fhir,
+      port: smartPort,
+      clients: [
+        { clientId: DEFAULT_CLIENT_ID, redirectPrefixes: [appUrl] },
+        ...SANDBOX_CLIENT_IDS.map((clientId) => ({
+          clientId,
+          redirectPrefixes: [sandbox],
+          pkce: 'optional' as const,
+        })),
+      ],
+    });
+  } catch (error) {
+    await fhir.close();
+    throw new Error(`could not start the demo SMART server on 127.0.0.1:${smartPort}: ${String(error)}`);
+  }
+  const firstPatient = patients[0]?.id ?? '';
+  // Printed once and opened whenever the tester likes: it lasts as long as the demo.
+  const sandboxLaunch = smart.createLaunch(
+    { patient: firstPatient, serviceDiscoveryURL: discoveryUrl },
+    Number.POSITIVE_INFINITY,
+  );
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
@@ -108,6 +145,7 @@ async function main(): Promise<void> {
           setTimeout(done, 12_000).unref();
         });
       }
+      await smart.close();
       await fhir.close();
       process.exit(code);
     })());
@@ -138,11 +176,18 @@ async function main(): Promise<void> {
     process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
     await stop(1);
   }
-  const discoveryUrl = `http://localhost:${config.port}/cds-services`;
   process.stdout.write(
     formatSummary(
       config,
-      { discoveryUrl, fhirServer, sandbox, hookDeadlineMs: config.hookDeadlineMs },
+      {
+        discoveryUrl,
+        fhirServer,
+        smartFhirServer: smart.fhirBaseUrl,
+        appUrl,
+        sandboxEhrLaunchUrl: `${new URL('launch.html', sandbox).toString()}?iss=${encodeURIComponent(smart.fhirBaseUrl)}&launch=${sandboxLaunch}`,
+        sandbox,
+        hookDeadlineMs: config.hookDeadlineMs,
+      },
       patients,
     ),
   );

@@ -5,6 +5,12 @@ import { buildSandboxUrl, SANDBOX_SCREEN_TITLE } from './sandbox-url';
 export interface DemoAddresses {
   readonly discoveryUrl: string;
   readonly fhirServer: string;
+  /** The same records behind the demo SMART authorization server: the `iss` of an EHR launch. */
+  readonly smartFhirServer: string;
+  /** The timeline SMART app served by the service. */
+  readonly appUrl: string;
+  /** The Sandbox SMART-launched on the SMART server for the first patient. */
+  readonly sandboxEhrLaunchUrl: string;
   readonly sandbox: string;
   readonly hookDeadlineMs: number;
 }
@@ -63,6 +69,7 @@ export function formatSummary(
     `  store                 ${describeStore(config)}`,
     `  hook FHIR deadline    ${addresses.hookDeadlineMs} ms (CDS_HOOK_DEADLINE_MS)`,
     `  demo FHIR R4 server   ${addresses.fhirServer}  (Medplum in-memory, CORS open, ${patients.length} patients)`,
+    `  SMART EHR launch      ${addresses.smartFhirServer}  (the same records behind OAuth, sign-in auto-approved; development only)`,
     '',
     'Demo patients — open a Sandbox URL in a browser (Chrome/Firefox; allow local network access if asked).',
     'Patients marked order-select / order-sign show their card in an order hook: the link opens that',
@@ -96,7 +103,15 @@ export function formatSummary(
     `  curl -s -X POST ${serviceUrl}/cds-services/ln-patient-view -H 'Content-Type: application/json' \\`,
     `    -d '{"hook":"patient-view","hookInstance":"demo-1","fhirServer":"${addresses.fhirServer}","context":{"patientId":"${patients[0]?.id ?? ''}","userId":"Practitioner/COREPRACTITIONER1"}}'`,
     '',
-    'Override feedback, the feedback report and more: docs/demo.md. Ctrl-C stops both servers.',
+    `The timeline SMART app for ${patients[0]?.id ?? ''} (docs/demo.md, "The timeline app"); the SMART server is development only:`,
+    `  open server          ${addresses.appUrl}?fhirServiceUrl=${encodeURIComponent(addresses.fhirServer)}&patientId=${patients[0]?.id ?? ''}`,
+    `  EHR launch, Sandbox  ${addresses.sandboxEhrLaunchUrl}`,
+    "                       (the Sandbox signs in to the SMART server; a card's link then launches the app with launch + iss)",
+    `  EHR launch, by hand  curl -s -X POST ${addresses.smartFhirServer}/_services/smart/Launch -H 'Content-Type: application/json' \\`,
+    `                         -d '{"parameters":{"patient":"${patients[0]?.id ?? ''}"}}'`,
+    `                       then open ${addresses.appUrl}?launch=<launch_id>&iss=${encodeURIComponent(addresses.smartFhirServer)}`,
+    '',
+    'Override feedback, the feedback report and more: docs/demo.md. Ctrl-C stops all three servers.',
     '',
   );
   return lines.join('\n');

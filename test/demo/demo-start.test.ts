@@ -7,7 +7,7 @@ import path from 'node:path';
 /**
  * `npm run demo` as a tester meets it: it starts the FHIR server and the service, prints where
  * everything is and one Sandbox link per patient, serves the demo records to a browser origin,
- * and a SIGTERM (what Ctrl-C / killing npm amounts to) stops both servers. Which card each
+ * and a SIGTERM (what Ctrl-C / killing npm amounts to) stops them all. Which card each
  * patient shows is test/demo/demo-patients.test.ts's job, with the clock fixed.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -39,8 +39,12 @@ async function isListening(url: string): Promise<boolean> {
 }
 
 describe('npm run demo', () => {
-  test('prints discovery, auth, store, the FHIR server and a Sandbox link per patient (its hook), serves both, and stops both on SIGTERM', async () => {
-    const [servicePort, fhirPort] = [await findFreePort(), await findFreePort()];
+  test('prints discovery, auth, store, the FHIR servers and a Sandbox link per patient (its hook), serves them, and stops them all on SIGTERM', async () => {
+    const [servicePort, fhirPort, smartPort] = [
+      await findFreePort(),
+      await findFreePort(),
+      await findFreePort(),
+    ];
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'ln-cds-demo-')), 'pglite');
     const child: ChildProcessWithoutNullStreams = spawn(
       process.execPath,
@@ -51,6 +55,7 @@ describe('npm run demo', () => {
           PATH: process.env.PATH ?? '',
           PORT: String(servicePort),
           DEMO_FHIR_PORT: String(fhirPort),
+          DEMO_SMART_PORT: String(smartPort),
           CDS_DATA_DIR: dataDir,
         },
       },
@@ -60,11 +65,14 @@ describe('npm run demo', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await waitFor(() => output, /Ctrl-C stops both servers/);
+      await waitFor(() => output, /Ctrl-C stops all three servers/);
       expect(output).toContain(`CDS Hooks discovery   http://localhost:${servicePort}/cds-services`);
       expect(output).toMatch(/authentication {8}off \(CDS_AUTH=off/);
       expect(output).toContain(`store                 embedded PGlite in ${dataDir}`);
       expect(output).toContain(`demo FHIR R4 server   http://localhost:${fhirPort}/fhir`);
+      expect(output).toMatch(
+        new RegExp(`SMART EHR launch {6}http://localhost:${smartPort}/fhir .*development only`),
+      );
       const links = output.match(/https:\/\/sandbox\.cds-hooks\.org\/\?hook=\S+/g) ?? [];
       expect(links).toHaveLength(26);
       const hooks = links.map((link) => new URL(link).searchParams.get('hook'));
@@ -89,10 +97,18 @@ describe('npm run demo', () => {
         'Lowtrough Demopatient (synthetic)',
       );
 
+      const smartConfiguration = await fetch(
+        `http://127.0.0.1:${smartPort}/fhir/.well-known/smart-configuration`,
+      );
+      expect(((await smartConfiguration.json()) as { token_endpoint: string }).token_endpoint).toBe(
+        `http://localhost:${smartPort}/auth/token`,
+      );
+
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(await isListening(`http://127.0.0.1:${servicePort}/cds-services`)).toBe(false);
       expect(await isListening(`http://127.0.0.1:${fhirPort}/fhir/metadata`)).toBe(false);
+      expect(await isListening(`http://127.0.0.1:${smartPort}/fhir/metadata`)).toBe(false);
     } finally {
       child.kill('SIGKILL');
     }
