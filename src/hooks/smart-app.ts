@@ -70,7 +70,10 @@ const CSS = 'text/css; charset=utf-8';
 /** The app's files, read once at start-up: path under /app/ → content. */
 export function loadAppAssets(settings: Pick<SmartAppSettings, 'clientId'>): ReadonlyMap<string, Asset> {
   const own = (file: string, type: string): Asset => ({ type, body: readFileSync(path.join(APP_DIR, file)) });
-  const lib = (module: string, type: string): Asset => ({ type, body: readFileSync(require.resolve(module)) });
+  const lib = (module: string, type: string): Asset => ({
+    type,
+    body: readFileSync(require.resolve(module)),
+  });
   const config = JSON.stringify({ clientId: settings.clientId, scope: SMART_SCOPE });
   return new Map([
     ['/app/', own('index.html', 'text/html; charset=utf-8')],

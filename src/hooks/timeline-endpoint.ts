@@ -76,12 +76,19 @@ export function createTimelineEndpoint(ajv: Ajv, deps: TimelineEndpointDeps): Re
     }
     if (!validate(body)) {
       const issues = issuesFromAjv(validate.errors);
-      throw new CdsError('invalid-request', `Invalid timeline request: ${issues.map((i) => i.message).join('; ')}`, {
-        issues,
-      });
+      throw new CdsError(
+        'invalid-request',
+        `Invalid timeline request: ${issues.map((i) => i.message).join('; ')}`,
+        {
+          issues,
+        },
+      );
     }
     if (deps.config.production && body.fhirAuthorization === undefined) {
-      throw new CdsError('fhir-authorization-required', 'fhirAuthorization (the SMART launch access token) is required');
+      throw new CdsError(
+        'fhir-authorization-required',
+        'fhirAuthorization (the SMART launch access token) is required',
+      );
     }
     if (!deps.isFhirServerAllowed(body.fhirServer)) {
       throw new CdsError('fhir-server-forbidden', 'The fhirServer is not one this service reads from');
@@ -94,7 +101,10 @@ export function createTimelineEndpoint(ajv: Ajv, deps: TimelineEndpointDeps): Re
       deadlineMs: deps.config.hookDeadlineMs,
       timeoutMs: deps.config.fhirTimeoutMs,
       maxPages: deps.config.fhirMaxPages,
-      readLimits: { maxResponseBytes: deps.config.fhirMaxResponseBytes, maxHookBytes: deps.config.fhirMaxHookBytes },
+      readLimits: {
+        maxResponseBytes: deps.config.fhirMaxResponseBytes,
+        maxHookBytes: deps.config.fhirMaxHookBytes,
+      },
       now: deps.elapsed,
     });
     if (gathered.queries.length > 0) res.locals.fhirQueries = gathered.queries;
@@ -105,7 +115,9 @@ export function createTimelineEndpoint(ajv: Ajv, deps: TimelineEndpointDeps): Re
       modeOf: deps.modeOf?.(),
     });
     if (deps.logger.isDebugEnabled() && (gathered.notes.length > 0 || notes.length > 0)) {
-      requestLogger(res, deps.logger).debug('timeline: left out or silent', { notes: [...gathered.notes, ...notes] });
+      requestLogger(res, deps.logger).debug('timeline: left out or silent', {
+        notes: [...gathered.notes, ...notes],
+      });
     }
     res.json(view);
   };

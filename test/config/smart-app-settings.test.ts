@@ -11,7 +11,9 @@ describe('CDS_SMART_LINKS', () => {
 
   test('a value other than on or off stops start-up, naming the setting', () => {
     expect(() => loadConfig({ CDS_SMART_LINKS: 'no' })).toThrow(ConfigError);
-    expect(() => loadConfig({ CDS_SMART_LINKS: 'no' })).toThrow('CDS_SMART_LINKS must be "on" or "off", not "no"');
+    expect(() => loadConfig({ CDS_SMART_LINKS: 'no' })).toThrow(
+      'CDS_SMART_LINKS must be "on" or "off", not "no"',
+    );
   });
 });
 
@@ -32,7 +34,10 @@ describe('CDS_APP_CONNECT_SRC and CDS_APP_FRAME_ANCESTORS', () => {
       CDS_APP_CONNECT_SRC: 'https://auth.north.example.org, https://fhir.north.example.org/',
       CDS_APP_FRAME_ANCESTORS: 'https://ehr.north.example.org',
     });
-    expect(config.appConnectSrc).toEqual(['https://auth.north.example.org', 'https://fhir.north.example.org']);
+    expect(config.appConnectSrc).toEqual([
+      'https://auth.north.example.org',
+      'https://fhir.north.example.org',
+    ]);
     expect(config.appFrameAncestors).toEqual(['https://ehr.north.example.org']);
     expect(loadConfig({}).appConnectSrc).toEqual([]);
   });

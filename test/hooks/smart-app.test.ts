@@ -32,7 +32,7 @@ describe('the timeline app page', () => {
     expect(response.headers.location).toBe('/app/?launch=abc&iss=https%3A%2F%2Fehr.example.org%2Ffhir');
   });
 
-  test('serves fhirclient\'s prebuilt browser bundle and uPlot from node_modules', async () => {
+  test("serves fhirclient's prebuilt browser bundle and uPlot from node_modules", async () => {
     const client = await request(app).get('/app/fhir-client.js');
     expect(client.status).toBe(200);
     expect(client.type).toBe('text/javascript');
@@ -72,7 +72,13 @@ describe('the timeline app page', () => {
       {
         loadClients: (_path, options) =>
           parseClients(
-            [{ iss: 'https://ehr.north.example.org', jwksUrl: 'https://ehr.north.example.org/jwks.json', fhirServers: ['https://fhir.north.example.org/r4'] }],
+            [
+              {
+                iss: 'https://ehr.north.example.org',
+                jwksUrl: 'https://ehr.north.example.org/jwks.json',
+                fhirServers: ['https://fhir.north.example.org/r4'],
+              },
+            ],
             options,
           ),
       },

@@ -10,7 +10,11 @@ import { buildTestApp } from '../support/test-app';
 const NOW = '2026-06-01T09:00:00Z';
 const PUBLIC_URL = 'https://cds.north.example.org';
 
-const bundle = (resources: object[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
+const bundle = (resources: object[]) => ({
+  resourceType: 'Bundle',
+  type: 'searchset',
+  entry: resources.map((resource) => ({ resource })),
+});
 const subject = { reference: 'Patient/p42' };
 const order = (id: string, rxnorm: string, text: string, mg: number) => ({
   resourceType: 'MedicationRequest',
@@ -19,11 +23,16 @@ const order = (id: string, rxnorm: string, text: string, mg: number) => ({
   intent: 'order',
   subject,
   authoredOn: '2024-03-15',
-  medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: rxnorm }], text },
+  medicationCodeableConcept: {
+    coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: rxnorm }],
+    text,
+  },
   dosageInstruction: [
     {
       timing: { code: { coding: [{ code: 'BID' }] } },
-      doseAndRate: [{ doseQuantity: { value: mg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }],
+      doseAndRate: [
+        { doseQuantity: { value: mg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } },
+      ],
     },
   ],
 });
@@ -35,8 +44,18 @@ const patientView = {
   context: { userId: 'Practitioner/prac-1', patientId: 'p42' },
   prefetch: {
     patient: { resourceType: 'Patient', id: 'p42' },
-    conditions: bundle([{ resourceType: 'Condition', id: 'ln', subject, code: { coding: [{ system: 'http://snomed.info/sct', code: '36402006' }] } }]),
-    medications: bundle([order('tac', '42316', 'tacrolimus', 2), order('mmf', '68149', 'mycophenolate mofetil', 2000)]),
+    conditions: bundle([
+      {
+        resourceType: 'Condition',
+        id: 'ln',
+        subject,
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '36402006' }] },
+      },
+    ]),
+    medications: bundle([
+      order('tac', '42316', 'tacrolimus', 2),
+      order('mmf', '68149', 'mycophenolate mofetil', 2000),
+    ]),
     tacrolimus: bundle([
       {
         resourceType: 'Observation',
@@ -79,7 +98,11 @@ describe('the timeline link on every card', () => {
       const smart = card.links?.filter((link) => link.type === 'smart') ?? [];
       expect(smart).toHaveLength(1);
       const code = card.source.topic?.code ?? '';
-      const context = JSON.parse(smart[0]?.appContext ?? '{}') as { ruleCode: string; patientId: string; focus: string[] };
+      const context = JSON.parse(smart[0]?.appContext ?? '{}') as {
+        ruleCode: string;
+        patientId: string;
+        focus: string[];
+      };
       expect(context.ruleCode).toBe(code);
       expect(context.patientId).toBe('p42');
       const url = new URL(smart[0]?.url ?? '');
@@ -92,15 +115,25 @@ describe('the timeline link on every card', () => {
       label: 'Open the immunosuppression timeline',
       url: `${PUBLIC_URL}/app/?rule=tacrolimus-trough-low&focus=Observation/t3,MedicationRequest/tac`,
       type: 'smart',
-      appContext: JSON.stringify({ ruleCode: 'tacrolimus-trough-low', patientId: 'p42', focus: ['Observation/t3', 'MedicationRequest/tac'] }),
+      appContext: JSON.stringify({
+        ruleCode: 'tacrolimus-trough-low',
+        patientId: 'p42',
+        focus: ['Observation/t3', 'MedicationRequest/tac'],
+      }),
     });
   });
 
   test('CDS_SMART_LINKS=off removes the link and leaves the cards otherwise the same', async () => {
     const withLinks = buildTestApp({ now: NOW, env: { CDS_PUBLIC_URL: PUBLIC_URL }, newId: counter() }).app;
-    const without = buildTestApp({ now: NOW, env: { CDS_PUBLIC_URL: PUBLIC_URL, CDS_SMART_LINKS: 'off' }, newId: counter() }).app;
-    const linked = (await request(withLinks).post('/cds-services/ln-patient-view').send(patientView)).body.cards as Card[];
-    const plain = (await request(without).post('/cds-services/ln-patient-view').send(patientView)).body.cards as Card[];
+    const without = buildTestApp({
+      now: NOW,
+      env: { CDS_PUBLIC_URL: PUBLIC_URL, CDS_SMART_LINKS: 'off' },
+      newId: counter(),
+    }).app;
+    const linked = (await request(withLinks).post('/cds-services/ln-patient-view').send(patientView)).body
+      .cards as Card[];
+    const plain = (await request(without).post('/cds-services/ln-patient-view').send(patientView)).body
+      .cards as Card[];
     expect(plain.length).toBeGreaterThan(0);
     for (const card of plain) expect(card.links?.some((link) => link.type === 'smart') ?? false).toBe(false);
     const unlinked = linked.map((card) => {

@@ -25,13 +25,21 @@ const configWith = (env: Env) =>
         parseClients([{ iss: EHR, jwksUrl: `${EHR}/jwks.json`, fhirServers: [BASE] }], options),
     },
   );
-const { app } = buildTestApp({ now: NOW, config: configWith({ CDS_FHIR_TIMEOUT_MS: '300', CDS_HOOK_DEADLINE_MS: '600' }) });
+const { app } = buildTestApp({
+  now: NOW,
+  config: configWith({ CDS_FHIR_TIMEOUT_MS: '300', CDS_HOOK_DEADLINE_MS: '600' }),
+});
 const { app: production } = buildTestApp({ now: NOW, config: configWith({ NODE_ENV: 'production' }) });
 
 const body = (overrides: Record<string, unknown> = {}) => ({
   fhirServer: BASE,
   patientId: 'p77',
-  fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', scope: 'launch patient/Observation.rs', subject: 'clinician' },
+  fhirAuthorization: {
+    access_token: TOKEN,
+    token_type: 'Bearer',
+    scope: 'launch patient/Observation.rs',
+    subject: 'clinician',
+  },
   ...overrides,
 });
 
@@ -54,11 +62,16 @@ const TACROLIMUS = {
   intent: 'order',
   subject,
   authoredOn: '2024-03-15',
-  medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '42316' }], text: 'tacrolimus' },
+  medicationCodeableConcept: {
+    coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '42316' }],
+    text: 'tacrolimus',
+  },
   dosageInstruction: [
     {
       timing: { code: { coding: [{ code: 'BID' }] } },
-      doseAndRate: [{ doseQuantity: { value: 2, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }],
+      doseAndRate: [
+        { doseQuantity: { value: 2, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } },
+      ],
     },
   ],
 };
@@ -76,15 +89,26 @@ const TROUGH = {
 function ehr(except: string[] = []) {
   const scope = nock(EHR, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
   scope.get('/fhir/r4/Patient/p77').reply(200, { resourceType: 'Patient', id: 'p77' });
-  if (!except.includes('conditions')) scope.get('/fhir/r4/Condition').query({ patient: 'p77' }).reply(200, searchset([LN]));
+  if (!except.includes('conditions'))
+    scope
+      .get('/fhir/r4/Condition')
+      .query({ patient: 'p77' })
+      .reply(200, searchset([LN]));
   scope
     .get('/fhir/r4/MedicationRequest')
     .query({ patient: 'p77', _include: 'MedicationRequest:medication' })
     .reply(200, searchset([TACROLIMUS]));
   scope.get('/fhir/r4/AllergyIntolerance').query({ patient: 'p77' }).reply(200, searchset([]));
   const isTacrolimus = (q: Record<string, unknown>) => String(q.code).includes('77348-1');
-  scope.get('/fhir/r4/Observation').query(isTacrolimus).reply(200, searchset([TROUGH]));
-  scope.get('/fhir/r4/Observation').query((q) => !isTacrolimus(q)).times(7).reply(200, searchset([]));
+  scope
+    .get('/fhir/r4/Observation')
+    .query(isTacrolimus)
+    .reply(200, searchset([TROUGH]));
+  scope
+    .get('/fhir/r4/Observation')
+    .query((q) => !isTacrolimus(q))
+    .times(7)
+    .reply(200, searchset([]));
   return scope;
 }
 
@@ -161,7 +185,10 @@ describe('the timeline of a patient whose tacrolimus trough is low', () => {
 describe('timeline requests the service refuses', () => {
   test('a FHIR server that fails (500) is a 412 naming what could not be read', async () => {
     const scope = ehr(['conditions']);
-    scope.get('/fhir/r4/Condition').query({ patient: 'p77' }).reply(500, { resourceType: 'OperationOutcome' });
+    scope
+      .get('/fhir/r4/Condition')
+      .query({ patient: 'p77' })
+      .reply(500, { resourceType: 'OperationOutcome' });
     const response = await request(app).post('/app/api/timeline').send(body());
     expect(response.status).toBe(412);
     expect(response.body.resourceType).toBe('OperationOutcome');
@@ -173,7 +200,11 @@ describe('timeline requests the service refuses', () => {
     const hanging = createServer((req, res) => {
       if (req.url?.startsWith('/fhir/Condition')) return; // headers never come
       res.writeHead(200, { 'content-type': 'application/fhir+json' });
-      res.end(JSON.stringify(req.url?.startsWith('/fhir/Patient/') ? { resourceType: 'Patient', id: 'p77' } : searchset([])));
+      res.end(
+        JSON.stringify(
+          req.url?.startsWith('/fhir/Patient/') ? { resourceType: 'Patient', id: 'p77' } : searchset([]),
+        ),
+      );
     });
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     try {
@@ -206,7 +237,11 @@ describe('timeline requests the service refuses', () => {
     const response = await request(production).post('/app/api/timeline').send(anonymous);
     expect(response.status).toBe(401);
     expect(response.body).toEqual(
-      outcome('login', 'fhir-authorization-required', 'fhirAuthorization (the SMART launch access token) is required'),
+      outcome(
+        'login',
+        'fhir-authorization-required',
+        'fhirAuthorization (the SMART launch access token) is required',
+      ),
     );
   });
 
@@ -227,7 +262,9 @@ describe('timeline requests the service refuses', () => {
   });
 
   test('a patientId that is not a FHIR id (it would be put into FHIR URLs) is a 400', async () => {
-    const response = await request(app).post('/app/api/timeline').send(body({ patientId: '../Patient?_id=x' }));
+    const response = await request(app)
+      .post('/app/api/timeline')
+      .send(body({ patientId: '../Patient?_id=x' }));
     expect(response.status).toBe(400);
     expect(response.body.issue[0].expression).toEqual(['/patientId']);
   });

@@ -96,7 +96,10 @@ describe('tacrolimus troughs against the LN maintenance band', () => {
   });
 
   it('lists a trough without a date, and one dated after now, as unreadable instead of dropping them', () => {
-    const undated: fhir4.Observation = { ...tacrolimusLevel(5, { id: 'tnodate' }), effectiveDateTime: undefined };
+    const undated: fhir4.Observation = {
+      ...tacrolimusLevel(5, { id: 'tnodate' }),
+      effectiveDateTime: undefined,
+    };
     const view = viewOf({
       ...troughLow,
       observations: [undated, tacrolimusLevel(5.2, { id: 'tfuture', date: '2026-07-01T08:00:00Z' })],
@@ -163,7 +166,10 @@ describe('dose bars', () => {
     const noTiming = mmf({ id: 'mmf-sig', start: '2025-09-01' });
     noTiming.dosageInstruction = [{ text: 'as directed' }];
     const view = viewOf({
-      medicationRequests: [noTiming, order({ id: 'hcq', text: 'hydroxychloroquine 200 MG Oral Tablet', start: '2024-03-15', doseMg: 200 })],
+      medicationRequests: [
+        noTiming,
+        order({ id: 'hcq', text: 'hydroxychloroquine 200 MG Oral Tablet', start: '2024-03-15', doseMg: 200 }),
+      ],
     });
     expect(view.orders).toEqual([
       {
@@ -219,7 +225,15 @@ describe('phase and the 36-month mark', () => {
     const view = viewOf({
       medicationRequests: [
         mmf({ id: 'mmf', start: '2022-01-10', doseMg: 1500 }),
-        order({ id: 'cyc', rxnorm: '3002', text: 'cyclophosphamide', start: '2026-03-01', doseMg: 500, timingCode: 'QD', status: 'completed' }),
+        order({
+          id: 'cyc',
+          rxnorm: '3002',
+          text: 'cyclophosphamide',
+          start: '2026-03-01',
+          doseMg: 500,
+          timingCode: 'QD',
+          status: 'completed',
+        }),
       ],
     });
     expect(view).toMatchObject({
@@ -245,11 +259,19 @@ describe('phase and the 36-month mark', () => {
 describe('patients the LN rules do not apply to', () => {
   it('says a kidney transplant recipient is out of scope: no phase, no band, no findings, the results still listed', () => {
     const view = viewOf({
-      conditions: [condition('http://hl7.org/fhir/sid/icd-10-cm', 'Z94.0'), condition('http://snomed.info/sct', '36402006')],
+      conditions: [
+        condition('http://hl7.org/fhir/sid/icd-10-cm', 'Z94.0'),
+        condition('http://snomed.info/sct', '36402006'),
+      ],
       medicationRequests: [tacrolimus({ id: 'tac', start: '2024-03-15' })],
       observations: [tacrolimusLevel(3.1, { id: 't3' })],
     });
-    expect(view).toMatchObject({ inScope: false, scopeReason: 'transplant', findings: [], targets: { tacrolimus: null } });
+    expect(view).toMatchObject({
+      inScope: false,
+      scopeReason: 'transplant',
+      findings: [],
+      targets: { tacrolimus: null },
+    });
     expect(view.phase).toBeUndefined();
     expect(seriesOf(view, 'tacrolimus')?.points).toHaveLength(1);
   });

@@ -26,12 +26,18 @@ export interface TimelineOrder {
   readonly doseUnreadable?: string;
 }
 
-const SHOWN_GROUPS: ReadonlySet<DrugGroup> = new Set([...LN_IMMUNOSUPPRESSANT_GROUPS, ...GLUCOCORTICOID_GROUPS]);
+const SHOWN_GROUPS: ReadonlySet<DrugGroup> = new Set([
+  ...LN_IMMUNOSUPPRESSANT_GROUPS,
+  ...GLUCOCORTICOID_GROUPS,
+]);
 
 export function buildOrderBars(context: RuleContext): TimelineOrder[] {
   return context.orders
     .filter((order) => SHOWN_GROUPS.has(order.group))
-    .sort((a, b) => (a.start?.getTime() ?? Number.POSITIVE_INFINITY) - (b.start?.getTime() ?? Number.POSITIVE_INFINITY))
+    .sort(
+      (a, b) =>
+        (a.start?.getTime() ?? Number.POSITIVE_INFINITY) - (b.start?.getTime() ?? Number.POSITIVE_INFINITY),
+    )
     .map((order) => {
       const dose = dailyDoseOf(order, context);
       const ingredient = order.product.ingredient;
@@ -43,7 +49,12 @@ export function buildOrderBars(context: RuleContext): TimelineOrder[] {
         ...(order.start === undefined ? {} : { start: order.start.toISOString() }),
         ...(order.end === undefined ? {} : { end: order.end.toISOString() }),
         ...(dose.ok
-          ? { dailyDose: { mgPerDay: dose.mgPerDay, text: `${formatNumber(dose.mgPerDay)} mg/day (${dose.how})` } }
+          ? {
+              dailyDose: {
+                mgPerDay: dose.mgPerDay,
+                text: `${formatNumber(dose.mgPerDay)} mg/day (${dose.how})`,
+              },
+            }
           : { doseUnreadable: dose.reason }),
       };
     });
@@ -55,6 +66,10 @@ export function buildOrderBars(context: RuleContext): TimelineOrder[] {
  * no longer lies in.
  */
 function dailyDoseOf(order: MedicationOrder, context: RuleContext): DailyDose {
-  if (order.end === undefined || order.end.getTime() >= context.now.getTime()) return context.dailyDoseOf(order);
-  return computeDailyDose(order.request.dosageInstruction, { now: order.end, strength: order.product.strength });
+  if (order.end === undefined || order.end.getTime() >= context.now.getTime())
+    return context.dailyDoseOf(order);
+  return computeDailyDose(order.request.dosageInstruction, {
+    now: order.end,
+    strength: order.product.strength,
+  });
 }

@@ -41,7 +41,14 @@ const LABELS: Readonly<Record<ObservationGroupKey, string>> = {
 };
 
 /** Track order: the levels, then kidney function, then weight (azathioprine's mg/kg). */
-const TRACKS: readonly ObservationGroupKey[] = ['tacrolimus', 'mpaTrough', 'mpaAuc', 'egfr', 'creatinine', 'weight'];
+const TRACKS: readonly ObservationGroupKey[] = [
+  'tacrolimus',
+  'mpaTrough',
+  'mpaAuc',
+  'egfr',
+  'creatinine',
+  'weight',
+];
 
 /** Every track, in TRACKS order (an empty track says "no results", which the app shows). */
 export function buildSeries(
@@ -57,7 +64,8 @@ export function buildSeries(
     if (!OBSERVATION_GROUPS[key].statuses.includes(observation.status)) continue;
     const at = instantOfResult(observation);
     const point = readPoint(observation, key, at, now.getTime());
-    if (point.unreadable !== undefined) note(`timeline ${key}: result shown as unreadable (${point.unreadable})`);
+    if (point.unreadable !== undefined)
+      note(`timeline ${key}: result shown as unreadable (${point.unreadable})`);
     const list = byGroup.get(key) ?? [];
     list.push({ point, at: at ?? Number.POSITIVE_INFINITY });
     byGroup.set(key, list);

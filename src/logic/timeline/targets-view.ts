@@ -21,7 +21,8 @@ export interface TimelineTargets {
 export function describeTargets(targets: Targets): TimelineTargets {
   const trough = targets.tacrolimus.troughNgPerMl;
   const isDefault =
-    trough.min === DEFAULT_TARGETS.tacrolimus.troughNgPerMl.min && trough.max === DEFAULT_TARGETS.tacrolimus.troughNgPerMl.max;
+    trough.min === DEFAULT_TARGETS.tacrolimus.troughNgPerMl.min &&
+    trough.max === DEFAULT_TARGETS.tacrolimus.troughNgPerMl.max;
   return {
     tacrolimus: {
       min: trough.min,
@@ -29,7 +30,9 @@ export function describeTargets(targets: Targets): TimelineTargets {
       unit: 'ng/mL',
       phase: 'maintenance',
       // A site that changed the band answers for it; the guideline is the source of the default only.
-      source: isDefault ? 'KDIGO 2024 LN guideline; tacrolimus trough target for LN maintenance' : 'site target',
+      source: isDefault
+        ? 'KDIGO 2024 LN guideline; tacrolimus trough target for LN maintenance'
+        : 'site target',
     },
     mpaTrough: { min: targets.mycophenolate.mpaTroughMinMgPerL, unit: 'mg/L' },
     mpaAuc: { ...targets.mycophenolate.mpaAucMgHPerL, unit: 'mg·h/L' },
