@@ -128,10 +128,15 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(pageProblems.splice(0)).toEqual([]);
   });
 
+  /** Origins each page asked something of, by page. */
+  const origins = new Map<Page, Set<string>>();
+
   async function openApp(path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
     const context = await browser.newContext({ viewport, timezoneId: TIME_ZONE, locale: 'en-GB' });
     contexts.push(context);
     const page = await context.newPage();
+    origins.set(page, new Set());
+    page.on('request', (sent) => origins.get(page)?.add(new URL(sent.url()).origin));
     page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`);
@@ -218,8 +223,16 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     // The card's finding, named in the link, is selected; its trough is highlighted.
     expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('tacrolimus-trough-low');
     expect(await page.locator('#findings li.selected .summary').textContent()).toContain('3.1 ng/mL');
+    // The page talked to this service and the FHIR server (the Patient for its banner), nothing else.
+    expect([...(origins.get(page) ?? [])].sort()).toEqual([baseUrl, new URL(fhir.url).origin].sort());
     expect(await highlightedRows(page)).toContainEqual(['25 Nov 2026, 12:00', '3.1 ng/mL', '', '']);
     expect(await page.locator('#phases').textContent()).toContain('Maintenance');
+
+    // On paper: no controls, the charts and every table.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.range').isVisible()).toBe(false);
+    expect(await page.locator('.track[data-series="tacrolimus"] canvas').first().isVisible()).toBe(true);
+    expect(await page.locator('#table-orders').isVisible()).toBe(true);
   });
 
   test('EHR launch with PKCE: the token response’s appContext selects the finding; the table view is reachable by keyboard', async () => {
