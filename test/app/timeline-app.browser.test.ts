@@ -29,13 +29,21 @@ const TIME_ZONE = 'Europe/Amsterdam';
 const inCi = process.env.CI === 'true';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && !inCi) {
-  console.warn(`\n*** SKIPPING the timeline app browser test: ${CHROMIUM} is missing (run scripts/install-browser.sh) ***\n`);
+  console.warn(
+    `\n*** SKIPPING the timeline app browser test: ${CHROMIUM} is missing (run scripts/install-browser.sh) ***\n`,
+  );
 }
 const describeInBrowser = haveChromium || inCi ? describe : describe.skip;
 
 /** LN on tacrolimus whose latest tacrolimus result was recorded in "ng" (a mass, not a concentration). */
 function oddUnitPatient(): fhir4.Resource[] {
-  const chart = startChart(NOW, { id: 'odd-unit', given: 'Oddunit', family: 'Demopatient', gender: 'female', age: 40 });
+  const chart = startChart(NOW, {
+    id: 'odd-unit',
+    given: 'Oddunit',
+    family: 'Demopatient',
+    gender: 'female',
+    age: 40,
+  });
   chart.condition(CONDITIONS.lnClassIV, 1200);
   chart.order(DRUGS.tacrolimus1mg, { value: 2, unit: '{capsule}' }, 'BID', 500);
   chart.result(ANALYTES.tacrolimusTrough, 5.0, 'ng/mL', 60);
@@ -49,7 +57,9 @@ async function listen(server: Server): Promise<string> {
 }
 
 /** A FHIR server that answers every request with 500, or never answers at all. */
-async function startBrokenFhirServer(mode: 'error' | 'silent'): Promise<{ url: string; close: () => Promise<void> }> {
+async function startBrokenFhirServer(
+  mode: 'error' | 'silent',
+): Promise<{ url: string; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     if (mode === 'silent') return;
@@ -63,7 +73,12 @@ async function startBrokenFhirServer(mode: 'error' | 'silent'): Promise<{ url: s
     }
     res.statusCode = 500;
     res.setHeader('content-type', 'application/fhir+json');
-    res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'database unavailable' }] }));
+    res.end(
+      JSON.stringify({
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'exception', diagnostics: 'database unavailable' }],
+      }),
+    );
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -91,24 +106,42 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   const pageProblems: string[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is required under CI=true (scripts/install-browser.sh installs it)`);
+    if (!haveChromium)
+      throw new Error(`${CHROMIUM} is required under CI=true (scripts/install-browser.sh installs it)`);
     // CORS, as a FHIR server that browsers' SMART apps read must allow.
     fhir = await startMemoryFhirServer({ cors: true });
-    const demo = buildDemoPatients(NOW).filter((patient) => ['demo-tac-low', 'demo-tac-high', 'demo-mpa-trough', 'demo-control-sle'].includes(patient.id));
+    const demo = buildDemoPatients(NOW).filter((patient) =>
+      ['demo-tac-low', 'demo-tac-high', 'demo-mpa-trough', 'demo-control-sle'].includes(patient.id),
+    );
     await fhir.load([...buildDemoResources(demo), ...oddUnitPatient()]);
     failing = await startBrokenFhirServer('error');
     silent = await startBrokenFhirServer('silent');
 
     service = createServer();
     baseUrl = await listen(service);
-    const { app } = buildTestApp({ now: NOW, env: { CDS_PUBLIC_URL: baseUrl, CDS_FHIR_TIMEOUT_MS: '4000', CDS_HOOK_DEADLINE_MS: '5000' } });
+    const { app } = buildTestApp({
+      now: NOW,
+      env: { CDS_PUBLIC_URL: baseUrl, CDS_FHIR_TIMEOUT_MS: '4000', CDS_HOOK_DEADLINE_MS: '5000' },
+    });
     service.on('request', app);
     // The memory server's first searches are slow while it warms up; the service's deadline is not for that.
     await fetch(`${fhir.url}/Observation?patient=demo-tac-low&_sort=-date`);
-    smart = await startSmartAuthServer({ fhir, publicHost: '127.0.0.1', allowedRedirectPrefix: `${baseUrl}/app/` });
+    smart = await startSmartAuthServer({
+      fhir,
+      publicHost: '127.0.0.1',
+      allowedRedirectPrefix: `${baseUrl}/app/`,
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
 
@@ -149,11 +182,18 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   const openLaunch = (patientId: string, extra = '', fhirServer = fhir.url): string =>
     `/app/?${extra}fhirServiceUrl=${encodeURIComponent(fhirServer)}&patientId=${patientId}&smart_messaging_origin=${encodeURIComponent('http://127.0.0.1:8080')}`;
 
-  async function ehrLaunch(patient: string, appContext?: object, launchUrl = `${baseUrl}/app/`): Promise<string> {
+  async function ehrLaunch(
+    patient: string,
+    appContext?: object,
+    launchUrl = `${baseUrl}/app/`,
+  ): Promise<string> {
     const response = await fetch(`${smart.fhirBaseUrl}/_services/smart/Launch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ launchUrl, parameters: { patient, ...(appContext ? { appContext: JSON.stringify(appContext) } : {}) } }),
+      body: JSON.stringify({
+        launchUrl,
+        parameters: { patient, ...(appContext ? { appContext: JSON.stringify(appContext) } : {}) },
+      }),
     });
     expect(response.status).toBe(200);
     const { launch_id: launchId } = (await response.json()) as { launch_id: string };
@@ -162,13 +202,20 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
 
   /** A table of the table view as a person reads it: one array of cell texts per row. */
   function tableRows(page: Page, id: string): Promise<string[][]> {
-    return page.$$eval(`#${id} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())));
+    return page.$$eval(`#${id} tbody tr`, (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())),
+    );
   }
 
   const highlightedRows = (page: Page): Promise<string[][]> =>
-    page.$$eval('#tables tr.highlight', (trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())));
+    page.$$eval('#tables tr.highlight', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())),
+    );
 
-  const barTexts = (page: Page): Promise<string[]> => page.$$eval('#orders .bar:not([hidden])', (bars) => bars.map((bar) => bar.getAttribute('aria-label') ?? ''));
+  const barTexts = (page: Page): Promise<string[]> =>
+    page.$$eval('#orders .bar:not([hidden])', (bars) =>
+      bars.map((bar) => bar.getAttribute('aria-label') ?? ''),
+    );
 
   async function screenshot(page: Page, name: string): Promise<void> {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -178,11 +225,17 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   }
 
   test('opened from a card through the open FHIR server: the 3.1 ng/mL trough against the 4–6 ng/mL band, Envarsus 4 mg/day, the finding highlighted from the link', async () => {
-    const page = await openApp(openLaunch('demo-tac-low', 'rule=tacrolimus-trough-low&focus=Observation%2Fdemo-tac-low-obs6&'));
+    const page = await openApp(
+      openLaunch('demo-tac-low', 'rule=tacrolimus-trough-low&focus=Observation%2Fdemo-tac-low-obs6&'),
+    );
     expect(await page.locator('#patient').textContent()).toContain('Patient demo-tac-low');
-    expect(await page.locator('#who').textContent()).toBe('Lowtrough Demopatient (synthetic), female, born 15 Jun 1992');
+    expect(await page.locator('#who').textContent()).toBe(
+      'Lowtrough Demopatient (synthetic), female, born 15 Jun 1992',
+    );
     // As it opens: the card's trough highlighted, with its value and date.
-    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00');
+    expect(await page.locator('#tooltip').textContent()).toBe(
+      'Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00',
+    );
     await screenshot(page, 'timeline-demo-tac-low-1280x800.png');
 
     // The table view: both tacrolimus results with their dates in the browser's time zone.
@@ -190,16 +243,24 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
       ['25 Nov 2026, 12:00', '3.1 ng/mL', '', ''],
       ['16 Aug 2026, 13:00', '4.8 ng/mL', '', ''],
     ]);
-    expect(await page.locator('#table-tacrolimus caption').textContent()).toBe('Tacrolimus trough (ng/mL), newest first');
-    expect(await page.locator('.track[data-series="tacrolimus"] .band-label').textContent()).toBe('Target 4–6 ng/mL (maintenance)');
+    expect(await page.locator('#table-tacrolimus caption').textContent()).toBe(
+      'Tacrolimus trough (ng/mL), newest first',
+    );
+    expect(await page.locator('.track[data-series="tacrolimus"] .band-label').textContent()).toBe(
+      'Target 4–6 ng/mL (maintenance)',
+    );
 
     // The chart: a uPlot canvas per track; the keyboard steps through the points with a tooltip.
     expect(await page.locator('.track[data-series="tacrolimus"] canvas').count()).toBeGreaterThan(0);
     await page.focus('.track[data-series="tacrolimus"] .plot');
     await page.keyboard.press('Home');
-    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 4.8 ng/mL — 16 Aug 2026, 13:00');
+    expect(await page.locator('#tooltip').textContent()).toBe(
+      'Tacrolimus trough 4.8 ng/mL — 16 Aug 2026, 13:00',
+    );
     await page.keyboard.press('ArrowRight');
-    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00');
+    expect(await page.locator('#tooltip').textContent()).toBe(
+      'Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00',
+    );
     // The mouse over the point shows the same.
     const [scrollX = 0, scrollY = 0] = await page.evaluate<number[]>('[window.scrollX, window.scrollY]');
     const x = Number(await page.locator('#tooltip').getAttribute('data-x')) - scrollX;
@@ -207,7 +268,9 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     await page.mouse.move(10, 10);
     await page.mouse.move(x, y);
     expect(await page.locator('#tooltip').isVisible()).toBe(true);
-    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00');
+    expect(await page.locator('#tooltip').textContent()).toBe(
+      'Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00',
+    );
 
     // Dose bars: every immunosuppressant and glucocorticoid order with its daily dose.
     const bars = await barTexts(page);
@@ -221,7 +284,9 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(await page.locator('#orders .bar', { hasText: '4 mg/day' }).count()).toBe(1);
 
     // The card's finding, named in the link, is selected; its trough is highlighted.
-    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('tacrolimus-trough-low');
+    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe(
+      'tacrolimus-trough-low',
+    );
     expect(await page.locator('#findings li.selected .summary').textContent()).toContain('3.1 ng/mL');
     // The page talked to this service and the FHIR server (the Patient for its banner), nothing else.
     expect([...(origins.get(page) ?? [])].sort()).toEqual([baseUrl, new URL(fhir.url).origin].sort());
@@ -236,11 +301,17 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   });
 
   test('EHR launch with PKCE: the token response’s appContext selects the finding; the table view is reachable by keyboard', async () => {
-    const launch = await ehrLaunch('demo-tac-high', { ruleCode: 'tacrolimus-trough-high', patientId: 'demo-tac-high', focus: ['Observation/demo-tac-high-obs6'] });
+    const launch = await ehrLaunch('demo-tac-high', {
+      ruleCode: 'tacrolimus-trough-high',
+      patientId: 'demo-tac-high',
+      focus: ['Observation/demo-tac-high-obs6'],
+    });
     const page = await openApp(`/app/?launch=${launch}&iss=${encodeURIComponent(smart.fhirBaseUrl)}`);
     expect(await page.locator('body').getAttribute('data-state')).toBe('ready');
     expect(await page.locator('#patient').textContent()).toContain('Patient demo-tac-high');
-    expect(await page.locator('#who').textContent()).toBe('Hightrough Demopatient (synthetic), male, born 15 Jun 1985');
+    expect(await page.locator('#who').textContent()).toBe(
+      'Hightrough Demopatient (synthetic), male, born 15 Jun 1985',
+    );
     // The authorization code and state are gone from the address bar.
     expect(page.url()).toBe(`${baseUrl}/app/`);
 
@@ -249,9 +320,15 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(rows[0]?.[0]).toBe('28 Nov 2026, 12:00');
     expect(rows[0]?.[1]).toMatch(/^8\.\d+ ng\/mL$/);
     expect(rows[0]?.[2]).toBe('10.6 nmol/L');
-    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('tacrolimus-trough-high');
+    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe(
+      'tacrolimus-trough-high',
+    );
     expect((await highlightedRows(page))[0]?.[2]).toBe('10.6 nmol/L');
-    expect(await barTexts(page)).toEqual(expect.arrayContaining([expect.stringMatching(/^Tacrolimus: 6 mg\/day\b.*, 2 Jul 2025 – ongoing, active$/)]));
+    expect(await barTexts(page)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Tacrolimus: 6 mg\/day\b.*, 2 Jul 2025 – ongoing, active$/),
+      ]),
+    );
 
     // Skip link → table view; its tables have captions and scroll regions that take focus.
     await page.keyboard.press('Tab');
@@ -259,9 +336,16 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     await page.keyboard.press('Enter');
     expect(await page.evaluate('document.activeElement.id')).toBe('tables-title');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe('Phase of therapy and targets');
-    expect(await page.$$eval('#tables caption', (captions) => captions.map((caption) => caption.textContent))).toEqual(
-      expect.arrayContaining(['Tacrolimus trough (ng/mL), newest first', 'Immunosuppressant and glucocorticoid orders, newest first']),
+    expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe(
+      'Phase of therapy and targets',
+    );
+    expect(
+      await page.$$eval('#tables caption', (captions) => captions.map((caption) => caption.textContent)),
+    ).toEqual(
+      expect.arrayContaining([
+        'Tacrolimus trough (ng/mL), newest first',
+        'Immunosuppressant and glucocorticoid orders, newest first',
+      ]),
     );
   });
 
@@ -277,7 +361,12 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
       }),
     });
     expect(hook.status).toBe(200);
-    const { cards } = (await hook.json()) as { cards: { source: { topic: { code: string } }; links?: { url: string; type: string; appContext?: string }[] }[] };
+    const { cards } = (await hook.json()) as {
+      cards: {
+        source: { topic: { code: string } };
+        links?: { url: string; type: string; appContext?: string }[];
+      }[];
+    };
     expect(cards.map((card) => card.source.topic.code)).toEqual(['mpa-trough-low']);
     const link = cards[0]?.links?.find((candidate) => candidate.type === 'smart');
     expect(link?.url).toMatch(new RegExp(`^${baseUrl}/app/\\?rule=mpa-trough-low&focus=`));
@@ -287,12 +376,19 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     const launch = await fetch(`${smart.fhirBaseUrl}/_services/smart/Launch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ launchUrl: link.url, parameters: { patient: 'demo-mpa-trough', appContext: link.appContext } }),
+      body: JSON.stringify({
+        launchUrl: link.url,
+        parameters: { patient: 'demo-mpa-trough', appContext: link.appContext },
+      }),
     });
     const { launch_id: launchId } = (await launch.json()) as { launch_id: string };
-    const page = await openApp(`${link.url.slice(baseUrl.length)}&launch=${launchId}&iss=${encodeURIComponent(smart.fhirBaseUrl)}`);
+    const page = await openApp(
+      `${link.url.slice(baseUrl.length)}&launch=${launchId}&iss=${encodeURIComponent(smart.fhirBaseUrl)}`,
+    );
     expect(await page.locator('#patient').textContent()).toContain('Patient demo-mpa-trough');
-    expect(await page.locator('#who').textContent()).toBe('Mpatrough Demopatient (synthetic), female, born 15 Jun 1990');
+    expect(await page.locator('#who').textContent()).toBe(
+      'Mpatrough Demopatient (synthetic), female, born 15 Jun 1990',
+    );
     expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('mpa-trough-low');
     // 4.1 µmol/L of MPA, shown in the group's unit with the reported value beside it.
     const rows = await tableRows(page, 'table-mpaTrough');
@@ -300,7 +396,9 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(rows[0]?.[2]).toBe('4.1 umol/L');
     expect(await highlightedRows(page)).toContainEqual(rows[0]);
     // No tacrolimus for this patient: the track says so instead of an empty chart.
-    expect(await page.locator('.track[data-series="tacrolimus"] .no-data').textContent()).toBe('No tacrolimus trough result on record.');
+    expect(await page.locator('.track[data-series="tacrolimus"] .no-data').textContent()).toBe(
+      'No tacrolimus trough result on record.',
+    );
     await screenshot(page, 'timeline-demo-mpa-trough-1280x800.png');
   });
 
@@ -310,10 +408,18 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(await page.locator('#findings li.selected').count()).toBe(0);
     expect(await page.locator('.highlight').count()).toBe(0);
     await page.click('#findings li[data-rule="tacrolimus-trough-low"] button.show');
-    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe('tacrolimus-trough-low');
+    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe(
+      'tacrolimus-trough-low',
+    );
     expect(await highlightedRows(page)).toEqual([
       ['25 Nov 2026, 12:00', '3.1 ng/mL', '', ''],
-      [expect.stringMatching(/^Tacrolimus/), expect.stringMatching(/^4 mg\/day/), '10 Oct 2025', 'ongoing', 'active'],
+      [
+        expect.stringMatching(/^Tacrolimus/),
+        expect.stringMatching(/^4 mg\/day/),
+        '10 Oct 2025',
+        'ongoing',
+        'active',
+      ],
     ]);
     expect(await page.locator('#orders .bar.highlight').textContent()).toMatch(/^4 mg\/day/);
     await page.click('#range-all');
@@ -338,7 +444,9 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     // Only the readable result is a point on the chart.
     await page.focus('.track[data-series="tacrolimus"] .plot');
     await page.keyboard.press('End');
-    expect(await page.locator('#tooltip').textContent()).toBe('Tacrolimus trough 5 ng/mL — 5 Oct 2026, 13:00');
+    expect(await page.locator('#tooltip').textContent()).toBe(
+      'Tacrolimus trough 5 ng/mL — 5 Oct 2026, 13:00',
+    );
   });
 
   test('a patient with SLE but no lupus nephritis, on tacrolimus: the app says it charts LN only and draws nothing', async () => {
@@ -358,7 +466,9 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
       'The patient’s record could not be read from the EHR, so nothing is shown. Could not read conditions from the FHIR server (http-status)',
     );
     expect(await page.locator('#main').isVisible()).toBe(false);
-    expect(await page.locator('#who').textContent()).toBe('The patient’s name could not be read from the EHR (patient demo-tac-low).');
+    expect(await page.locator('#who').textContent()).toBe(
+      'The patient’s name could not be read from the EHR (patient demo-tac-low).',
+    );
     // The browser logs the failed loads itself: the service's 412 and the FHIR server's 500.
     expect(pageProblems.splice(0).sort()).toEqual([
       expect.stringMatching(/^console error: Failed to load resource: .* 412/),
@@ -373,6 +483,8 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
       'The patient’s record could not be read from the EHR, so nothing is shown. Could not read conditions from the FHIR server (timeout)',
     );
     expect(await page.locator('#main').isVisible()).toBe(false);
-    expect(pageProblems.splice(0)).toEqual([expect.stringMatching(/^console error: Failed to load resource: .* 412/)]);
+    expect(pageProblems.splice(0)).toEqual([
+      expect.stringMatching(/^console error: Failed to load resource: .* 412/),
+    ]);
   });
 });
