@@ -25,7 +25,7 @@ const configWith = (env: Env) =>
         parseClients([{ iss: EHR, jwksUrl: `${EHR}/jwks.json`, fhirServers: [BASE] }], options),
     },
   );
-const { app } = buildTestApp({
+const { app, log } = buildTestApp({
   now: NOW,
   config: configWith({ CDS_FHIR_TIMEOUT_MS: '300', CDS_HOOK_DEADLINE_MS: '600' }),
 });
@@ -176,6 +176,10 @@ describe('the timeline of a patient whose tacrolimus trough is low', () => {
       unavailable: [],
     });
     scope.done();
+    // The debug log says what was read and left out, never the token or whose record it was.
+    expect(log.raw()).toContain('/app/api/timeline');
+    expect(log.raw()).not.toContain(TOKEN);
+    expect(log.raw()).not.toContain('p77');
   });
 });
 
