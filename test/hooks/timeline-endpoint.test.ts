@@ -25,7 +25,7 @@ const configWith = (env: Env) =>
         parseClients([{ iss: EHR, jwksUrl: `${EHR}/jwks.json`, fhirServers: [BASE] }], options),
     },
   );
-const { app } = buildTestApp({
+const { app, log } = buildTestApp({
   now: NOW,
   config: configWith({ CDS_FHIR_TIMEOUT_MS: '300', CDS_HOOK_DEADLINE_MS: '600' }),
 });
@@ -86,7 +86,7 @@ const TROUGH = {
 };
 
 /** The EHR's answers to the patient-view templates, with the launch token, but for `except`. */
-function ehr(except: string[] = []) {
+function ehr(except: string[] = [], troughs: object[] = [TROUGH]) {
   const scope = nock(EHR, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
   scope.get('/fhir/r4/Patient/p77').reply(200, { resourceType: 'Patient', id: 'p77' });
   if (!except.includes('conditions'))
@@ -100,10 +100,7 @@ function ehr(except: string[] = []) {
     .reply(200, searchset([TACROLIMUS]));
   scope.get('/fhir/r4/AllergyIntolerance').query({ patient: 'p77' }).reply(200, searchset([]));
   const isTacrolimus = (q: Record<string, unknown>) => String(q.code).includes('77348-1');
-  scope
-    .get('/fhir/r4/Observation')
-    .query(isTacrolimus)
-    .reply(200, searchset([TROUGH]));
+  scope.get('/fhir/r4/Observation').query(isTacrolimus).reply(200, searchset(troughs));
   scope
     .get('/fhir/r4/Observation')
     .query((q) => !isTacrolimus(q))
@@ -178,6 +175,49 @@ describe('the timeline of a patient whose tacrolimus trough is low', () => {
       ],
       unavailable: [],
     });
+    scope.done();
+    // The debug log says what was read and left out, never the token or whose record it was.
+    expect(log.raw()).toContain('/app/api/timeline');
+    expect(log.raw()).not.toContain(TOKEN);
+    expect(log.raw()).not.toContain('p77');
+  });
+});
+
+describe('malformed results', () => {
+  test('a trough whose value is text, and one with no value, are listed as unreadable, never as a number or a card', async () => {
+    const scope = ehr(
+      [],
+      [
+        { ...TROUGH, id: 'p77-text', valueQuantity: '3.1 ng/mL' },
+        { ...TROUGH, id: 'p77-string', valueQuantity: { value: '3.1', unit: 'ng/mL' } },
+        { ...TROUGH, id: 'p77-none', valueQuantity: undefined, valueString: 'haemolysed' },
+      ],
+    );
+    const response = await request(app).post('/app/api/timeline').send(body());
+    expect(response.status).toBe(200);
+    const tacrolimus = (response.body.series as { key: string; points: object[] }[]).find(
+      (s) => s.key === 'tacrolimus',
+    );
+    expect(tacrolimus?.points).toEqual([
+      {
+        reference: 'Observation/p77-text',
+        at: '2026-05-20T08:00:00.000Z',
+        unreadable: 'result has no numeric valueQuantity',
+      },
+      {
+        reference: 'Observation/p77-string',
+        at: '2026-05-20T08:00:00.000Z',
+        unreadable: 'result has no numeric valueQuantity',
+      },
+      {
+        reference: 'Observation/p77-none',
+        at: '2026-05-20T08:00:00.000Z',
+        unreadable: 'result has no numeric valueQuantity',
+      },
+    ]);
+    expect((response.body.findings as { ruleCode: string }[]).map((f) => f.ruleCode)).not.toContain(
+      'tacrolimus-trough-low',
+    );
     scope.done();
   });
 });

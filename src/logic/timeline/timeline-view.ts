@@ -1,6 +1,7 @@
 import type { PatientRecord } from '../record/patient-record';
 import type { RuleCode, RuleMode } from '../vocabulary/rule-codes';
 import type { Targets } from '../targets';
+import type { Timeline } from '../rules/rule';
 import { buildRuleContext } from '../record/rule-context';
 import { evaluateScopeGate } from '../record/scope-gate';
 import { decide } from '../decide';
@@ -72,57 +73,60 @@ export function buildTimelineView(input: TimelineInput): TimelineResult {
   };
   const scope = evaluateScopeGate(record.conditions);
   const context = buildRuleContext(record, now, targets, scope, note);
-  const series = buildSeries(record.observations, now, note);
-  const orders = buildOrderBars(context);
-  const unavailable = [...(record.unavailable ?? [])].sort();
-  const base = { patientId: record.patientId, now: now.toISOString(), series, orders, unavailable };
-  if (!scope.inScope) {
-    // No phase, band or finding: the LN targets do not apply to this patient (a transplant
-    // trough target is not 4–6 ng/mL). The results and orders are still the record's.
-    const view: TimelineView = {
-      ...base,
-      inScope: false,
-      scopeReason: scope.reason,
-      targets: { tacrolimus: null },
-      findings: [],
-    };
-    return { view, notes: [...notes] };
-  }
-  const { timeline } = context;
-  const clockStart = timeline.reInduction?.start ?? timeline.therapyStart;
-  const decision = decide({ record, now, targets, newId: sequentialIds(), modeOf: input.modeOf });
-  for (const reason of decision.notes) note(reason);
+  // Out of scope: no phase, band or finding, since the LN targets do not apply (a transplant
+  // trough target is not 4–6 ng/mL); the results and orders are still the record's.
+  const decision = scope.inScope
+    ? decide({ record, now, targets, newId: sequentialIds(), modeOf: input.modeOf })
+    : undefined;
+  for (const reason of decision?.notes ?? []) note(reason);
   const view: TimelineView = {
-    ...base,
-    inScope: true,
-    ...(timeline.phase === undefined ? {} : { phase: timeline.phase }),
-    ...(timeline.therapyStart === undefined ? {} : { therapyStart: timeline.therapyStart.toISOString() }),
+    patientId: record.patientId,
+    now: now.toISOString(),
+    inScope: scope.inScope,
+    ...(scope.inScope ? describePhase(context.timeline, targets) : { scopeReason: scope.reason }),
+    targets: scope.inScope ? describeTargets(targets) : { tacrolimus: null },
+    series: buildSeries(record.observations, now, note),
+    orders: buildOrderBars(context),
+    // Only the cards the EHR was shown (active rules): shadow findings are never shown to clinicians.
+    findings: (decision?.cards ?? []).map((card) => ({
+      ruleCode: card.source.topic?.code ?? 'unknown',
+      indicator: card.indicator,
+      summary: card.summary,
+      triggers: decision?.triggers.get(card.uuid) ?? [],
+    })),
+    unavailable: [...(record.unavailable ?? [])].sort(),
+  };
+  return { view, notes: [...notes] };
+}
+
+/**
+ * §4 phase and therapy start; the end of induction and the §5 36-month mark, both counted from
+ * the latest re-induction when there is one (wave 2 §4.7a restarts the phase and the clock).
+ */
+function describePhase(
+  timeline: Timeline,
+  targets: Targets,
+): Pick<TimelineView, 'phase' | 'therapyStart' | 'inductionEnd' | 'maintenanceMark' | 'reInduction'> {
+  const { phase, therapyStart, reInduction } = timeline;
+  const clockStart = reInduction?.start ?? therapyStart;
+  return {
+    ...(phase === undefined ? {} : { phase }),
+    ...(therapyStart === undefined ? {} : { therapyStart: therapyStart.toISOString() }),
     ...(clockStart === undefined
       ? {}
       : {
           inductionEnd: addMonths(clockStart, targets.inductionMonths).toISOString(),
           maintenanceMark: addMonths(clockStart, targets.discontinuation.minimumTherapyMonths).toISOString(),
         }),
-    ...(timeline.reInduction === undefined
+    ...(reInduction === undefined
       ? {}
       : {
           reInduction: {
-            start: timeline.reInduction.start.toISOString(),
-            ...(timeline.reInduction.order.reference === undefined
-              ? {}
-              : { reference: timeline.reInduction.order.reference }),
+            start: reInduction.start.toISOString(),
+            ...(reInduction.order.reference === undefined ? {} : { reference: reInduction.order.reference }),
           },
         }),
-    targets: describeTargets(targets),
-    // Only the cards the EHR was shown (active rules): shadow findings are never shown to clinicians.
-    findings: decision.cards.map((card) => ({
-      ruleCode: card.source.topic?.code ?? 'unknown',
-      indicator: card.indicator,
-      summary: card.summary,
-      triggers: decision.triggers.get(card.uuid) ?? [],
-    })),
   };
-  return { view, notes: [...notes] };
 }
 
 /** Card ids never leave this function; they only key the triggers of each card. */
