@@ -35,7 +35,7 @@ if (!haveChromium && !inCi) {
 }
 const describeInBrowser = haveChromium || inCi ? describe : describe.skip;
 
-/** LN on tacrolimus whose latest tacrolimus result was recorded in "ng" (a mass, not a concentration). */
+/** LN on tacrolimus whose latest tacrolimus result was recorded in "ng" (a mass, not a concentration), and a prednisone order in mL. */
 function oddUnitPatient(): fhir4.Resource[] {
   const chart = startChart(NOW, {
     id: 'odd-unit',
@@ -48,6 +48,8 @@ function oddUnitPatient(): fhir4.Resource[] {
   chart.order(DRUGS.tacrolimus1mg, { value: 2, unit: '{capsule}' }, 'BID', 500);
   chart.result(ANALYTES.tacrolimusTrough, 5.0, 'ng/mL', 60);
   chart.result(ANALYTES.tacrolimusTrough, 3.0, 'ng', 10);
+  // Prednisone 5 mg tablets written in millilitres: no daily dose can be computed.
+  chart.order(DRUGS.prednisone5mg, { value: 1, unit: 'mL' }, 'QD', 500);
   return chart.resources;
 }
 
@@ -431,7 +433,7 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     await screenshot(page, 'timeline-demo-tac-low-all-1920x1080.png');
   });
 
-  test('a tacrolimus result in "ng" (not a concentration) is listed as unreadable, never charted as a value', async () => {
+  test('a tacrolimus result in "ng" (not a concentration) is listed as unreadable, never charted as a value; a dose in mL is a bar saying so', async () => {
     const page = await openApp(openLaunch('odd-unit'));
     const rows = await tableRows(page, 'table-tacrolimus');
     expect(rows).toHaveLength(2);
@@ -441,6 +443,12 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(rows[1]?.slice(0, 2)).toEqual(['5 Oct 2026, 13:00', '5 ng/mL']);
     expect(await page.locator('.track[data-series="tacrolimus"] ul.unreadable li').count()).toBe(1);
     expect(await page.locator('#notices').textContent()).toContain('1 result could not be read');
+    // The prednisone order's bar says its dose cannot be read; so does its table row.
+    expect(await page.locator('#orders .bar.unreadable').textContent()).toBe('dose unreadable');
+    const prednisone = (await tableRows(page, 'table-orders')).find((row) =>
+      row[0]?.startsWith('Prednisone'),
+    );
+    expect(prednisone?.[1]).toMatch(/^unreadable/);
     // Only the readable result is a point on the chart.
     await page.focus('.track[data-series="tacrolimus"] .plot');
     await page.keyboard.press('End');
