@@ -199,13 +199,7 @@
     });
     if (outside && state.range !== 'all') timeline.setRange('all');
     else for (const chart of state.charts) chart.plot.redraw(false, false);
-    const first = state.charts.find((chart) =>
-      chart.points.some((point) => state.highlight.has(point.reference)),
-    );
-    if (first) {
-      const index = first.points.findIndex((point) => state.highlight.has(point.reference));
-      timeline.showPoint(first, index);
-    }
+    const first = timeline.showHighlighted();
     const target = first
       ? first.container
       : document.querySelector('#orders .highlight, #tracks .highlight, #tracks-kidney .highlight');

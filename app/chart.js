@@ -360,9 +360,23 @@
       $('range-all').setAttribute('aria-pressed', String(which === 'all'));
       $('tooltip').hidden = true;
       drawTimeline();
+      showHighlighted();
     }
 
-    return { draw: drawTimeline, setRange, showPoint, applyHighlight };
+    /** The tooltip on the first highlighted result, if one is charted; returns its chart. */
+    function showHighlighted() {
+      const chart = state.charts.find((candidate) =>
+        candidate.points.some((point) => state.highlight.has(point.reference)),
+      );
+      if (chart)
+        showPoint(
+          chart,
+          chart.points.findIndex((point) => state.highlight.has(point.reference)),
+        );
+      return chart;
+    }
+
+    return { draw: drawTimeline, setRange, showHighlighted, applyHighlight };
   }
 
   window.LnTimeline = Object.assign(window.LnTimeline || {}, { chart: { createTimeline, timeRange } });
