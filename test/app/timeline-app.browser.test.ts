@@ -49,7 +49,11 @@ function oddUnitPatient(): fhir4.Resource[] {
   chart.result(ANALYTES.tacrolimusTrough, 5.0, 'ng/mL', 60);
   chart.result(ANALYTES.tacrolimusTrough, 3.0, 'ng', 10);
   // Prednisone 5 mg tablets written in millilitres: no daily dose can be computed.
-  chart.order(DRUGS.prednisone5mg, { value: 1, unit: 'mL' }, 'QD', 500);
+  chart.order(DRUGS.prednisone5mg, { value: 1, unit: '{tbl}' }, 'QD', 500);
+  const prednisone = chart.resources.at(-1) as fhir4.MedicationRequest;
+  const dose = prednisone.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity;
+  if (dose === undefined) throw new Error('the demo builder wrote no doseQuantity');
+  Object.assign(dose, { unit: 'mL', code: 'mL' });
   return chart.resources;
 }
 
@@ -219,6 +223,34 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
       bars.map((bar) => bar.getAttribute('aria-label') ?? ''),
     );
 
+  interface SmartLink {
+    readonly url: string;
+    readonly type: string;
+    readonly appContext?: string;
+  }
+
+  /** The patient-view hook for a patient, as the Sandbox calls it; returns each card's rule code and SMART link. */
+  async function cardLinks(patientId: string): Promise<{ code: string; link?: SmartLink }[]> {
+    const hook = await fetch(`${baseUrl}/cds-services/ln-patient-view`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        hook: 'patient-view',
+        hookInstance: randomUUID(),
+        fhirServer: fhir.url,
+        context: { patientId, userId: 'Practitioner/COREPRACTITIONER1' },
+      }),
+    });
+    expect(hook.status).toBe(200);
+    const { cards } = (await hook.json()) as {
+      cards: { source: { topic: { code: string } }; links?: SmartLink[] }[];
+    };
+    return cards.map((card) => ({
+      code: card.source.topic.code,
+      link: card.links?.find((candidate) => candidate.type === 'smart'),
+    }));
+  }
+
   async function screenshot(page: Page, name: string): Promise<void> {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const file = join(SCREENSHOTS, name);
@@ -227,8 +259,15 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   }
 
   test('opened from a card through the open FHIR server: the 3.1 ng/mL trough against the 4–6 ng/mL band, Envarsus 4 mg/day, the finding highlighted from the link', async () => {
+    // The CDS Hooks Sandbox with an open FHIR server opens the card's link with fhirServiceUrl,
+    // patientId and smart_messaging_origin, and drops appContext (its card-list.jsx).
+    const [card] = await cardLinks('demo-tac-low');
+    expect(card?.code).toBe('tacrolimus-trough-low');
+    expect(card?.link?.url).toBe(
+      `${baseUrl}/app/?rule=tacrolimus-trough-low&focus=Observation/demo-tac-low-obs6,MedicationRequest/demo-tac-low-mr2`,
+    );
     const page = await openApp(
-      openLaunch('demo-tac-low', 'rule=tacrolimus-trough-low&focus=Observation%2Fdemo-tac-low-obs6&'),
+      `${card?.link?.url.slice(baseUrl.length) ?? ''}&${openLaunch('demo-tac-low').slice('/app/?'.length)}`,
     );
     expect(await page.locator('#patient').textContent()).toContain('Patient demo-tac-low');
     expect(await page.locator('#who').textContent()).toBe(
@@ -352,25 +391,9 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   });
 
   test('a card’s SMART link, launched as the CDS Hooks Sandbox does with a token: launch endpoint → launch URL → the chart of that patient, focused on the card', async () => {
-    const hook = await fetch(`${baseUrl}/cds-services/ln-patient-view`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        hook: 'patient-view',
-        hookInstance: randomUUID(),
-        fhirServer: fhir.url,
-        context: { patientId: 'demo-mpa-trough', userId: 'Practitioner/COREPRACTITIONER1' },
-      }),
-    });
-    expect(hook.status).toBe(200);
-    const { cards } = (await hook.json()) as {
-      cards: {
-        source: { topic: { code: string } };
-        links?: { url: string; type: string; appContext?: string }[];
-      }[];
-    };
-    expect(cards.map((card) => card.source.topic.code)).toEqual(['mpa-trough-low']);
-    const link = cards[0]?.links?.find((candidate) => candidate.type === 'smart');
+    const cards = await cardLinks('demo-mpa-trough');
+    expect(cards.map((card) => card.code)).toEqual(['mpa-trough-low']);
+    const link = cards[0]?.link;
     expect(link?.url).toMatch(new RegExp(`^${baseUrl}/app/\\?rule=mpa-trough-low&focus=`));
     if (link === undefined) return;
 
