@@ -23,12 +23,17 @@ ENV NODE_ENV=production \
     CDS_DATA_DIR=/app/data/pglite
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# --omit=optional: fhirclient's isomorphic-webcrypto lists React Native and Expo as optional
+# dependencies (~360 MB); the service only serves fhirclient's prebuilt browser bundle, which needs
+# none of them. The only other optional runtime package is pg-cloudflare (Cloudflare Workers only).
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Discovery document, read at start-up from the directory above dist/.
 COPY cds-services.json ./
 # The quality console's page (GET /admin/), served with uPlot from node_modules.
 COPY console ./console
+# The timeline SMART app's page (GET /app/), served with fhirclient and uPlot from node_modules.
+COPY app ./app
 # The embedded store (PGlite) lives here when DATABASE_URL is not set; mount a volume to keep it.
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]

@@ -98,6 +98,17 @@ export default tseslint.config(
     },
   },
   {
+    // The timeline SMART app's page script: plain browser JavaScript served as it is, beside
+    // fhirclient's browser bundle (global FHIR) and uPlot.
+    files: ['app/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      globals: { ...globals.browser, uPlot: 'readonly', FHIR: 'readonly' },
+      parserOptions: { projectService: false },
+    },
+  },
+  {
     // npm start's build check: plain Node JavaScript, run before any build (no tsx, no tsc).
     files: ['scripts/**/*.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -16,6 +16,9 @@ import { createAdminGuard } from './hooks/admin-guard';
 import { createAuditExportEndpoint } from './hooks/audit-export';
 import { createFeedbackHandler } from './hooks/feedback';
 import { createQualityConsole } from './hooks/quality-console';
+import { createSmartApp } from './hooks/smart-app';
+import { createTimelineEndpoint } from './hooks/timeline-endpoint';
+import { isAppFhirServerAllowed, registeredFhirOrigins } from './auth/fhir-server-policy';
 import { createFeedbackRequestParser } from './hooks/feedback-request';
 import { createMetricsEndpoint, createReadyz, healthz } from './hooks/health';
 import { createHookHandler, type IssuedCardsEvent, type RuleModes } from './hooks/hook-handler';
@@ -91,6 +94,9 @@ export function createApp(deps: AppDeps): Express {
   const packageVersion = readPackageVersion();
   const rules = createRuleModes(deps.ruleSettings ?? (() => config.ruleSettings), config, packageVersion);
 
+  // One dispatcher for the hooks and the timeline app: both read the same EHRs' FHIR servers.
+  const requesterFactory = deps.requesterFactory ?? fhirRequesterFactory(createFhirDispatcher(config.fhirConnections));
+
   const storeHealth = deps.store ? createStoreHealth({ store: deps.store, logger, metrics, now: elapsed }) : undefined;
 
   const app = express();
@@ -116,8 +122,7 @@ export function createApp(deps: AppDeps): Express {
       config,
       services: new Map(services.map((service) => [service.id, service])),
       parse: createHookRequestParser(ajv),
-      requesterFactory:
-        deps.requesterFactory ?? fhirRequesterFactory(createFhirDispatcher(config.fhirConnections)),
+      requesterFactory,
       isFhirServerAllowed: deps.isFhirServerAllowed ?? trust.isFhirServerAllowed,
       clock: deps.clock ?? (() => new Date()),
       newId: deps.newId ?? randomUUID,
@@ -174,6 +179,34 @@ export function createApp(deps: AppDeps): Express {
         storeHealth,
         metrics,
         logger,
+      }),
+    );
+  }
+
+  // The timeline SMART app (docs/app.md): static page, then its one data call.
+  app.get(
+    ['/app', '/app/', '/app/:asset'],
+    createSmartApp({
+      production: config.production,
+      clientId: config.smartClientId,
+      connectOrigins: [...registeredFhirOrigins(config.clients), ...config.appConnectSrc],
+      frameAncestors: config.appFrameAncestors,
+    }),
+  );
+  const patientView = services.find((service) => service.hook === 'patient-view');
+  if (patientView !== undefined) {
+    app.post(
+      '/app/api/timeline',
+      express.json({ limit: '64kb', type: () => true }),
+      createTimelineEndpoint(ajv, {
+        config,
+        templates: patientView.prefetch,
+        requesterFactory,
+        isFhirServerAllowed: (fhirServer) => isAppFhirServerAllowed(fhirServer, config),
+        clock: deps.clock ?? (() => new Date()),
+        elapsed,
+        logger,
+        modeOf: () => rules.modeFor(undefined),
       }),
     );
   }

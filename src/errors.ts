@@ -22,6 +22,8 @@ export type CdsErrorCode =
   | 'unauthorized'
   | 'admin-token-required'
   | 'admin-forbidden'
+  | 'fhir-authorization-required'
+  | 'fhir-server-forbidden'
   | 'data-unavailable'
   | 'fhir-server-not-allowed'
   | 'deadline-exceeded'
@@ -59,8 +61,10 @@ export function statusForCode(code: CdsErrorCode): number {
       return 400;
     case 'unauthorized':
     case 'admin-token-required':
+    case 'fhir-authorization-required':
       return 401;
     case 'admin-forbidden':
+    case 'fhir-server-forbidden':
       return 403;
     case 'unknown-service':
     case 'not-found':

@@ -6,7 +6,8 @@ import type { FeedbackOutcome } from './cds-hooks/feedback';
  * default, so tests can build many apps. Labels take values from small fixed sets only (route
  * kind, known service ids, rule codes, prefetch keys): never a raw path, patient or token.
  */
-export type RouteKind = 'hook' | 'feedback' | 'discovery' | 'health' | 'metrics' | 'admin' | 'other';
+export type RouteKind =
+  'hook' | 'feedback' | 'discovery' | 'health' | 'metrics' | 'admin' | 'timeline' | 'app' | 'other';
 
 /** Store writes that happen off the request path; their failures are counted, not thrown. */
 export type StoreOperation = 'issued-cards' | 'feedback' | 'jti';

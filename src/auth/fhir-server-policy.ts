@@ -30,6 +30,32 @@ export function isFhirServerAllowed(
 }
 
 /**
+ * Which FHIR servers the timeline app may make the service read (POST /app/api/timeline). The app
+ * is no CDS client and carries no JWT: the servers it may name are those registered for some
+ * client in CDS_CLIENTS_FILE (the EHRs this service serves), and in development also this machine
+ * (the demo's FHIR server). Anything else would make the service an open proxy that sends a
+ * token wherever a browser asks.
+ */
+export function isAppFhirServerAllowed(fhirServer: string, config: FhirServerPolicyConfig): boolean {
+  const candidate = parseServerUrl(fhirServer);
+  if (candidate === undefined) return false;
+  if (!config.production && isLoopbackHost(candidate.hostname)) return true;
+  return config.clients.some((registration) => registration.fhirServers.some((prefix) => matchesPrefix(candidate, prefix)));
+}
+
+/** The origins of the registered FHIR servers (the timeline app's page may call them). */
+export function registeredFhirOrigins(clients: readonly ClientRegistration[]): string[] {
+  const origins = new Set<string>();
+  for (const client of clients) {
+    for (const prefix of client.fhirServers) {
+      const url = parseServerUrl(prefix);
+      if (url !== undefined) origins.add(url.origin);
+    }
+  }
+  return [...origins];
+}
+
+/**
  * An http(s) base URL with nothing that could make two spellings disagree about where the request
  * goes: no user:password@ (`https://ehr.example.com@evil.com`), no query or fragment, and no
  * percent-encoded `/`, `\` or `.` in the path (the FHIR server might decode `%2e%2e%2f` into `../`

@@ -63,6 +63,20 @@ export interface Config {
   readonly adminTokenSha256?: string;
   /** CDS_AUDIT_RETENTION_DAYS: issued-card (audit trail) rows older than this are deleted. */
   readonly auditRetentionDays: number;
+  /** CDS_SMART_LINKS: every card links the timeline app (`on`, default) or not (`off`). */
+  readonly smartLinks: boolean;
+  /** CDS_SMART_CLIENT_ID: the timeline app's OAuth client id, as the EHR registered it. */
+  readonly smartClientId: string;
+  /**
+   * CDS_APP_CONNECT_SRC: origins the timeline app's page may call besides this service and the
+   * registered FHIR servers (an EHR's authorization server, whose token endpoint fhirclient calls).
+   */
+  readonly appConnectSrc: readonly string[];
+  /**
+   * CDS_APP_FRAME_ANCESTORS: origins that may embed the timeline app in a frame; empty: any
+   * https page (development: any page).
+   */
+  readonly appFrameAncestors: readonly string[];
 }
 
 /** The CDS Hooks Sandbox (hosted and locally built) and localhost, for development only. */
@@ -129,6 +143,10 @@ export function loadConfig(env: Env, loaders: ConfigLoaders = {}): Config {
     // Six years: HIPAA's retention of required documentation (45 CFR 164.316(b)(2)(i)), the
     // longest of the usual audit-log obligations; a site with a longer one raises it.
     auditRetentionDays: parseInteger(env, 'CDS_AUDIT_RETENTION_DAYS', 2190, 1, 36_500),
+    smartLinks: parseOnOff(env, 'CDS_SMART_LINKS', true),
+    smartClientId: parseClientId(env.CDS_SMART_CLIENT_ID),
+    appConnectSrc: parseOriginList(env, 'CDS_APP_CONNECT_SRC'),
+    appFrameAncestors: parseOriginList(env, 'CDS_APP_FRAME_ANCESTORS'),
   };
   return Object.freeze(config);
 }
@@ -171,6 +189,38 @@ function parseIssuedCards(value: string | undefined): Config['issuedCards'] {
     throw new ConfigError(`CDS_ISSUED_CARDS must be "batched" or "durable", not "${raw}"`);
   }
   return raw;
+}
+
+function parseOnOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError(`${name} must be "on" or "off", not "${raw}"`);
+  return raw === 'on';
+}
+
+/** RFC 6749 §A.1: a client_id is printable ASCII; the EHR registered it, the app sends it. */
+function parseClientId(value: string | undefined): string {
+  const raw = nonEmpty(value) ?? 'ln-cds-hooks-timeline';
+  if (!/^[\x20-\x7e]{1,256}$/.test(raw)) {
+    throw new ConfigError('CDS_SMART_CLIENT_ID must be 1 to 256 printable ASCII characters (RFC 6749 client_id)');
+  }
+  return raw;
+}
+
+/** A comma-separated list of origins for a Content-Security-Policy source list; `*` is refused. */
+function parseOriginList(env: Env, name: string): readonly string[] {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return Object.freeze([]);
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[A-Za-z0-9.\-[\]:]+$/.test(origin)) {
+      throw new ConfigError(`${name}: "${origin}" is not an origin (scheme://host[:port])`);
+    }
+  }
+  return Object.freeze(origins);
 }
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];

@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger';
 import type { HookRequestParser } from './hook-request';
 import { authenticatedClientOf } from './authenticate';
 import { requestLogger } from './request-observer';
+import { addTimelineLinks } from './smart-links';
 import type { ServiceDefinition } from './service-definitions';
 
 /**
@@ -25,6 +26,9 @@ export interface HookSettings {
   readonly fhirMaxResponseBytes: number;
   readonly fhirMaxHookBytes: number;
   readonly targets: Targets;
+  /** CDS_SMART_LINKS: each card links the timeline app at `{publicUrl}/app/`. */
+  readonly smartLinks: boolean;
+  readonly publicUrl: string;
 }
 
 export interface HookHandlerDeps {
@@ -112,9 +116,16 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
       targets: deps.config.targets,
       modeOf: deps.rules?.modeFor(tenant),
     });
+    const cards = deps.config.smartLinks
+      ? addTimelineLinks(decision.cards, {
+          appUrl: `${deps.config.publicUrl}/app/`,
+          patientId: request.context.patientId,
+          triggers: decision.triggers,
+        })
+      : decision.cards;
     // §6: each suggestion in the FHIR version of the draft it answers (the rules write R4).
     const answer = expressSuggestionsInDraftVersions(
-      decision.cards,
+      cards,
       readSentDrafts(draftOrdersOf(service.hook, request.context)),
     );
     const notes = [...gathered.notes, ...decision.notes, ...answer.notes];

@@ -9,6 +9,9 @@ export function routeKindOf(path: string): RouteKind {
   if (path === '/healthz' || path === '/readyz') return 'health';
   if (path === '/metrics') return 'metrics';
   if (path.startsWith('/admin/')) return 'admin';
+  // The timeline app's data call reads FHIR as a hook does; its page and libraries are static.
+  if (path === '/app/api/timeline') return 'timeline';
+  if (path === '/app' || path.startsWith('/app/')) return 'app';
   return 'other';
 }
 

@@ -13,6 +13,8 @@ const ISSUE_CODE: Readonly<Record<CdsError['code'], fhir4.OperationOutcomeIssue[
   unauthorized: 'login',
   'admin-token-required': 'login',
   'admin-forbidden': 'forbidden',
+  'fhir-authorization-required': 'login',
+  'fhir-server-forbidden': 'forbidden',
   'data-unavailable': 'incomplete',
   'fhir-server-not-allowed': 'forbidden',
   'deadline-exceeded': 'timeout',

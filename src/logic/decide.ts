@@ -137,9 +137,10 @@ function decideWithin(input: DecideInput, note: (reason: string) => void, notes:
 
 const NO_TRIGGERS: ReadonlyMap<string, readonly string[]> = new Map();
 
-/** The resources a finding rests on: its evidence's references and the draft it concerns. */
+/** The resources a finding rests on: the result it measured, its evidence and the draft it concerns. */
 function triggersOf(finding: Finding): string[] {
   const references = new Set<string>();
+  if (finding.measured?.reference !== undefined) references.add(finding.measured.reference);
   for (const evidence of finding.evidence) if (evidence.reference !== undefined) references.add(evidence.reference);
   if (finding.draftOrderId !== undefined) {
     references.add(finding.draftOrderId.includes('/') ? finding.draftOrderId : `MedicationRequest/${finding.draftOrderId}`);

@@ -125,6 +125,9 @@ describe('metrics', () => {
     ['/readyz', 'health'],
     ['/metrics', 'metrics'],
     ['/admin/feedback-report', 'admin'],
+    ['/app/api/timeline', 'timeline'],
+    ['/app/fhir-client.js', 'app'],
+    ['/application', 'other'],
     ['/wp-login.php', 'other'],
   ])('labels %s as %s', (path, kind) => {
     expect(routeKindOf(path)).toBe(kind);

@@ -33,7 +33,7 @@ describe('mpa-trough-low', () => {
       expect.objectContaining({
         code: 'mpa-trough-low',
         indicator: 'info',
-        measured: { label: 'MPA trough', value: 1.5, unit: 'mg/L', date: '2026-05-12' },
+        measured: { label: 'MPA trough', value: 1.5, unit: 'mg/L', date: '2026-05-12', reference: 'Observation/mpa' },
         target: expect.objectContaining({ label: 'level linked to remission', min: 2, unit: 'mg/L' }),
         direction: 'below',
       }),

@@ -78,6 +78,7 @@ export function measurementOf(label: string, result: ReadableResult): Measuremen
     comparator: reading.comparator,
     date: formatDate(result.at),
     reported: reading.reported.unit === reading.unit ? undefined : reading.reported,
+    reference: result.observation.id ? `Observation/${result.observation.id}` : undefined,
   };
 }
 

@@ -19,7 +19,7 @@ const GROUP_BY_LOINC: ReadonlyMap<string, ObservationGroupKey> = new Map(
   OBSERVATION_GROUP_KEYS.flatMap((key) => OBSERVATION_GROUPS[key].loinc.map((code) => [code, key] as const)),
 );
 
-function groupOf(observation: fhir4.Observation): ObservationGroupKey | undefined {
+export function groupOf(observation: fhir4.Observation): ObservationGroupKey | undefined {
   for (const coding of observation.code.coding ?? []) {
     if (coding.system !== LOINC_SYSTEM || !coding.code) continue;
     const key = GROUP_BY_LOINC.get(coding.code.trim());

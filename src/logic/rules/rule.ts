@@ -166,6 +166,8 @@ export interface Measurement {
   readonly date?: string;
   /** As reported when a conversion was needed ("9 nmol/L"). */
   readonly reported?: { readonly value: number; readonly unit: string };
+  /** `Observation/<id>` of the result: it triggered the card as much as any evidence. */
+  readonly reference?: string;
 }
 
 /** The target the number was compared with, and where the target comes from. */
