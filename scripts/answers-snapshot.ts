@@ -72,7 +72,9 @@ const sink = new Writable({
 });
 function buildApp(): ReturnType<typeof createApp> {
   return createApp({
-    config: loadConfig({ CDS_MAX_BODY: '64mb' }), // bench x16 bodies pass 2 MB (bench/scenarios.ts bodyLimitFor)
+    // bench x16 bodies pass 2 MB (bench/scenarios.ts bodyLimitFor). CDS_SMART_LINKS=off from the
+    // environment compares the cards with a checkout from before the timeline links.
+    config: loadConfig({ CDS_MAX_BODY: '64mb', CDS_SMART_LINKS: process.env.CDS_SMART_LINKS }),
     logger: createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream: sink })] }),
     clock: () => clock,
     newId: () => `00000000-0000-4000-8000-${String((ids += 1)).padStart(12, '0')}`,

@@ -125,9 +125,9 @@ describe('the timeline of a patient whose tacrolimus trough is low', () => {
       now: '2026-06-01T09:00:00.000Z',
       inScope: true,
       phase: 'maintenance',
-      therapyStart: '2024-03-15T00:00:00.000Z',
-      inductionEnd: '2024-09-15T00:00:00.000Z',
-      maintenanceMark: '2027-03-15T00:00:00.000Z',
+      therapyStart: '2024-03-15',
+      inductionEnd: '2024-09-15',
+      maintenanceMark: '2027-03-15',
       targets: {
         tacrolimus: {
           min: 4,
@@ -158,7 +158,7 @@ describe('the timeline of a patient whose tacrolimus trough is low', () => {
           group: 'tacrolimus',
           drug: 'Tacrolimus',
           status: 'active',
-          start: '2024-03-15T00:00:00.000Z',
+          start: '2024-03-15',
           dailyDose: { mgPerDay: 4, text: '4 mg/day (2 mg twice daily)' },
         },
       ],

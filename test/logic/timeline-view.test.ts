@@ -139,8 +139,8 @@ describe('dose bars', () => {
         group: 'mycophenolate',
         drug: 'Mycophenolate mofetil',
         status: 'stopped',
-        start: '2024-03-15T00:00:00.000Z',
-        end: '2025-09-01T00:00:00.000Z',
+        start: '2024-03-15',
+        end: '2025-09-01',
         dailyDose: { mgPerDay: 3000, text: '3000 mg/day (1500 mg twice daily)' },
       },
       {
@@ -148,7 +148,7 @@ describe('dose bars', () => {
         group: 'prednisone',
         drug: 'Prednisone',
         status: 'active',
-        start: '2024-03-15T00:00:00.000Z',
+        start: '2024-03-15',
         dailyDose: { mgPerDay: 5, text: '5 mg/day (5 mg once daily)' },
       },
       {
@@ -156,7 +156,7 @@ describe('dose bars', () => {
         group: 'mycophenolate',
         drug: 'Mycophenolate mofetil',
         status: 'active',
-        start: '2025-09-01T00:00:00.000Z',
+        start: '2025-09-01',
         dailyDose: { mgPerDay: 2000, text: '2000 mg/day (1000 mg twice daily)' },
       },
     ]);
@@ -177,7 +177,7 @@ describe('dose bars', () => {
         group: 'mycophenolate',
         drug: 'Mycophenolate mofetil',
         status: 'active',
-        start: '2025-09-01T00:00:00.000Z',
+        start: '2025-09-01',
         doseUnreadable: 'no doseAndRate',
       },
     ]);
@@ -214,9 +214,9 @@ describe('phase and the 36-month mark', () => {
     expect(view).toMatchObject({
       inScope: true,
       phase: 'maintenance',
-      therapyStart: '2024-03-15T00:00:00.000Z',
-      inductionEnd: '2024-09-15T00:00:00.000Z',
-      maintenanceMark: '2027-03-15T00:00:00.000Z',
+      therapyStart: '2024-03-15',
+      inductionEnd: '2024-09-15',
+      maintenanceMark: '2027-03-15',
     });
     expect(view.reInduction).toBeUndefined();
   });
@@ -238,10 +238,10 @@ describe('phase and the 36-month mark', () => {
     });
     expect(view).toMatchObject({
       phase: 'induction',
-      therapyStart: '2022-01-10T00:00:00.000Z',
-      reInduction: { start: '2026-03-01T00:00:00.000Z', reference: 'MedicationRequest/cyc' },
-      inductionEnd: '2026-09-01T00:00:00.000Z',
-      maintenanceMark: '2029-03-01T00:00:00.000Z',
+      therapyStart: '2022-01-10',
+      reInduction: { start: '2026-03-01', reference: 'MedicationRequest/cyc' },
+      inductionEnd: '2026-09-01',
+      maintenanceMark: '2029-03-01',
     });
     expect(view.orders.map((o) => o.group)).toEqual(['mycophenolate', 'cyclophosphamide']);
   });
@@ -287,4 +287,21 @@ it('lists the optional data that could not be read', () => {
   expect(view.unavailable).toEqual(['allergies', 'egfrHistory']);
   expect(view.now).toBe('2026-06-01T09:00:00.000Z');
   expect(view.patientId).toBe('pt');
+});
+
+describe('times', () => {
+  it('writes a result dated without a time of day as its date, so that no time zone moves it to the day before', () => {
+    const view = viewOf({
+      medicationRequests: [tacrolimus({ id: 'tac', start: '2024-03-15' })],
+      observations: [
+        tacrolimusLevel(4.6, { id: 'day-only', date: '2026-05-20' }),
+        tacrolimusLevel(4.9, { id: 'with-time', date: '2026-05-21T07:30:00+02:00' }),
+      ],
+    });
+    expect(seriesOf(view, 'tacrolimus')?.points).toEqual([
+      { reference: 'Observation/day-only', at: '2026-05-20', value: 4.6 },
+      { reference: 'Observation/with-time', at: '2026-05-21T05:30:00.000Z', value: 4.9 },
+    ]);
+    expect(view.orders[0]?.start).toBe('2024-03-15');
+  });
 });

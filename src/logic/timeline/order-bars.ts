@@ -1,4 +1,5 @@
 import { formatNumber } from '../cards/card-text';
+import { formatTimelineTime } from './timeline-time';
 import { computeDailyDose, type DailyDose } from '../dose/daily-dose';
 import type { MedicationOrder, RuleContext } from '../rules/rule';
 import {
@@ -46,8 +47,8 @@ export function buildOrderBars(context: RuleContext): TimelineOrder[] {
         group: order.group,
         drug: `${ingredient.charAt(0).toUpperCase()}${ingredient.slice(1)}`,
         status: order.request.status,
-        ...(order.start === undefined ? {} : { start: order.start.toISOString() }),
-        ...(order.end === undefined ? {} : { end: order.end.toISOString() }),
+        ...(order.start === undefined ? {} : { start: formatTimelineTime(order.start) }),
+        ...(order.end === undefined ? {} : { end: formatTimelineTime(order.end) }),
         ...(dose.ok
           ? {
               dailyDose: {

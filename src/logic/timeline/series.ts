@@ -1,4 +1,5 @@
 import { displayUnit } from '../cards/card-text';
+import { formatTimelineTime } from './timeline-time';
 import { groupOf, instantOfResult, readResult } from '../record/observations';
 import type { Comparator } from '../rules/rule';
 import { OBSERVATION_GROUPS, type ObservationGroupKey } from '../vocabulary/observation-groups';
@@ -21,7 +22,7 @@ export interface TimelineSeries {
 export interface TimelinePoint {
   /** `Observation/<id>`, when the result has an id. */
   readonly reference?: string;
-  /** The result's instant (§3: effective, else issued); absent when no date can be read. */
+  /** The result's time (§3: effective, else issued; formatTimelineTime); absent when no date can be read. */
   readonly at?: string;
   readonly value?: number;
   readonly comparator?: Comparator;
@@ -87,7 +88,7 @@ function readPoint(
 ): TimelinePoint {
   const reference = observation.id === undefined ? {} : { reference: `Observation/${observation.id}` };
   if (at === undefined) return { ...reference, unreadable: 'no readable date' };
-  const dated = { ...reference, at: new Date(at).toISOString() };
+  const dated = { ...reference, at: formatTimelineTime(new Date(at)) };
   // §3: the rules ignore a result dated after now (a wrong clock or a typo); so does the chart.
   if (at > nowMs) return { ...dated, unreadable: 'dated after now' };
   const reading = readResult(observation, OBSERVATION_GROUPS[key]);

@@ -6,6 +6,7 @@ import { buildRuleContext } from '../record/rule-context';
 import { evaluateScopeGate } from '../record/scope-gate';
 import { decide } from '../decide';
 import { addMonths } from '../time/fhir-time';
+import { formatTimelineTime } from './timeline-time';
 import { buildSeries, type TimelineSeries } from './series';
 import { buildOrderBars, type TimelineOrder } from './order-bars';
 import { describeTargets, type TimelineTargets } from './targets-view';
@@ -22,7 +23,7 @@ export type { TimelineTargets } from './targets-view';
  */
 export interface TimelineView {
   readonly patientId: string;
-  /** The instant the view was computed for (ISO). */
+  /** The instant the view was computed for (ISO). The other times: formatTimelineTime. */
   readonly now: string;
   /** clinical-rules.md §1: false without an LN condition, or after a transplant. */
   readonly inScope: boolean;
@@ -111,18 +112,20 @@ function describePhase(
   const clockStart = reInduction?.start ?? therapyStart;
   return {
     ...(phase === undefined ? {} : { phase }),
-    ...(therapyStart === undefined ? {} : { therapyStart: therapyStart.toISOString() }),
+    ...(therapyStart === undefined ? {} : { therapyStart: formatTimelineTime(therapyStart) }),
     ...(clockStart === undefined
       ? {}
       : {
-          inductionEnd: addMonths(clockStart, targets.inductionMonths).toISOString(),
-          maintenanceMark: addMonths(clockStart, targets.discontinuation.minimumTherapyMonths).toISOString(),
+          inductionEnd: formatTimelineTime(addMonths(clockStart, targets.inductionMonths)),
+          maintenanceMark: formatTimelineTime(
+            addMonths(clockStart, targets.discontinuation.minimumTherapyMonths),
+          ),
         }),
     ...(reInduction === undefined
       ? {}
       : {
           reInduction: {
-            start: reInduction.start.toISOString(),
+            start: formatTimelineTime(reInduction.start),
             ...(reInduction.order.reference === undefined ? {} : { reference: reInduction.order.reference }),
           },
         }),
