@@ -23,7 +23,7 @@
     document.body.dataset.state = 'error';
     return;
   }
-  const { formatDate, formatDateTime, formatValue, dateFormat, seconds, element } = window.LnTimeline.format;
+  const { formatDate, formatDateTime, formatValue, seconds, element } = window.LnTimeline.format;
   const { connect, savedFocus, focusFromAppContext, loadTimeline, readPatient } = window.LnTimeline.launch;
   const { createTimeline, timeRange } = window.LnTimeline.chart;
   const { renderTables } = window.LnTimeline.tables;
@@ -92,12 +92,9 @@
     const text = name && (name.text || [...(name.given || []), name.family].filter(Boolean).join(' '));
     const parts = [text || 'Name not recorded'];
     if (patient.gender) parts.push(patient.gender);
-    const born = /^(\d{4})-(\d{2})-(\d{2})$/.exec(patient.birthDate || '');
-    // A birth date is a calendar date, not an instant: shown as written, in no time zone.
-    if (born)
-      parts.push(
-        `born ${dateFormat.format(new Date(Number(born[1]), Number(born[2]) - 1, Number(born[3])))}`,
-      );
+    // A birth date is a calendar date: shown as written, in no time zone.
+    if (/^\d{4}-\d{2}-\d{2}$/.test(patient.birthDate || ''))
+      parts.push(`born ${formatDate(patient.birthDate)}`);
     return parts.join(', ');
   }
 

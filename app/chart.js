@@ -204,7 +204,7 @@
       const band = targetOf(view, series);
       const points = series.points
         .filter((point) => point.at && typeof point.value === 'number' && !point.unreadable)
-        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        .sort((a, b) => seconds(a.at) - seconds(b.at));
       const section = element('section', undefined, 'track');
       section.dataset.series = series.key;
       const title = element('h3', `${series.label} (${series.unit})`);

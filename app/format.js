@@ -17,9 +17,23 @@
   const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
   const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric' });
   const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
-  const formatDateTime = (iso) => dateTimeFormat.format(new Date(iso));
-  const formatDate = (iso) => dateFormat.format(new Date(iso));
-  const seconds = (iso) => Date.parse(iso) / 1000;
+
+  /**
+   * The view writes a FHIR date without a time of day as a calendar date (`2024-03-15`) and any
+   * other time as an instant. A calendar date is that day wherever the browser is: it is placed at
+   * local midnight and shown without a time, never as the evening before west of UTC.
+   */
+  function toDate(time) {
+    if (typeof time === 'number') return new Date(time);
+    const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(time);
+    return day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(time);
+  }
+  const isCalendarDate = (time) => typeof time === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(time);
+  const formatDate = (time) => dateFormat.format(toDate(time));
+  const formatDateTime = (time) =>
+    isCalendarDate(time) ? formatDate(time) : dateTimeFormat.format(toDate(time));
+  /** Seconds since the epoch, the charts' time scale. */
+  const seconds = (time) => toDate(time).getTime() / 1000;
 
   function element(name, text, className) {
     const node = document.createElement(name);

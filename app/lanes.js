@@ -33,10 +33,10 @@
       segments.push([
         view.reInduction ? 'Re-induction' : 'Induction',
         inductionStart,
-        Date.parse(view.inductionEnd) < Date.parse(view.now) ? view.inductionEnd : view.now,
+        seconds(view.inductionEnd) < seconds(view.now) ? view.inductionEnd : view.now,
         'induction',
       ]);
-      if (Date.parse(view.inductionEnd) < Date.parse(view.now))
+      if (seconds(view.inductionEnd) < seconds(view.now))
         segments.push(['Maintenance', view.inductionEnd, view.now, 'maintenance']);
     }
     for (const [label, from, to, kind] of segments) {
@@ -92,7 +92,7 @@
       const rows = [];
       for (const order of orders
         .filter((candidate) => candidate.start)
-        .sort((a, b) => Date.parse(a.start) - Date.parse(b.start))) {
+        .sort((a, b) => seconds(a.start) - seconds(b.start))) {
         const start = seconds(order.start);
         const end = order.end ? seconds(order.end) : now;
         let row = rows.find((candidate) => candidate.end <= start);

@@ -4,8 +4,16 @@
 'use strict';
 
 (function () {
-  const { SERIES_ORDER, numberFormat, formatDate, formatDateTime, formatValue, formatReported, element } =
-    window.LnTimeline.format;
+  const {
+    SERIES_ORDER,
+    numberFormat,
+    formatDate,
+    formatDateTime,
+    formatValue,
+    formatReported,
+    seconds,
+    element,
+  } = window.LnTimeline.format;
   const $ = (id) => document.getElementById(id);
 
   function table(caption, headings, rows, id) {
@@ -90,7 +98,7 @@
       const series = byKey.get(key);
       if (!series || (series.points.length === 0 && key !== 'tacrolimus')) continue;
       const rows = [...series.points]
-        .sort((a, b) => (b.at ? Date.parse(b.at) : Infinity) - (a.at ? Date.parse(a.at) : Infinity))
+        .sort((a, b) => (b.at ? seconds(b.at) : Infinity) - (a.at ? seconds(a.at) : Infinity))
         .map((point) => ({
           reference: point.reference,
           cells: [
@@ -111,7 +119,7 @@
     }
 
     const orderRows = [...view.orders]
-      .sort((a, b) => (b.start ? Date.parse(b.start) : Infinity) - (a.start ? Date.parse(a.start) : Infinity))
+      .sort((a, b) => (b.start ? seconds(b.start) : Infinity) - (a.start ? seconds(a.start) : Infinity))
       .map((order) => ({
         reference: order.reference,
         cells: [

@@ -54,6 +54,9 @@ function oddUnitPatient(): fhir4.Resource[] {
   const dose = prednisone.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity;
   if (dose === undefined) throw new Error('the demo builder wrote no doseQuantity');
   Object.assign(dose, { unit: 'mL', code: 'mL' });
+  // An eGFR recorded with its date only (FHIR dateTime without a time of day).
+  chart.result(ANALYTES.egfr, 61, 'mL/min/{1.73_m2}', 4);
+  Object.assign(chart.resources.at(-1) as fhir4.Observation, { effectiveDateTime: '2026-11-30' });
   return chart.resources;
 }
 
@@ -170,8 +173,12 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
   /** Origins each page asked something of, by page. */
   const origins = new Map<Page, Set<string>>();
 
-  async function openApp(path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, timezoneId: TIME_ZONE, locale: 'en-GB' });
+  async function openApp(
+    path: string,
+    viewport = { width: 1280, height: 800 },
+    timezoneId = TIME_ZONE,
+  ): Promise<Page> {
+    const context = await browser.newContext({ viewport, timezoneId, locale: 'en-GB' });
     contexts.push(context);
     const page = await context.newPage();
     origins.set(page, new Set());
@@ -478,6 +485,19 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(await page.locator('#tooltip').textContent()).toBe(
       'Tacrolimus trough 5 ng/mL — 5 Oct 2026, 13:00',
     );
+  });
+
+  test('west of UTC, a result recorded with its date only is shown on that date, without a time', async () => {
+    const page = await openApp(openLaunch('odd-unit'), undefined, 'America/Los_Angeles');
+    expect(await tableRows(page, 'table-egfr')).toEqual([['30 Nov 2026', '61 mL/min/1.73 m²', '', '']]);
+    await page.focus('.track[data-series="egfr"] .plot');
+    await page.keyboard.press('End');
+    expect(await page.locator('#tooltip').textContent()).toBe('eGFR 61 mL/min/1.73 m² — 30 Nov 2026');
+    // Instants are in the browser's zone: 11:00 UTC on 5 Oct is 04:00 in Los Angeles (PDT).
+    expect((await tableRows(page, 'table-tacrolimus'))[1]?.slice(0, 2)).toEqual([
+      '5 Oct 2026, 04:00',
+      '5 ng/mL',
+    ]);
   });
 
   test('a patient with SLE but no lupus nephritis, on tacrolimus: the app says it charts LN only and draws nothing', async () => {
