@@ -188,6 +188,7 @@
         tooltip.style.top = `${Math.round(box.top + window.scrollY - tooltip.offsetHeight - 6)}px`;
         tooltip.dataset.x = String(Math.round(left));
         tooltip.dataset.y = String(Math.round(top));
+        chart.container.setAttribute('aria-valuenow', String(index + 1));
         chart.container.setAttribute('aria-valuetext', tooltip.textContent);
       };
     }
@@ -305,7 +306,6 @@
           Math.max(0, chart.index < 0 && event.key === 'ArrowLeft' ? last : moves[event.key]),
         );
         showPoint(chart, index);
-        container.setAttribute('aria-valuenow', String(index + 1));
       });
       container.addEventListener('blur', () => {
         $('tooltip').hidden = true;

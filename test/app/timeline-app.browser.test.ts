@@ -309,6 +309,12 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     expect(await page.locator('#tooltip').textContent()).toBe(
       'Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00',
     );
+    // A screen reader hears the same: the chart is a slider over its results.
+    const plot = page.locator('.track[data-series="tacrolimus"] .plot');
+    expect(await plot.getAttribute('aria-valuenow')).toBe('2');
+    expect(await plot.getAttribute('aria-valuetext')).toBe(
+      'Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00',
+    );
     // The mouse over the point shows the same.
     const [scrollX = 0, scrollY = 0] = await page.evaluate<number[]>('[window.scrollX, window.scrollY]');
     const x = Number(await page.locator('#tooltip').getAttribute('data-x')) - scrollX;
