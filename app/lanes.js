@@ -7,6 +7,7 @@
   const { formatDate, seconds, element } = window.LnTimeline.format;
   const $ = (id) => document.getElementById(id);
 
+  /** Places a bar or phase from `start` to `end` (seconds) on the shown range; hidden when wholly outside it. */
   function place(state, node, start, end, area) {
     const span = state.rangeMax - state.rangeMin;
     const from = Math.max(start, state.rangeMin);
@@ -21,6 +22,7 @@
     node.classList.toggle('cut-start', start < state.rangeMin);
   }
 
+  /** Induction (or re-induction) → maintenance, and the 36-month mark. */
   function renderPhases(state, view, area) {
     const strip = $('phases');
     strip.replaceChildren();
@@ -71,6 +73,7 @@
     strip.hidden = strip.children.length === 0;
   }
 
+  /** One row per drug, one bar per order, labelled with its daily dose (or that it cannot be read). */
   function renderOrders(state, view, area) {
     const lanes = $('orders');
     lanes.replaceChildren();
@@ -131,6 +134,7 @@
       );
   }
 
+  /** The shown period, and how many results and orders lie before it (never hidden silently). */
   function rangeNote(state, view) {
     let before = 0;
     for (const series of view.series)
