@@ -35,7 +35,10 @@ if (!haveChromium && !inCi) {
 }
 const describeInBrowser = haveChromium || inCi ? describe : describe.skip;
 
-/** LN on tacrolimus whose latest tacrolimus result was recorded in "ng" (a mass, not a concentration), and a prednisone order in mL. */
+/**
+ * LN on tacrolimus with what EHRs really send: the latest tacrolimus result in "ng" (a mass, not a
+ * concentration), a prednisone order dosed in mL, and an eGFR dated without a time of day.
+ */
 function oddUnitPatient(): fhir4.Resource[] {
   const chart = startChart(NOW, {
     id: 'odd-unit',
