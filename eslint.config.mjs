@@ -98,7 +98,7 @@ export default tseslint.config(
     },
   },
   {
-    // The timeline SMART app's page script: plain browser JavaScript served as it is, beside
+    // The timeline SMART app's page scripts: plain browser JavaScript served as it is, beside
     // fhirclient's browser bundle (global FHIR) and uPlot.
     files: ['app/**/*.js'],
     ...tseslint.configs.disableTypeChecked,

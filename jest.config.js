@@ -14,6 +14,7 @@ const INTEGRATION = [
   '/test/store/.*\\.test\\.ts$', // PostgreSQL, PGlite data directories on disk
   '/test/hooks/feedback\\.test\\.ts$', // PostgreSQL: two replicas
   '/test/console/.*\\.browser\\.test\\.ts$', // headless Chromium (scripts/install-browser.sh)
+  '/test/app/.*\\.browser\\.test\\.ts$', // headless Chromium: the timeline SMART app
 ];
 
 /** @type {import('jest').Config} */

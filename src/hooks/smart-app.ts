@@ -77,6 +77,11 @@ export function loadAppAssets(settings: Pick<SmartAppSettings, 'clientId'>): Rea
   const config = JSON.stringify({ clientId: settings.clientId, scope: SMART_SCOPE });
   return new Map([
     ['/app/', own('index.html', 'text/html; charset=utf-8')],
+    ['/app/format.js', own('format.js', JS)],
+    ['/app/launch.js', own('launch.js', JS)],
+    ['/app/lanes.js', own('lanes.js', JS)],
+    ['/app/chart.js', own('chart.js', JS)],
+    ['/app/tables.js', own('tables.js', JS)],
     ['/app/app.js', own('app.js', JS)],
     ['/app/app.css', own('app.css', CSS)],
     // The prebuilt browser bundle: no bundler here, and it leaves out fhirclient's React Native paths.

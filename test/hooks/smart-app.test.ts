@@ -16,7 +16,7 @@ describe('the timeline app page', () => {
     const response = await request(app).get('/app/?launch=abc&iss=http://127.0.0.1:8082/fhir');
     expect(response.status).toBe(200);
     expect(response.type).toBe('text/html');
-    expect(response.text).toContain('<script src="fhir-client.js"></script>');
+    expect(response.text).toContain('<script src="/app/fhir-client.js" defer></script>');
     expect(response.headers['content-security-policy']).toBe(
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' http: https:; " +
         "frame-ancestors 'self' http: https:; base-uri 'none'; form-action 'none'",
@@ -41,7 +41,9 @@ describe('the timeline app page', () => {
     expect(uplot.text).toContain('uPlot');
     expect((await request(app).get('/app/uplot.css')).type).toBe('text/css');
     expect((await request(app).get('/app/app.css')).type).toBe('text/css');
-    expect((await request(app).get('/app/app.js')).type).toBe('text/javascript');
+    for (const script of ['format', 'launch', 'lanes', 'chart', 'tables', 'app']) {
+      expect((await request(app).get(`/app/${script}.js`)).type).toBe('text/javascript');
+    }
   });
 
   test('tells the page its OAuth client id and the narrowest SMART v2 scopes', async () => {
