@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -93,6 +94,13 @@ export async function startMemoryFhirServer(options: MemoryFhirServerOptions = {
   };
   app.get('/fhir/metadata', (_req, res) => {
     res.type('application/fhir+json').send(JSON.stringify({ resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'], date: '2026-01-01' }));
+  });
+  // The CDS Hooks Sandbox asks every FHIR server, open ones too, for a launch id before it opens a
+  // card's SMART link (launch-context-retrieval.js) and greys the link out without one. An open
+  // server has no authorization to tie the launch to: the id is opaque and the app takes the
+  // patient from the link itself (src/hooks/smart-links.ts).
+  app.post('/fhir/_services/smart/Launch', (_req, res) => {
+    res.json({ launch_id: randomUUID() });
   });
   app.post('/fhir/:type/_search', (req, res) => handle(req, res, `/${req.params.type}/_search`, { ...(req.query as Record<string, string>), ...((req.body ?? {}) as Record<string, string>) }));
   app.all('/fhir/{*rest}', (req, res) => handle(req, res, req.path.slice('/fhir'.length), req.query as Record<string, string | string[]>));

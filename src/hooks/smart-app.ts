@@ -22,11 +22,12 @@ export interface SmartAppSettings {
 
 /**
  * SMART App Launch 2.x scopes, the narrowest the service's patient-view reading needs:
- * `launch` (EHR launch context), `openid fhirUser` (who is looking), and read+search (`.rs`) of
- * the six resource types the service reads with the app's token.
+ * `launch` (EHR launch context) and read+search (`.rs`) of the six resource types the service
+ * reads with the app's token. No `openid fhirUser`: the app never asks who is looking, and an
+ * identity it does not use is one more thing an EHR's reviewer must approve.
  */
 export const SMART_SCOPE =
-  'launch openid fhirUser patient/Patient.rs patient/Condition.rs patient/MedicationRequest.rs ' +
+  'launch patient/Patient.rs patient/Condition.rs patient/MedicationRequest.rs ' +
   'patient/Medication.rs patient/Observation.rs patient/AllergyIntolerance.rs';
 
 /**

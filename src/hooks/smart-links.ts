@@ -7,9 +7,13 @@ import type { CdsCard, CdsLink } from '../logic/cards/cards';
  * (CDS_SMART_LINKS) are deployment facts, not clinical ones, and the cards' content stays what
  * the rules decided.
  *
- * The rule and the focus travel twice. `appContext` (CDS Hooks 2.0 Link) reaches the app through
- * an EHR launch's token response; the CDS Hooks Sandbox, launching against an open FHIR server,
- * drops it — so the URL carries them too (`rule`, `focus`), and the app opens focused either way.
+ * The rule, the focus and the patient travel twice. `appContext` (CDS Hooks 2.0 Link) reaches the
+ * app through an EHR launch's token response; a launch against an open FHIR server has no token
+ * response, so the URL carries them too (`rule`, `focus`, `patientId`). The CDS Hooks Sandbox
+ * (cds-hooks/sandbox launch-context-retrieval.js) asks even an open server's
+ * `_services/smart/Launch` for a launch id and opens the link with `launch` and `iss`; fhirclient
+ * then finds no authorization endpoint and starts an open-server session whose patient is the
+ * URL's `patientId`. After a real authorization the token's `patient` replaces it.
  */
 export const TIMELINE_LINK_LABEL = 'Open the immunosuppression timeline';
 
@@ -28,7 +32,7 @@ export function addTimelineLinks<C extends CdsCard>(cards: readonly C[], input: 
     const focus = input.triggers.get(card.uuid) ?? [];
     const link: CdsLink = {
       label: TIMELINE_LINK_LABEL,
-      url: timelineUrl(input.appUrl, ruleCode, focus),
+      url: timelineUrl(input.appUrl, ruleCode, focus, input.patientId),
       type: 'smart',
       appContext: JSON.stringify({ ruleCode, patientId: input.patientId, focus }),
     };
@@ -37,11 +41,12 @@ export function addTimelineLinks<C extends CdsCard>(cards: readonly C[], input: 
 }
 
 /**
- * `?rule=<code>&focus=<ref>,<ref>`. Rule codes and FHIR references (`Observation/t3`: R4 ids are
- * [A-Za-z0-9-.]) need no escaping but the `/`, which RFC 3986 §3.4 allows in a query as it is.
+ * `?rule=<code>&focus=<ref>,<ref>&patientId=<id>`. Rule codes and FHIR references
+ * (`Observation/t3`: R4 ids are [A-Za-z0-9-.]) need no escaping but the `/`, which RFC 3986 §3.4
+ * allows in a query as it is.
  */
-function timelineUrl(appUrl: string, ruleCode: string, focus: readonly string[]): string {
+function timelineUrl(appUrl: string, ruleCode: string, focus: readonly string[], patientId: string): string {
   const encode = (value: string): string => encodeURIComponent(value).replaceAll('%2F', '/');
   const focusPart = focus.length === 0 ? '' : `&focus=${focus.map(encode).join(',')}`;
-  return `${appUrl}?rule=${encode(ruleCode)}${focusPart}`;
+  return `${appUrl}?rule=${encode(ruleCode)}${focusPart}&patientId=${encode(patientId)}`;
 }

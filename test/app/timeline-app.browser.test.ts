@@ -274,7 +274,7 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
     const [card] = await cardLinks('demo-tac-low');
     expect(card?.code).toBe('tacrolimus-trough-low');
     expect(card?.link?.url).toBe(
-      `${baseUrl}/app/?rule=tacrolimus-trough-low&focus=Observation/demo-tac-low-obs6,MedicationRequest/demo-tac-low-mr2`,
+      `${baseUrl}/app/?rule=tacrolimus-trough-low&focus=Observation/demo-tac-low-obs6,MedicationRequest/demo-tac-low-mr2&patientId=demo-tac-low`,
     );
     const page = await openApp(
       `${card?.link?.url.slice(baseUrl.length) ?? ''}&${openLaunch('demo-tac-low').slice('/app/?'.length)}`,
@@ -441,6 +441,40 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
       'No tacrolimus trough result on record.',
     );
     await screenshot(page, 'timeline-demo-mpa-trough-1280x800.png');
+  });
+
+  test('a card’s SMART link, launched as the CDS Hooks Sandbox does against the open demo FHIR server: its launch id, then the chart of the patient the link names', async () => {
+    const [card] = await cardLinks('demo-tac-low');
+    const link = card?.link;
+    expect(link?.url).toMatch(/&patientId=demo-tac-low$/);
+    if (link === undefined) return;
+    // The Sandbox asks the open server for a launch id too (no token), then opens the link with launch and iss.
+    const launch = await fetch(`${fhir.url}/_services/smart/Launch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        launchUrl: link.url,
+        parameters: { patient: 'demo-tac-low', appContext: link.appContext },
+      }),
+    });
+    expect(launch.status).toBe(200);
+    const { launch_id: launchId } = (await launch.json()) as { launch_id: string };
+    const page = await openApp(
+      `${link.url.slice(baseUrl.length)}&launch=${launchId}&iss=${encodeURIComponent(fhir.url)}`,
+    );
+    expect(await page.locator('#patient').textContent()).toContain('Patient demo-tac-low');
+    expect(await page.locator('#findings li.selected').getAttribute('data-rule')).toBe(
+      'tacrolimus-trough-low',
+    );
+    expect(await page.locator('#tooltip').textContent()).toBe(
+      'Tacrolimus trough 3.1 ng/mL — 25 Nov 2026, 12:00',
+    );
+    // fhirclient asks the server named by iss for its SMART configuration; the browser logs the
+    // open server's 404, which is how it says there is no authorization to go through.
+    const notFound =
+      'console error: Failed to load resource: the server responded with a status of 404 (Not Found)';
+    expect(pageProblems).toContain(notFound);
+    pageProblems.splice(pageProblems.indexOf(notFound), 1);
   });
 
   test('at 1920×1080: choosing a finding highlights its trough and order; the whole therapy since the start, with the 36-month mark ahead named', async () => {

@@ -52,7 +52,7 @@ describe('the timeline app page', () => {
     expect(response.body).toEqual({
       clientId: 'ln-cds-hooks-timeline',
       scope:
-        'launch openid fhirUser patient/Patient.rs patient/Condition.rs patient/MedicationRequest.rs ' +
+        'launch patient/Patient.rs patient/Condition.rs patient/MedicationRequest.rs ' +
         'patient/Medication.rs patient/Observation.rs patient/AllergyIntolerance.rs',
     });
   });

@@ -109,11 +109,12 @@ describe('the timeline link on every card', () => {
       expect(`${url.origin}${url.pathname}`).toBe(`${PUBLIC_URL}/app/`);
       expect(url.searchParams.get('rule')).toBe(code);
       expect(url.searchParams.get('focus')?.split(',') ?? []).toEqual(context.focus);
+      expect(url.searchParams.get('patientId')).toBe('p42');
     }
     const troughCard = cards.find((card) => card.source.topic?.code === 'tacrolimus-trough-low');
     expect(troughCard?.links?.at(-1)).toEqual({
       label: 'Open the immunosuppression timeline',
-      url: `${PUBLIC_URL}/app/?rule=tacrolimus-trough-low&focus=Observation/t3,MedicationRequest/tac`,
+      url: `${PUBLIC_URL}/app/?rule=tacrolimus-trough-low&focus=Observation/t3,MedicationRequest/tac&patientId=p42`,
       type: 'smart',
       appContext: JSON.stringify({
         ruleCode: 'tacrolimus-trough-low',
