@@ -22,7 +22,8 @@ export const CONSOLE_CSP = [
   "form-action 'none'",
 ].join('; ');
 
-interface Asset {
+/** A static file served from memory: its media type and bytes (the console's and the app's). */
+export interface Asset {
   readonly type: string;
   readonly body: Buffer;
 }

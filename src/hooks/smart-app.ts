@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
+import type { Asset } from './quality-console';
 
 /**
  * GET /app/ and its assets: the immunosuppression timeline, a SMART on FHIR app made of static
@@ -57,11 +58,6 @@ export function appContentSecurityPolicy(settings: SmartAppSettings): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-}
-
-interface Asset {
-  readonly type: string;
-  readonly body: Buffer;
 }
 
 const APP_DIR = path.join(__dirname, '..', '..', 'app');
