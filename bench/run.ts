@@ -45,7 +45,8 @@ import {
  * shared replay cache),
  * --startup (start-up times only: bench/startup.ts), --fhir-load (pv-long-fallback at
  * --connections=50 against a FHIR server answering in 20–50 ms, for each CDS_FHIR_CONNECTIONS of
- * --fhir-sockets=32,128,4096).
+ * --fhir-sockets=32,128,4096; each process's CPU per hook; with --profile the built service is
+ * profiled during each measured run).
  */
 const { values: flags } = parseArgs({
   options: {
