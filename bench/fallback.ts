@@ -5,7 +5,7 @@ import type { FallbackFigures } from './report';
 /**
  * What the FHIR fallback adds to a hook's latency beyond the slowest FHIR query, at p50 (kept
  * ≤ 5 ms: a CDS client gives a hook about 500 ms). One request at a time, interleaved: the
- * eight template searches run directly from the bench in parallel (the time until the slowest
+ * twelve template searches run directly from the bench in parallel (the time until the slowest
  * answers), the hook with no prefetch, the floor.
  */
 export interface FallbackRun {

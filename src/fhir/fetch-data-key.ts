@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { DataKey, DataKeyReader } from './data-keys';
 import { FhirQueryError, type FhirQueryFailure } from '../errors';
 import { isOnServer, type FhirRequester } from './fhir-client';
@@ -77,23 +78,34 @@ export async function fetchDataKey(
 /**
  * One GET under the hook's signal and the per-query timeout. The timer is cleared when the answer
  * comes: an AbortSignal.timeout would stay armed for the full timeout after every query and build
- * a DOMException when it fired. The reason is the same TimeoutError.
+ * a DOMException when it fired. The reason is the same TimeoutError. One controller that follows
+ * the hook's signal rather than AbortSignal.any, which makes a second signal per query.
  */
 export async function getWithTimeout(
   requester: FhirRequester,
   url: string,
   limits: Pick<FetchLimits, 'signal' | 'timeoutMs'>,
 ): Promise<unknown> {
-  const timeout = new AbortController();
+  const { signal } = limits;
+  const query = new AbortController();
   const timer = setTimeout(
-    () => timeout.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    () => query.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
     limits.timeoutMs,
   );
   timer.unref();
+  const follow = (): void => query.abort(signal.reason);
+  if (signal.aborted) follow();
+  else {
+    // A hook's queries all listen to its signal, more than the 10 Node warns about; each removes
+    // its listener when done.
+    setMaxListeners(0, signal);
+    signal.addEventListener('abort', follow, { once: true });
+  }
   try {
-    return await requester.get(url, AbortSignal.any([limits.signal, timeout.signal]));
+    return await requester.get(url, query.signal);
   } finally {
     clearTimeout(timer);
+    signal.removeEventListener('abort', follow);
   }
 }
 

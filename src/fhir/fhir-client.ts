@@ -34,12 +34,12 @@ export type FhirRequesterFactory = (server: FhirServerAccess) => FhirRequester;
 /**
  * The sockets to each FHIR server (per origin), shared by every hook. Node's own fetch opens a
  * new socket whenever all are busy, without limit: 50 concurrent patient-views without prefetch
- * are ~400 queries at once, and a burst of hooks is a burst of sockets on the EHR's server. Here
+ * are ~600 queries at once, and a burst of hooks is a burst of sockets on the EHR's server. Here
  * a query waits for one of `connectionsPerOrigin` keep-alive sockets instead (pipelining 1: a
  * FHIR server is not expected to pipeline, and one slow answer would hold the queries behind it).
  * Waiting counts against the hook's deadline like the query itself. Default 128
  * (CDS_FHIR_CONNECTIONS): at 50 concurrent fallback hooks it served as many hooks per second as
- * no bound (129 sockets open instead of ~600); 32 cost ~40 % of them (docs/performance.md).
+ * no bound (129 sockets open instead of ~600); 32 served ~40 % as many (docs/deploy.md).
  */
 export function createFhirDispatcher(connectionsPerOrigin: number): Dispatcher {
   return new Agent({ connections: connectionsPerOrigin, pipelining: 1 });
@@ -65,19 +65,22 @@ export function createFhirRequester(
       if (!isOnServer(target, baseUrl)) {
         throw new FhirQueryError('bad-response', 'a URL away from the FHIR server');
       }
-      // Aborted when the answer is refused, so that its socket closes instead of draining.
-      const refuse = new AbortController();
+      let response: Response | undefined;
       try {
-        const response = await fetch(target, {
+        response = await fetch(target, {
           headers,
           redirect: 'manual',
-          signal: AbortSignal.any([signal, refuse.signal]),
+          signal,
           // undici's own field of RequestInit; Node 20's fetch is undici 6, as is this Agent.
           ...(dispatcher === undefined ? {} : { dispatcher }),
         });
         return await readAnswer(response, budget);
       } catch (error) {
-        refuse.abort();
+        // A refused answer's body is cancelled, which aborts the request: its socket closes
+        // instead of draining. (One read partly already is: leaving the loop cancels it.) Not a
+        // second AbortController per query: under fallback load making AbortSignals (Node 20
+        // makes each one transferable) was a measurable share of the service's CPU (deploy.md).
+        if (response?.body && !response.bodyUsed) void response.body.cancel().catch(() => undefined);
         throw toFhirQueryError(error, signal);
       }
     },

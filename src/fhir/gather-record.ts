@@ -159,9 +159,12 @@ async function fetchMissing(
   };
   try {
     await Promise.all(missing.map(runOne));
-  } finally {
+  } catch (error) {
     // One failed query makes the record unusable: stop the others instead of leaving them running.
+    // Only then: after a success none is running, and an abort walks every query's listeners.
     batch.abort();
+    throw error;
+  } finally {
     deadline.clear();
   }
   return queries;
