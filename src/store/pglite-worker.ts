@@ -16,6 +16,30 @@ if (port === null) throw new Error('pglite-worker.ts runs as a worker thread onl
 const { dataDir, syncCommits } = workerData as PgliteWorkerData;
 
 /**
+ * PostgreSQL's memory settings sized for this store (a few small tables written in batches, read
+ * by the reports), not PostgreSQL's defaults for a shared server: every page of PGlite's shared
+ * buffers lives in the WASM heap and is touched at start, so initdb's `shared_buffers=128MB` alone
+ * made ~150 MB of the service's resident set. Measured on an existing store (PGlite 0.5.16, RSS of
+ * PGlite alone): 328 MB with the defaults, 190 MB with 16 MB, 176 MB with 8 MB. 16 MB still holds
+ * several years of issued cards and jtis; what does not fit is read from the operating system's
+ * page cache. One backend only (PGlite is single-user): no connection slots or parallel workers.
+ */
+const MEMORY_PARAMS = [
+  '-c',
+  'shared_buffers=16MB',
+  '-c',
+  'wal_buffers=512kB',
+  '-c',
+  'max_connections=4',
+  '-c',
+  'work_mem=2MB',
+  '-c',
+  'maintenance_work_mem=16MB',
+  '-c',
+  'temp_buffers=2MB',
+];
+
+/**
  * PGlite starts PostgreSQL with `-F` (fsync off): a commit is written to the operating system,
  * which keeps it through a killed process but not through a crash of the host. Turning fsync on
  * alone changes nothing on disk — PGlite's Node file system (Emscripten NODEFS) has no fsync and
@@ -24,14 +48,14 @@ const { dataDir, syncCommits } = workerData as PgliteWorkerData;
  * with `wal_sync_method=open_datasync`, and each COMMIT returns once its WAL record is on disk.
  * Data files are still never fsynced (docs/deploy.md "Durability" states what that leaves).
  */
-function startParams(): string[] | undefined {
-  if (!syncCommits) return undefined;
+function startParams(): string[] {
+  const durability = syncCommits
+    ? ['-c', 'fsync=on', '-c', 'wal_sync_method=open_datasync']
+    : [];
   return [
-    ...PGlite.defaultStartParams.filter((param) => param !== '-F'),
-    '-c',
-    'fsync=on',
-    '-c',
-    'wal_sync_method=open_datasync',
+    ...PGlite.defaultStartParams.filter((param) => !(syncCommits && param === '-F')),
+    ...MEMORY_PARAMS,
+    ...durability,
   ];
 }
 
@@ -41,8 +65,7 @@ interface OpenTransaction {
   readonly done: Promise<unknown>;
 }
 
-const params = startParams();
-const db = new PGlite(dataDir, params === undefined ? {} : { startParams: params });
+const db = new PGlite(dataDir, { startParams: startParams() });
 const open = new Map<number, OpenTransaction>();
 
 function reply(message: WorkerReply): void {
