@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { PgliteError } from '../errors';
 import { takeDataDirLock } from './data-dir-lock';
 import type { PgliteWorkerData, WorkerReply, WorkerRequest } from './pglite-protocol';
+import { availableTemplate } from './pglite-template';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
 /** `memory` keeps the database in RAM (tests); any other value is a directory on disk. */
@@ -30,6 +31,11 @@ export interface PgliteClientOptions {
    * survives a crash of the host, not only of the process. Off: PGlite's default (fsync off).
    */
   readonly syncCommits?: boolean;
+  /**
+   * The empty cluster a new data directory starts as (pglite-template.ts); default: the one the
+   * build made, if any. Absent: initdb.
+   */
+  readonly template?: string;
 }
 
 /**
@@ -47,7 +53,11 @@ export async function openPgliteClient(
   const lock = inMemory ? undefined : await takeDataDirLock(dataDir);
   let worker: Worker;
   try {
-    worker = startWorker({ dataDir: lock?.dataDir, syncCommits: options.syncCommits === true });
+    worker = startWorker({
+      dataDir: lock?.dataDir,
+      syncCommits: options.syncCommits === true,
+      template: inMemory ? undefined : (options.template ?? availableTemplate()),
+    });
   } catch (error) {
     lock?.release();
     throw error;

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
 import { TransactionRolledBack } from '../errors';
 import type { PgliteWorkerData, WorkerReply, WorkerRequest } from './pglite-protocol';
+import { seedFromTemplate } from './pglite-template';
 
 /**
  * The embedded PostgreSQL (PGlite, WASM) on its own thread (started by pglite-client.ts). PGlite
@@ -13,20 +14,21 @@ import type { PgliteWorkerData, WorkerReply, WorkerRequest } from './pglite-prot
  */
 const port = parentPort;
 if (port === null) throw new Error('pglite-worker.ts runs as a worker thread only');
-const { dataDir, syncCommits } = workerData as PgliteWorkerData;
+const { dataDir, syncCommits, template } = workerData as PgliteWorkerData;
 
 /**
  * PostgreSQL's memory settings sized for this store (a few small tables written in batches, read
  * by the reports), not PostgreSQL's defaults for a shared server: every page of PGlite's shared
  * buffers lives in the WASM heap and is touched at start, so initdb's `shared_buffers=128MB` alone
  * made ~150 MB of the service's resident set. Measured on an existing store (PGlite 0.5.16, RSS of
- * PGlite alone): 328 MB with the defaults, 190 MB with 16 MB, 176 MB with 8 MB. 16 MB still holds
- * several years of issued cards and jtis; what does not fit is read from the operating system's
- * page cache. One backend only (PGlite is single-user): no connection slots or parallel workers.
+ * PGlite alone): 328 MB with the defaults, 190 MB with 16 MB, 176 MB with 8 MB (the whole service
+ * after its first hook: 366, 223–228, 194–196). The hooks never read the store; the reports read
+ * what does not fit from the operating system's page cache. One backend only (PGlite is
+ * single-user): no connection slots or parallel workers to reserve memory for.
  */
 const MEMORY_PARAMS = [
   '-c',
-  'shared_buffers=16MB',
+  'shared_buffers=8MB',
   '-c',
   'wal_buffers=512kB',
   '-c',
@@ -65,6 +67,7 @@ interface OpenTransaction {
   readonly done: Promise<unknown>;
 }
 
+if (dataDir !== undefined && template !== undefined) seedFromTemplate(dataDir, template);
 const db = new PGlite(dataDir, { startParams: startParams() });
 const open = new Map<number, OpenTransaction>();
 
