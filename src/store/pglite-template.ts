@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -50,6 +50,16 @@ export function seedFromTemplate(dataDir: string, templateDir: string): boolean 
   return true;
 }
 
+/**
+ * Readable by everyone: the service may run as another user than the build (the image builds as
+ * root and runs as `node`), and PostgreSQL writes a few files 0600. The copies are the service's.
+ */
+function makeReadable(file: string): void {
+  const directory = statSync(file).isDirectory();
+  chmodSync(file, directory ? 0o755 : 0o644);
+  if (directory) for (const entry of readdirSync(file)) makeReadable(path.join(file, entry));
+}
+
 /** Runs initdb once (PGlite on disk, then shut down cleanly) into the template directory. */
 export async function createTemplate(templateDir: string): Promise<void> {
   if (existsSync(path.join(templateDir, MARKER))) return;
@@ -59,6 +69,7 @@ export async function createTemplate(templateDir: string): Promise<void> {
   mkdirSync(path.dirname(building), { recursive: true });
   const db = await PGlite.create(building);
   await db.close();
+  makeReadable(building);
   rmSync(templateDir, { recursive: true, force: true });
   renameSync(building, templateDir);
 }
