@@ -24,6 +24,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# dist/ also holds the empty PGlite cluster a new embedded store is copied from (the build makes it).
 COPY --from=build /app/dist ./dist
 # Discovery document, read at start-up from the directory above dist/.
 COPY cds-services.json ./

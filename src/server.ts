@@ -25,10 +25,10 @@ async function main(): Promise<void> {
   }
   const now = (): Date => new Date();
   // Migrations run here, before the first request (docs/deploy.md). The store starts opening
-  // before the HTTP application's modules load: PGlite opens on its own worker thread (or
-  // PostgreSQL connects) while this thread spends ~0.2 s loading them (measured: ready ~0.1–0.2 s
-  // sooner). One turn of the event loop lets it take the data directory's lock and start its
-  // worker before the loading, which is synchronous, holds this thread.
+  // before the HTTP application's modules load, so that PGlite opens on its own worker thread (or
+  // PostgreSQL connects) during the ~0.2 s this thread spends loading them. One turn of the event
+  // loop lets it take the data directory's lock and start its worker first: the loading is
+  // synchronous and holds this thread.
   const opening = openStore({
     ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
     pgliteDataDir: config.dataDir,

@@ -15,11 +15,18 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<WorkerRequest>;
 
 /**
+ * The worker's JavaScript allocates little beyond the messages it answers; V8's default young
+ * generation (grown to 48 MB under load) is sized for busier threads. Measured, 30 000 hooks on
+ * the bench machine: the service's resident set after them 242 → 210 MB, its peak 295 → 246 MB.
+ */
+const YOUNG_GENERATION_MB = 8;
+
+/**
  * The worker runs compiled (dist/) or, under tsx and jest (this file is then .ts), from source
  * through tsx's CommonJS hook (a dev dependency, as tsx and ts-jest are).
  */
 function startWorker(workerData: PgliteWorkerData): Worker {
-  const options = { workerData, execArgv: [] };
+  const options = { workerData, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
   if (!__filename.endsWith('.ts')) return new Worker(path.join(__dirname, 'pglite-worker.js'), options);
   const source = JSON.stringify(path.join(__dirname, 'pglite-worker.ts'));
   return new Worker(`require('tsx/cjs'); require(${source});`, { ...options, eval: true });
