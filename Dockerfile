@@ -27,6 +27,7 @@ COPY package.json package-lock.json ./
 # dependencies (~360 MB); the service only serves fhirclient's prebuilt browser bundle, which needs
 # none of them. The only other optional runtime package is pg-cloudflare (Cloudflare Workers only).
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
+# dist/ also holds the empty PGlite cluster a new embedded store is copied from (the build makes it).
 COPY --from=build /app/dist ./dist
 # Discovery document, read at start-up from the directory above dist/.
 COPY cds-services.json ./

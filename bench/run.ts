@@ -10,6 +10,7 @@ import { createBenchClients, tokenFeed } from './jwt';
 import { median, post, runLoad, type LoadResult } from './measure';
 import { summariseProfile } from './profile-summary';
 import { buildDraftOrders, buildRecord } from './records';
+import { formatMemory, measureMemory } from './memory';
 import { formatStartup, measureStartup } from './startup';
 import {
   formatFallback,
@@ -43,7 +44,9 @@ import {
  * signed per second of hook load in the authenticated scenarios, default 1200), --database-url=url
  * (the service on PostgreSQL instead of the embedded PGlite: issued cards and, in production, the
  * shared replay cache),
- * --startup (start-up times only: bench/startup.ts), --fhir-load (pv-long-fallback at
+ * --startup (start-up times only: bench/startup.ts), --memory (RSS idle, after the first hook and
+ * after --soak-requests hooks, on PGlite and, with --database-url, PostgreSQL: bench/memory.ts),
+ * --fhir-load (pv-long-fallback at
  * --connections=50 against a FHIR server answering in 20–50 ms, for each CDS_FHIR_CONNECTIONS of
  * --fhir-sockets=32,128,4096; each process's CPU per hook; with --profile the built service is
  * profiled during each measured run).
@@ -64,6 +67,7 @@ const { values: flags } = parseArgs({
     'jwt-rate': { type: 'string', default: '1200' },
     'database-url': { type: 'string' },
     startup: { type: 'boolean', default: false },
+    memory: { type: 'boolean', default: false },
     'fhir-load': { type: 'boolean', default: false },
     'fhir-sockets': { type: 'string', default: '32,128,4096' },
   },
@@ -437,6 +441,23 @@ async function soak(): Promise<void> {
   await stop(service);
 }
 
+async function memory(): Promise<void> {
+  const scenario = SCENARIOS.find((s) => s.name === 'pv-long');
+  if (!scenario) throw new Error('no pv-long scenario');
+  buildService();
+  const { bodies } = await buildBodies([scenario]);
+  const figures = await measureMemory({
+    tmp,
+    body: bodies.get(scenario.name) ?? '',
+    serviceId: scenario.serviceId,
+    ...(flags['database-url'] === undefined ? {} : { databaseUrl: flags['database-url'] }),
+    soakRequests: Number(flags['soak-requests']),
+    connections: CONNECTIONS,
+  });
+  process.stdout.write(`\n${formatMemory(figures)}\n`);
+  if (figures.some((row) => row.failed > 0)) process.exitCode = 1;
+}
+
 /**
  * The FHIR fallback under load: `--connections` (50 unless given) patient-views at once without
  * prefetch, each of the hook's queries answered in 20–50 ms. p99 is read against the slowest
@@ -515,6 +536,7 @@ async function main(): Promise<void> {
   );
   if (flags.soak) return soak();
   if (flags['fhir-load']) return fhirLoad();
+  if (flags.memory) return memory();
   if (flags.startup) {
     buildService();
     process.stdout.write(`${formatStartup(await measureStartup(tmp, flags.smoke ? 1 : 5))}\n`);

@@ -1,16 +1,10 @@
-import { createApp } from './app';
 import { ConfigError } from './errors';
 import { loadConfig, tenantsOf } from './config';
 import { loadClientsFile } from './config/clients-file';
 import { loadTargetsFile } from './config/targets-file';
 import { loadRulesFile, type RuleSettings } from './config/rules-file';
-import { createHttpServer } from './hooks/http-server';
 import { createLogger } from './logging/logger';
-import { createMetrics } from './metrics';
-import { startAuditRetention } from './store/audit-retention';
-import { createIssuedCardRecorder } from './store/issued-card-recorder';
 import { openStore } from './store/open-store';
-import { createReplayCacheFor } from './auth/shared-replay-cache';
 import type { Store } from './store/store';
 
 /** The shipped entry point: real clock, real ids, listens, stops cleanly on SIGTERM. */
@@ -30,16 +24,29 @@ async function main(): Promise<void> {
     logger.warn('CDS_AUTH=off: any caller is accepted. For development only; production requires CDS client JWTs.');
   }
   const now = (): Date => new Date();
+  // Migrations run here, before the first request (docs/deploy.md). The store starts opening
+  // before the HTTP application's modules load, so that PGlite opens on its own worker thread (or
+  // PostgreSQL connects) during the ~0.2 s this thread spends loading them. One turn of the event
+  // loop lets it take the data directory's lock and start its worker first: the loading is
+  // synchronous and holds this thread.
+  const opening = openStore({
+    ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
+    pgliteDataDir: config.dataDir,
+    now,
+    syncCommits: config.issuedCards === 'durable',
+    onBackgroundError: (error) => logger.error('database connection error', { errorName: error.name, errorMessage: error.message }),
+  });
+  opening.catch(() => undefined); // reported where it is awaited, below
+  await new Promise((resolve) => setImmediate(resolve));
+  const { createApp } = await import('./app');
+  const { createHttpServer } = await import('./hooks/http-server');
+  const { createMetrics } = await import('./metrics');
+  const { startAuditRetention } = await import('./store/audit-retention');
+  const { createIssuedCardRecorder } = await import('./store/issued-card-recorder');
+  const { createReplayCacheFor } = await import('./auth/shared-replay-cache');
   let store: Store;
   try {
-    // Migrations run here, before the first request (docs/deploy.md).
-    store = await openStore({
-      ...(config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl }),
-      pgliteDataDir: config.dataDir,
-      now,
-      syncCommits: config.issuedCards === 'durable',
-      onBackgroundError: (error) => logger.error('database connection error', { errorName: error.name, errorMessage: error.message }),
-    });
+    store = await opening;
   } catch (error) {
     process.stderr.write(`ln-cds-hooks: cannot open the store: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

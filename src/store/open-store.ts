@@ -1,5 +1,3 @@
-import { openPgliteClient } from './pglite-client';
-import { openPostgresClient } from './postgres-client';
 import { createSqlStore } from './sql-store';
 import type { Store } from './store';
 
@@ -18,12 +16,16 @@ export interface OpenStoreOptions {
   readonly onBackgroundError: (error: Error) => void;
 }
 
-/** Opens PostgreSQL when a DATABASE_URL is configured, else embedded PGlite; then migrates. */
+/**
+ * Opens PostgreSQL when a DATABASE_URL is configured, else embedded PGlite; then migrates. Each
+ * client's code is loaded only when it is the one used: a service on PostgreSQL never loads the
+ * PGlite side, nor one on PGlite node-postgres.
+ */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const client =
     options.databaseUrl !== undefined && options.databaseUrl !== ''
-      ? await openPostgresClient(options.databaseUrl, { onIdleError: options.onBackgroundError })
-      : await openPgliteClient(options.pgliteDataDir, { syncCommits: options.syncCommits === true });
+      ? await (await import('./postgres-client')).openPostgresClient(options.databaseUrl, { onIdleError: options.onBackgroundError })
+      : await (await import('./pglite-client')).openPgliteClient(options.pgliteDataDir, { syncCommits: options.syncCommits === true });
   const store = createSqlStore(client, { now: options.now });
   try {
     await store.migrate();

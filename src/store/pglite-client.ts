@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { PgliteError } from '../errors';
 import { takeDataDirLock } from './data-dir-lock';
 import type { PgliteWorkerData, WorkerReply, WorkerRequest } from './pglite-protocol';
+import { availableTemplate } from './pglite-template';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
 /** `memory` keeps the database in RAM (tests); any other value is a directory on disk. */
@@ -14,11 +15,18 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<WorkerRequest>;
 
 /**
+ * The worker's JavaScript allocates little beyond the messages it answers; V8's default young
+ * generation (grown to 48 MB under load) is sized for busier threads. Measured, 30 000 hooks on
+ * the bench machine: the service's resident set after them 242 → 210 MB, its peak 295 → 246 MB.
+ */
+const YOUNG_GENERATION_MB = 8;
+
+/**
  * The worker runs compiled (dist/) or, under tsx and jest (this file is then .ts), from source
  * through tsx's CommonJS hook (a dev dependency, as tsx and ts-jest are).
  */
 function startWorker(workerData: PgliteWorkerData): Worker {
-  const options = { workerData, execArgv: [] };
+  const options = { workerData, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
   if (!__filename.endsWith('.ts')) return new Worker(path.join(__dirname, 'pglite-worker.js'), options);
   const source = JSON.stringify(path.join(__dirname, 'pglite-worker.ts'));
   return new Worker(`require('tsx/cjs'); require(${source});`, { ...options, eval: true });
@@ -30,6 +38,11 @@ export interface PgliteClientOptions {
    * survives a crash of the host, not only of the process. Off: PGlite's default (fsync off).
    */
   readonly syncCommits?: boolean;
+  /**
+   * The empty cluster a new data directory starts as (pglite-template.ts); default: the one the
+   * build made, if any. Absent: initdb.
+   */
+  readonly template?: string;
 }
 
 /**
@@ -47,7 +60,11 @@ export async function openPgliteClient(
   const lock = inMemory ? undefined : await takeDataDirLock(dataDir);
   let worker: Worker;
   try {
-    worker = startWorker({ dataDir: lock?.dataDir, syncCommits: options.syncCommits === true });
+    worker = startWorker({
+      dataDir: lock?.dataDir,
+      syncCommits: options.syncCommits === true,
+      template: inMemory ? undefined : (options.template ?? availableTemplate()),
+    });
   } catch (error) {
     lock?.release();
     throw error;

@@ -9,6 +9,8 @@ export interface PgliteWorkerData {
   readonly dataDir: string | undefined;
   /** Each COMMIT is on disk before it returns (fsync on, WAL written O_DSYNC). */
   readonly syncCommits: boolean;
+  /** A new data directory is first seeded from this empty cluster (pglite-template.ts). */
+  readonly template: string | undefined;
 }
 
 export type WorkerRequest =

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirLockedError } from '../../src/errors';
 import { takeDataDirLock } from '../../src/store/data-dir-lock';
 import { openPgliteClient } from '../../src/store/pglite-client';
 import { openStore } from '../../src/store/open-store';
+import { createTemplate } from '../../src/store/pglite-template';
 import { ROOT } from '../support/service-process';
 
 /**
@@ -73,6 +74,26 @@ describe('embedded PGlite data directory', () => {
     await expect(again).rejects.toThrow(/PGlite/);
     await expect(again).rejects.not.toThrow(DataDirLockedError);
   });
+
+  test('a new store copied from the empty cluster the build makes keeps its data across a restart, even after a copy cut short', async () => {
+    const template = join(mkdtempSync(join(tmpdir(), 'ln-pglite-template-')), 'cluster');
+    await createTemplate(template);
+    const dataDir = freshDir();
+    // A start killed while copying: everything but the PG_VERSION marker, one file truncated.
+    mkdirSync(dataDir);
+    cpSync(template, dataDir, { recursive: true });
+    rmSync(join(dataDir, 'PG_VERSION'));
+    writeFileSync(join(dataDir, 'global', 'pg_control'), '');
+    const first = await openPgliteClient(dataDir, { template });
+    await first.exec('CREATE TABLE ward_note (id text PRIMARY KEY); INSERT INTO ward_note VALUES (\'kept\')');
+    await first.close();
+    const second = await openPgliteClient(dataDir);
+    try {
+      await expect(second.query('SELECT id FROM ward_note')).resolves.toEqual([{ id: 'kept' }]);
+    } finally {
+      await second.close();
+    }
+  }, 120_000);
 
   test('keeps the issued cards and feedback across a restart of the service', async () => {
     const dataDir = freshDir();
