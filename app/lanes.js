@@ -76,7 +76,7 @@
   /** The end of an order in words: its date, "ongoing", or that it stopped on a day not recorded. */
   function endText(order) {
     if (order.end) return formatDate(order.end);
-    return order.endUnknown ? `${order.status}, end date not recorded` : 'ongoing';
+    return order.endUnknown ? 'end date not recorded' : 'ongoing';
   }
 
   /** One row per drug, one bar per order, labelled with its daily dose (or that it cannot be read). */
