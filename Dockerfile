@@ -13,6 +13,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+# npm run build is scripts/build-when-stale.js --always (tsc, then the build stamp).
+COPY scripts/build-when-stale.js ./scripts/
 COPY src ./src
 RUN npm run build
 

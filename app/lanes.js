@@ -73,6 +73,12 @@
     strip.hidden = strip.children.length === 0;
   }
 
+  /** The end of an order in words: its date, "ongoing", or that it stopped on a day not recorded. */
+  function endText(order) {
+    if (order.end) return formatDate(order.end);
+    return order.endUnknown ? 'end date not recorded' : 'ongoing';
+  }
+
   /** One row per drug, one bar per order, labelled with its daily dose (or that it cannot be read). */
   function renderOrders(state, view, area) {
     const lanes = $('orders');
@@ -106,14 +112,16 @@
         }
         row.end = end;
         const dose = order.dailyDose ? order.dailyDose.text : 'dose unreadable';
+        // Stopped at a time the record does not give: drawn to today, its end fading, never as ongoing.
+        const ending = order.end ? '' : order.endUnknown ? ' end-unknown' : ' ongoing';
         const bar = element(
           'div',
           dose,
-          `bar group-${order.group}${order.dailyDose ? '' : ' unreadable'}${order.end ? '' : ' ongoing'}`,
+          `bar group-${order.group}${order.dailyDose ? '' : ' unreadable'}${ending}`,
         );
         bar.tabIndex = 0;
         if (order.reference) bar.dataset.ref = order.reference;
-        const period = `${formatDate(order.start)} \u2013 ${order.end ? formatDate(order.end) : 'ongoing'}`;
+        const period = `${formatDate(order.start)} \u2013 ${endText(order)}`;
         const label = `${drug}: ${order.dailyDose ? order.dailyDose.text : `daily dose unreadable (${order.doseUnreadable || 'no dose'})`}, ${period}, ${order.status}`;
         bar.title = label;
         bar.setAttribute('aria-label', label);

@@ -128,7 +128,7 @@
             ? order.dailyDose.text
             : `unreadable${order.doseUnreadable ? ` (${order.doseUnreadable})` : ''}`,
           order.start ? formatDate(order.start) : 'unknown',
-          order.end ? formatDate(order.end) : 'ongoing',
+          order.end ? formatDate(order.end) : order.endUnknown ? 'not recorded' : 'ongoing',
           order.status,
         ],
       }));

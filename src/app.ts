@@ -3,6 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config';
 import { readPackageVersion } from './config/package-version';
 import { modeOf, rulesetVersion, type RuleSettings } from './config/rules-file';
+import type { RuleMode } from './logic/vocabulary/rule-codes';
 import { createFhirDispatcher, fhirRequesterFactory, type FhirRequesterFactory } from './fhir/fhir-client';
 import { BOUND_DATA_KEYS } from './fhir/data-keys';
 import type { FetchLike } from './auth/remote-key-set';
@@ -18,7 +19,7 @@ import { createFeedbackHandler } from './hooks/feedback';
 import { createQualityConsole } from './hooks/quality-console';
 import { createSmartApp } from './hooks/smart-app';
 import { createTimelineEndpoint } from './hooks/timeline-endpoint';
-import { isAppFhirServerAllowed, registeredFhirOrigins } from './auth/fhir-server-policy';
+import { isAppFhirServerAllowed, registeredFhirOrigins, tenantsOfFhirServer } from './auth/fhir-server-policy';
 import { createFeedbackRequestParser } from './hooks/feedback-request';
 import { createMetricsEndpoint, createReadyz, healthz } from './hooks/health';
 import { createHookHandler, type IssuedCardsEvent, type RuleModes } from './hooks/hook-handler';
@@ -206,7 +207,12 @@ export function createApp(deps: AppDeps): Express {
         clock: deps.clock ?? (() => new Date()),
         elapsed,
         logger,
-        modeOf: () => rules.modeFor(undefined),
+        // The app's findings are the cards its EHR was shown: that EHR's tenant's modes, the
+        // strictest of them when tenants share the FHIR server.
+        modeOf: (fhirServer) => {
+          const modes = tenantsOfFhirServer(fhirServer, config.clients).map((tenant) => rules.modeFor(tenant));
+          return (code) => strictestMode(modes.map((mode) => mode(code)));
+        },
       }),
     );
   }
@@ -214,6 +220,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(createErrorMiddleware(logger));
   return app;
+}
+
+/** `off` over `shadow` over `active`: a rule shows its finding only where every mode lets it. */
+function strictestMode(modes: readonly RuleMode[]): RuleMode {
+  if (modes.includes('off')) return 'off';
+  return modes.includes('shadow') ? 'shadow' : 'active';
 }
 
 /** Modes and rule-set version from the settings in force; the version is recomputed only when they change. */

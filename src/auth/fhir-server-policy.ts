@@ -43,6 +43,25 @@ export function isAppFhirServerAllowed(fhirServer: string, config: FhirServerPol
   return config.clients.some((registration) => registration.fhirServers.some((prefix) => matchesPrefix(candidate, prefix)));
 }
 
+/**
+ * The tenants of the clients that registered this FHIR server (undefined for a client without
+ * one); [undefined] when none did (development's loopback). The timeline app carries no JWT, so
+ * the tenant whose rule modes apply (CDS_RULES_FILE `tenants`) is known only from its FHIR server.
+ */
+export function tenantsOfFhirServer(
+  fhirServer: string,
+  clients: readonly ClientRegistration[],
+): (string | undefined)[] {
+  const candidate = parseServerUrl(fhirServer);
+  const tenants = new Set<string | undefined>();
+  if (candidate !== undefined) {
+    for (const client of clients) {
+      if (client.fhirServers.some((prefix) => matchesPrefix(candidate, prefix))) tenants.add(client.tenant);
+    }
+  }
+  return tenants.size === 0 ? [undefined] : [...tenants];
+}
+
 /** The origins of the registered FHIR servers (the timeline app's page may call them). */
 export function registeredFhirOrigins(clients: readonly ClientRegistration[]): string[] {
   const origins = new Set<string>();

@@ -63,8 +63,8 @@ export interface TimelineEndpointDeps {
   readonly clock: () => Date;
   readonly elapsed: () => number;
   readonly logger: Logger;
-  /** The rule modes for a call without a tenant (CDS_RULES_FILE), read per call. */
-  readonly modeOf?: () => (code: RuleCode) => RuleMode;
+  /** The rule modes (CDS_RULES_FILE) for a call naming this FHIR server, read per call. */
+  readonly modeOf?: (fhirServer: string) => (code: RuleCode) => RuleMode;
 }
 
 export function createTimelineEndpoint(ajv: Ajv, deps: TimelineEndpointDeps): RequestHandler {
@@ -112,7 +112,7 @@ export function createTimelineEndpoint(ajv: Ajv, deps: TimelineEndpointDeps): Re
       record: gathered.record,
       now: deps.clock(),
       targets: deps.config.targets,
-      modeOf: deps.modeOf?.(),
+      modeOf: deps.modeOf?.(body.fhirServer),
     });
     if (deps.logger.isDebugEnabled() && (gathered.notes.length > 0 || notes.length > 0)) {
       requestLogger(res, deps.logger).debug('timeline: left out or silent', {

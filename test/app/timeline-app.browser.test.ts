@@ -37,7 +37,8 @@ const describeInBrowser = haveChromium || inCi ? describe : describe.skip;
 
 /**
  * LN on tacrolimus with what EHRs really send: the latest tacrolimus result in "ng" (a mass, not a
- * concentration), a prednisone order dosed in mL, and an eGFR dated without a time of day.
+ * concentration), a prednisone order dosed in mL, an eGFR dated without a time of day, and an
+ * earlier mycophenolate order marked stopped with no end date.
  */
 function oddUnitPatient(): fhir4.Resource[] {
   const chart = startChart(NOW, {
@@ -57,6 +58,8 @@ function oddUnitPatient(): fhir4.Resource[] {
   const dose = prednisone.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity;
   if (dose === undefined) throw new Error('the demo builder wrote no doseQuantity');
   Object.assign(dose, { unit: 'mL', code: 'mL' });
+  // Mycophenolate stopped at some time the record does not give (status stopped, no end).
+  chart.order(DRUGS.mmf500mg, { value: 2, unit: '{tbl}' }, 'BID', 1100, { status: 'stopped' });
   // An eGFR recorded with its date only (FHIR dateTime without a time of day).
   chart.result(ANALYTES.egfr, 61, 'mL/min/{1.73_m2}', 4);
   Object.assign(chart.resources.at(-1) as fhir4.Observation, { effectiveDateTime: '2026-11-30' });
@@ -522,6 +525,15 @@ describeInBrowser('immunosuppression timeline app in a real browser', () => {
       row[0]?.startsWith('Prednisone'),
     );
     expect(prednisone?.[1]).toMatch(/^unreadable/);
+    // The stopped mycophenolate: its end is not recorded, so it is neither "ongoing" nor ended today.
+    const mmfRow = (await tableRows(page, 'table-orders')).find((row) => row[0]?.startsWith('Mycophenolate'));
+    expect(mmfRow?.slice(3)).toEqual(['not recorded', 'stopped']);
+    await page.click('#range-all');
+    const mmfBar = page.locator('#orders .bar.group-mycophenolate');
+    expect(await mmfBar.getAttribute('class')).toMatch(/\bend-unknown\b/);
+    expect(await mmfBar.getAttribute('class')).not.toMatch(/\bongoing\b/);
+    expect(await mmfBar.getAttribute('aria-label')).toMatch(/ – end date not recorded, stopped$/);
+    await page.click('#range-24');
     // Only the readable result is a point on the chart.
     await page.focus('.track[data-series="tacrolimus"] .plot');
     await page.keyboard.press('End');

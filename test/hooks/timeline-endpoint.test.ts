@@ -4,6 +4,7 @@ import nock from 'nock';
 import request from 'supertest';
 import { parseClients } from '../../src/config/clients-file';
 import { loadConfig, type Env } from '../../src/config';
+import { parseRuleSettings } from '../../src/config/rules-file';
 import { operationOutcome as outcome } from '../support/operation-outcome';
 import { buildTestApp } from '../support/test-app';
 
@@ -180,6 +181,42 @@ describe('the timeline of a patient whose tacrolimus trough is low', () => {
     expect(log.raw()).toContain('/app/api/timeline');
     expect(log.raw()).not.toContain(TOKEN);
     expect(log.raw()).not.toContain('p77');
+  });
+});
+
+describe("a hospital's own rule modes", () => {
+  /** North hospital's EHR reads BASE; its committee switched the low-trough rule off for it. */
+  const north = buildTestApp({
+    now: NOW,
+    config: loadConfig(
+      { CDS_CLIENTS_FILE: '/clients.json' },
+      {
+        loadClients: (_path, options) =>
+          parseClients(
+            [{ iss: EHR, jwksUrl: `${EHR}/jwks.json`, fhirServers: [BASE], tenant: 'north-hospital' }],
+            options,
+          ),
+      },
+    ),
+    ruleSettings: () =>
+      parseRuleSettings(
+        { tenants: { 'north-hospital': { 'tacrolimus-trough-low': 'off' } } },
+        { knownTenants: new Set(['north-hospital']) },
+      ),
+  }).app;
+
+  test('the timeline of a patient of that hospital shows no finding its EHR was never shown as a card', async () => {
+    const scope = ehr();
+    const response = await request(north).post('/app/api/timeline').send(body());
+    expect(response.status).toBe(200);
+    const codes = (response.body.findings as { ruleCode: string }[]).map((finding) => finding.ruleCode);
+    expect(codes).not.toContain('tacrolimus-trough-low');
+    expect(codes).toContain('cni-kidney-function-overdue');
+    // The trough itself is still charted: only the finding follows the hospital's choice.
+    expect(response.body.series[0].points).toEqual([
+      { reference: 'Observation/p77-t3', at: '2026-05-20T08:00:00.000Z', value: 3.1 },
+    ]);
+    scope.done();
   });
 });
 

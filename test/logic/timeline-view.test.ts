@@ -162,6 +162,30 @@ describe('dose bars', () => {
     ]);
   });
 
+  it('says a stopped order without a recorded end ended at an unknown time, never today, while a completed course keeps its end', () => {
+    const view = viewOf({
+      medicationRequests: [
+        mmf({ id: 'mmf-stopped', status: 'stopped', start: '2024-03-15', doseMg: 1000 }),
+        mmf({ id: 'mmf-cut-short', status: 'stopped', start: '2025-09-01', end: '2027-09-01', doseMg: 750 }),
+        prednisone({
+          id: 'pred-course',
+          status: 'completed',
+          start: '2024-03-15',
+          end: '2024-09-15',
+          doseMg: 5,
+        }),
+      ],
+    });
+    const endOf = (id: string) => {
+      const bar = view.orders.find((candidate) => candidate.reference === `MedicationRequest/${id}`);
+      return { end: bar?.end, endUnknown: bar?.endUnknown };
+    };
+    expect(endOf('mmf-stopped')).toEqual({ end: undefined, endUnknown: true });
+    expect(endOf('mmf-cut-short')).toEqual({ end: undefined, endUnknown: true });
+    expect(endOf('pred-course')).toEqual({ end: '2024-09-15', endUnknown: undefined });
+    expect(view.orders.map((bar) => bar.end)).not.toContain(NOW.toISOString());
+  });
+
   it('draws an order whose dose cannot be read, saying why, and leaves out drugs that are not LN immunosuppression', () => {
     const noTiming = mmf({ id: 'mmf-sig', start: '2025-09-01' });
     noTiming.dosageInstruction = [{ text: 'as directed' }];

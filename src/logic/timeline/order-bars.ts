@@ -20,8 +20,14 @@ export interface TimelineOrder {
   readonly drug: string;
   readonly status: string;
   readonly start?: string;
-  /** Absent: open-ended. */
+  /** Absent: open-ended, unless `endUnknown`. */
   readonly end?: string;
+  /**
+   * The order was stopped or completed but states no end (or an end after now): it ended at a
+   * time the record does not give. The rules take "now" for that end (§4); the chart must not
+   * show today's date as when it stopped.
+   */
+  readonly endUnknown?: true;
   readonly dailyDose?: { readonly mgPerDay: number; readonly text: string };
   /** Why the daily dose cannot be stated (the bar is still drawn). */
   readonly doseUnreadable?: string;
@@ -48,7 +54,7 @@ export function buildOrderBars(context: RuleContext): TimelineOrder[] {
         drug: `${ingredient.charAt(0).toUpperCase()}${ingredient.slice(1)}`,
         status: order.request.status,
         ...(order.start === undefined ? {} : { start: formatTimelineTime(order.start) }),
-        ...(order.end === undefined ? {} : { end: formatTimelineTime(order.end) }),
+        ...endOf(order, context.now),
         ...(dose.ok
           ? {
               dailyDose: {
@@ -60,6 +66,21 @@ export function buildOrderBars(context: RuleContext): TimelineOrder[] {
       };
     });
 }
+
+/**
+ * A stopped or completed order ended when its stated end says, if that is not after now; without
+ * one the rules' end (now, §4) is a stand-in, and a clinician reading "ended 4 Dec" would take the
+ * day it was drawn for the day the drug was stopped.
+ */
+function endOf(order: MedicationOrder, now: Date): Pick<TimelineOrder, 'end' | 'endUnknown'> {
+  const stopped = !order.isActive && !ENDS_AS_PLANNED.has(order.request.status);
+  if (stopped && (order.plannedEnd === undefined || order.plannedEnd.getTime() > now.getTime()))
+    return { endUnknown: true };
+  return order.end === undefined ? {} : { end: formatTimelineTime(order.end) };
+}
+
+/** Statuses whose end is the planned one: still in force (or paused) until it. */
+const ENDS_AS_PLANNED: ReadonlySet<string> = new Set(['active', 'on-hold']);
 
 /**
  * An order in force now has the dose the cards state (`context.dailyDoseOf`). An order that has
