@@ -26,7 +26,9 @@ export function isFhirServerAllowed(
   // Without an authenticated client: development only, loopback and registered servers.
   if (config.auth === 'required' || config.production) return false;
   if (isLoopbackHost(candidate.hostname)) return true;
-  return config.clients.some((registration) => registration.fhirServers.some((prefix) => matchesPrefix(candidate, prefix)));
+  return config.clients.some((registration) =>
+    registration.fhirServers.some((prefix) => matchesPrefix(candidate, prefix)),
+  );
 }
 
 /**
@@ -39,8 +41,10 @@ export function isFhirServerAllowed(
 export function isAppFhirServerAllowed(fhirServer: string, config: FhirServerPolicyConfig): boolean {
   const candidate = parseServerUrl(fhirServer);
   if (candidate === undefined) return false;
-  if (!config.production && isLoopbackHost(candidate.hostname)) return true;
-  return config.clients.some((registration) => registration.fhirServers.some((prefix) => matchesPrefix(candidate, prefix)));
+  if (!isStrictAppPolicy(config) && isLoopbackHost(candidate.hostname)) return true;
+  return config.clients.some((registration) =>
+    registration.fhirServers.some((prefix) => matchesPrefix(candidate, prefix)),
+  );
 }
 
 /**
@@ -60,6 +64,16 @@ export function tenantsOfFhirServer(
     }
   }
   return tenants.size === 0 ? [undefined] : [...tenants];
+}
+
+/**
+ * Whether the timeline endpoint works as in production: only registered FHIR servers, and only
+ * with the launch's token. `CDS_AUTH=required` outside production (a staging service) is held to
+ * the same rule, as the hooks are: a site that asks for authentication gets none of the
+ * development allowances.
+ */
+export function isStrictAppPolicy(config: Pick<FhirServerPolicyConfig, 'auth' | 'production'>): boolean {
+  return config.production || config.auth === 'required';
 }
 
 /** The origins of the registered FHIR servers (the timeline app's page may call them). */

@@ -1,6 +1,8 @@
 import type Ajv from 'ajv';
 import type { RequestHandler } from 'express';
 import type { HookRequest } from '../cds-hooks/request';
+import type { AuthMode } from '../auth/client-registration';
+import { isStrictAppPolicy } from '../auth/fhir-server-policy';
 import { CdsError } from '../errors';
 import type { FhirRequesterFactory } from '../fhir/fhir-client';
 import { gatherPatientRecord } from '../fhir/gather-record';
@@ -21,7 +23,8 @@ import { requestLogger } from './request-observer';
  * Authentication: the app is no CDS client and has no JWT. What protects the data is the FHIR
  * server's own authorization — without a valid token for that patient it answers 401/403, and the
  * service answers 412 — and the allowlist of FHIR servers (isAppFhirServerAllowed), so the
- * service never carries a token to a server it does not serve. In production a token is required.
+ * service never carries a token to a server it does not serve. In production, and wherever
+ * CDS_AUTH=required, a token is required.
  */
 export interface TimelineRequest {
   readonly fhirServer: string;
@@ -55,7 +58,7 @@ const schema = {
 } as const;
 
 export interface TimelineEndpointDeps {
-  readonly config: HookSettings & { readonly production: boolean };
+  readonly config: HookSettings & { readonly production: boolean; readonly auth: AuthMode };
   /** The patient-view service's prefetch templates: the same queries as a hook in fallback. */
   readonly templates: Readonly<Record<string, string>>;
   readonly requesterFactory: FhirRequesterFactory;
@@ -84,7 +87,7 @@ export function createTimelineEndpoint(ajv: Ajv, deps: TimelineEndpointDeps): Re
         },
       );
     }
-    if (deps.config.production && body.fhirAuthorization === undefined) {
+    if (isStrictAppPolicy(deps.config) && body.fhirAuthorization === undefined) {
       throw new CdsError(
         'fhir-authorization-required',
         'fhirAuthorization (the SMART launch access token) is required',

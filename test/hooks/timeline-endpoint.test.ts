@@ -329,6 +329,17 @@ describe('timeline requests the service refuses', () => {
     expect(response.status).toBe(403);
   });
 
+  test('a staging service with CDS_AUTH=required is held to production’s rule: a launch token, and no loopback server', async () => {
+    const { app: staging } = buildTestApp({ now: NOW, config: configWith({ CDS_AUTH: 'required' }) });
+    const { fhirAuthorization: _none, ...anonymous } = body();
+    const withoutToken = await request(staging).post('/app/api/timeline').send(anonymous);
+    expect(withoutToken.status).toBe(401);
+    const loopback = await request(staging)
+      .post('/app/api/timeline')
+      .send(body({ fhirServer: 'http://127.0.0.1:8081/fhir' }));
+    expect(loopback.status).toBe(403);
+  });
+
   test('a body without patientId is a 400 naming /patientId', async () => {
     const { patientId: _none, ...incomplete } = body();
     const response = await request(app).post('/app/api/timeline').send(incomplete);
