@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { startMemoryFhirServer, type MemoryFhirServer } from '../dev/memory-fhir-server';
 import {
-  DEFAULT_CLIENT_ID,
   SANDBOX_CLIENT_IDS,
   startSmartAuthServer,
   type SmartAuthServer,
@@ -110,7 +109,7 @@ async function main(): Promise<void> {
       fhir,
       port: smartPort,
       clients: [
-        { clientId: DEFAULT_CLIENT_ID, redirectPrefixes: [appUrl] },
+        { clientId: config.smartClientId, redirectPrefixes: [appUrl] },
         ...SANDBOX_CLIENT_IDS.map((clientId) => ({
           clientId,
           redirectPrefixes: [sandbox],
