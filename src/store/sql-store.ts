@@ -54,9 +54,12 @@ const INSERT_FEEDBACK_SQL = `
   RETURNING id`;
 
 // A row is (re)claimed only when absent or expired: exactly one of several racing replicas gets
-// a row back, so exactly one accepts the token.
-const CLAIM_JTI_SQL = `
-  INSERT INTO jwt_replay (key, client, expires_at) VALUES ($1, $2, $3::timestamptz)
+// a row back, so exactly one accepts the token. One statement claims a whole batch (the keys
+// unique within it); its rows are inserted in key order, so two replicas claiming overlapping
+// batches wait for each other instead of deadlocking (a deadlock would fail both batches).
+const CLAIM_JTIS_SQL = `
+  INSERT INTO jwt_replay (key, client, expires_at)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS j(key, client, expires_at) ORDER BY key
   ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at, client = EXCLUDED.client
     WHERE jwt_replay.expires_at <= $4::timestamptz
   RETURNING key`;
@@ -256,11 +259,22 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
       }
     },
 
-    async checkAndRememberJti(jti: StoredJti): Promise<boolean> {
+    async claimJtis(jtis: readonly StoredJti[]): Promise<boolean[]> {
       const now = options.now();
       await purgeExpiredJtis(now);
-      const rows = await client.query(CLAIM_JTI_SQL, [jti.key, jti.client, jti.expiresAt.toISOString(), now.toISOString()]);
-      return rows.length === 1;
+      // One statement cannot affect the same row twice: a key repeated in the batch is claimed
+      // once, for its first occurrence; the later ones are replays of it.
+      const first = new Map<string, StoredJti>();
+      for (const jti of jtis) if (!first.has(jti.key)) first.set(jti.key, jti);
+      const unique = [...first.values()];
+      const rows = await client.query<{ key: string }>(CLAIM_JTIS_SQL, [
+        unique.map((jti) => jti.key),
+        unique.map((jti) => jti.client),
+        unique.map((jti) => jti.expiresAt.toISOString()),
+        now.toISOString(),
+      ]);
+      const claimed = new Set(rows.map((row) => row.key));
+      return jtis.map((jti) => claimed.delete(jti.key));
     },
 
     async rememberJtis(jtis: readonly StoredJti[]): Promise<void> {

@@ -183,11 +183,12 @@ export interface Store {
   /** Retention: deletes the issued-card rows issued before `cutoff`; resolves to how many. */
   deleteIssuedCardsBefore(cutoff: Date): Promise<number>;
   /**
-   * JWT replay cache (RFC 7519 §4.1.7 `jti`), decided by the table (PostgreSQL replicas): true
-   * when `jti.key` is new (now remembered until `expiresAt`), false when it was already seen and
-   * has not expired — a replay.
+   * JWT replay cache (RFC 7519 §4.1.7 `jti`), decided by the table (PostgreSQL replicas), one
+   * statement for the whole batch: for each jti in order, true when `jti.key` was new (now
+   * remembered until `expiresAt`), false when it was already seen and has not expired — a replay,
+   * as is a key repeated later in the same batch.
    */
-  checkAndRememberJti(jti: StoredJti): Promise<boolean>;
+  claimJtis(jtis: readonly StoredJti[]): Promise<boolean[]>;
   /**
    * Writes jtis already decided in memory (embedded store, batched off the request path). A key
    * already stored keeps the later of the two expiries.

@@ -24,16 +24,17 @@ interface FakeTableOptions {
 /** A jti table kept in an array, as the embedded store keeps it on disk. */
 function table(kind: StoreDescription['kind'], options: FakeTableOptions = {}) {
   const rows: RememberedJti[] = options.rows ?? [];
-  const checks: RememberedJti[] = [];
+  /** The claim statements, each with its jtis. */
+  const checks: RememberedJti[][] = [];
   const batches: RememberedJti[][] = [];
   return {
     rows,
     checks,
     batches,
     description: { kind, location: 'somewhere' },
-    checkAndRememberJti: (jti: RememberedJti) => {
-      checks.push(jti);
-      return (options.check ?? (() => Promise.resolve(true)))();
+    claimJtis: (jtis: readonly RememberedJti[]) => {
+      checks.push([...jtis]);
+      return Promise.all(jtis.map(() => (options.check ?? (() => Promise.resolve(true)))()));
     },
     rememberJtis: async (jtis: readonly RememberedJti[]) => {
       await (options.write ?? (() => Promise.resolve()))(jtis);

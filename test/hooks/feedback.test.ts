@@ -271,7 +271,7 @@ describe('feedback endpoint when the database fails', () => {
       feedbackReport: () => Promise.reject(new Error('down')),
       auditTrail: () => Promise.reject(new Error('down')),
       deleteIssuedCardsBefore: () => Promise.reject(new Error('down')),
-      checkAndRememberJti: () => Promise.resolve(true),
+      claimJtis: (jtis: readonly unknown[]) => Promise.resolve(jtis.map(() => true)),
       rememberJtis: () => Promise.resolve(),
       liveJtis: () => Promise.resolve([]),
       ping,

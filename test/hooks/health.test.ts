@@ -29,7 +29,7 @@ function storeAnswering(ping: () => Promise<void>): Store {
       }),
     auditTrail: () => Promise.resolve([]),
     deleteIssuedCardsBefore: () => Promise.resolve(0),
-    checkAndRememberJti: () => Promise.resolve(true),
+    claimJtis: (jtis: readonly unknown[]) => Promise.resolve(jtis.map(() => true)),
     rememberJtis: () => Promise.resolve(),
     liveJtis: () => Promise.resolve([]),
     ping,

@@ -20,7 +20,7 @@ function storeRecordingQueries(queries: FeedbackReportQuery[]): Store {
       queries.push(query);
       return Promise.resolve({ generatedAt: NOW, rules: [] });
     },
-    checkAndRememberJti: () => Promise.resolve(true),
+    claimJtis: (jtis: readonly unknown[]) => Promise.resolve(jtis.map(() => true)),
     rememberJtis: () => Promise.resolve(),
     liveJtis: () => Promise.resolve([]),
     auditTrail: () => Promise.resolve([]),

@@ -236,18 +236,32 @@ for (const backend of BACKENDS) {
     it('refuses a replayed JWT id until it expires', async () => {
       const expiresAt = new Date('2026-11-22T02:11:54Z');
       const jti = sandboxJti('20f88927-961e-4ce1-a4e3-ed30ab6b1c4e', expiresAt);
-      await expect(testStore.store.checkAndRememberJti(jti)).resolves.toBe(true);
-      await expect(testStore.store.checkAndRememberJti(jti)).resolves.toBe(false);
+      await expect(testStore.store.claimJtis([jti])).resolves.toEqual([true]);
+      await expect(testStore.store.claimJtis([jti])).resolves.toEqual([false]);
       now = new Date('2026-11-22T02:11:55Z');
       const later = { ...jti, expiresAt: new Date('2026-11-22T02:16:55Z') };
-      await expect(testStore.store.checkAndRememberJti(later)).resolves.toBe(true);
-      await expect(testStore.store.checkAndRememberJti(later)).resolves.toBe(false);
+      await expect(testStore.store.claimJtis([later])).resolves.toEqual([true]);
+      await expect(testStore.store.claimJtis([later])).resolves.toEqual([false]);
     });
 
     it('accepts exactly one of several simultaneous uses of the same JWT id', async () => {
       const jti = sandboxJti('same-jti', new Date('2026-11-22T02:11:54Z'));
-      const answers = await Promise.all(Array.from({ length: 8 }, () => testStore.store.checkAndRememberJti(jti)));
-      expect(answers.filter((fresh) => fresh)).toHaveLength(1);
+      const answers = await Promise.all(Array.from({ length: 8 }, () => testStore.store.claimJtis([jti])));
+      expect(answers.flat().filter((fresh) => fresh)).toHaveLength(1);
+    });
+
+    it('claims a batch of JWT ids in one go: the first use of a jti repeated in it wins, seen ones are refused', async () => {
+      const expiresAt = new Date('2026-11-22T02:11:54Z');
+      await testStore.store.claimJtis([sandboxJti('seen-before', expiresAt)]);
+      const answers = await testStore.store.claimJtis([
+        sandboxJti('call-1', expiresAt),
+        sandboxJti('repeated', expiresAt),
+        sandboxJti('seen-before', expiresAt),
+        sandboxJti('repeated', expiresAt),
+        sandboxJti('call-2', expiresAt),
+      ]);
+      expect(answers).toEqual([true, true, false, false, true]);
+      await expect(testStore.store.claimJtis([sandboxJti('repeated', expiresAt)])).resolves.toEqual([false]);
     });
 
     it('gives back the live jtis written in batches, soonest expiry first, those lasting longest per client', async () => {
@@ -304,8 +318,19 @@ describeBackend('postgresql', 'store shared by two replicas', () => {
 
   it('refuses on one replica a JWT id first used on the other', async () => {
     const jti = sandboxJti('jti-on-a', new Date('2026-11-22T02:11:54Z'));
-    await expect(first.store.checkAndRememberJti(jti)).resolves.toBe(true);
-    await expect(second.checkAndRememberJti(jti)).resolves.toBe(false);
+    await expect(first.store.claimJtis([jti])).resolves.toEqual([true]);
+    await expect(second.claimJtis([jti])).resolves.toEqual([false]);
+  });
+
+  it('accepts each JWT id once when both replicas claim the same ids at once, in opposite orders', async () => {
+    const expiresAt = new Date('2026-11-22T02:11:54Z');
+    for (let round = 0; round < 20; round += 1) {
+      const jtis = Array.from({ length: 20 }, (_, index) => sandboxJti(`replayed-${round}-${index}`, expiresAt));
+      // Neither statement fails (a deadlock would fail one, and its jtis would be checked by memory only).
+      const [onFirst, onSecond] = await Promise.all([first.store.claimJtis(jtis), second.claimJtis([...jtis].reverse())]);
+      const accepted = onFirst.map((fresh, index) => Number(fresh) + Number(onSecond[jtis.length - 1 - index]));
+      expect(accepted).toEqual(jtis.map(() => 1));
+    }
   });
 
   it('attributes feedback received by one replica to a card issued by the other', async () => {
