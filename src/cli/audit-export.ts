@@ -3,9 +3,8 @@ import { loadConfig, type Env } from '../config';
 import { readPackageVersion } from '../config/package-version';
 import { AUDIT_EXPORT_MAX_ENTRIES, auditQuery, buildAuditBundle, type AuditPage } from '../store/audit-bundle';
 import { parseAuditPeriod } from '../store/audit-period';
-import { openStore } from '../store/open-store';
 import { adminHeaders, readAdminToken } from './admin-token';
-import type { CliIo } from './feedback-report';
+import { readStoreDirectly, runAsScript, unreachable, type CliIo } from './store-tool';
 
 /**
  * `npm run audit-export -- --since <instant> --until <instant>` (in a container:
@@ -60,8 +59,7 @@ async function askService(
       headers: adminHeaders(token, 'application/fhir+json'),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    return { unreachable: `${baseUrl} unreachable (${typeof cause?.code === 'string' ? cause.code : String(error)})` };
+    return { unreachable: unreachable(baseUrl, error) };
   }
   const body: unknown = await response.json().catch(() => undefined);
   if (response.ok && isBundle(body)) return body;
@@ -70,25 +68,12 @@ async function askService(
   return { refused: `${baseUrl} answered ${response.status}${typeof text === 'string' ? `: ${text}` : ''}${hint}` };
 }
 
-async function readStoreDirectly(
-  databaseUrl: string | undefined,
-  dataDir: string,
-  page: AuditPage,
-  baseUrl: string,
-): Promise<fhir4.Bundle> {
-  const store = await openStore({
-    ...(databaseUrl === undefined ? {} : { databaseUrl }),
-    pgliteDataDir: dataDir,
-    now: () => new Date(),
-    onBackgroundError: () => undefined,
-  });
-  try {
+function readBundle(databaseUrl: string | undefined, dataDir: string, page: AuditPage, baseUrl: string): Promise<fhir4.Bundle> {
+  return readStoreDirectly(databaseUrl, dataDir, async (store) => {
     const cards = await store.auditTrail({ ...page, limit: AUDIT_EXPORT_MAX_ENTRIES + 1 });
     const service = { name: 'ln-cds-hooks', version: readPackageVersion(), baseUrl };
     return buildAuditBundle({ cards, page, service, generatedAt: new Date() });
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 export async function runAuditExport(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
@@ -112,7 +97,7 @@ export async function runAuditExport(argv: readonly string[], env: Env, io: CliI
       CDS_PUBLIC_URL: env.CDS_PUBLIC_URL,
     });
     if (config.databaseUrl !== undefined) {
-      bundle = await readStoreDirectly(config.databaseUrl, config.dataDir, page, config.publicUrl);
+      bundle = await readBundle(config.databaseUrl, config.dataDir, page, config.publicUrl);
     } else {
       const baseUrl = options['--url'] ?? `http://127.0.0.1:${config.port}`;
       const answer = await askService(baseUrl, page, readAdminToken(options['--token-file'], env), io);
@@ -127,7 +112,7 @@ export async function runAuditExport(argv: readonly string[], env: Env, io: CliI
         return 1;
       } else {
         io.stderr(`no running service (${answer.unreachable ?? ''}); reading ${config.dataDir} directly\n`);
-        bundle = await readStoreDirectly(undefined, config.dataDir, page, config.publicUrl);
+        bundle = await readBundle(undefined, config.dataDir, page, config.publicUrl);
       }
     }
   } catch (error) {
@@ -145,18 +130,4 @@ export async function runAuditExport(argv: readonly string[], env: Env, io: CliI
   return 0;
 }
 
-if (require.main === module) {
-  runAuditExport(process.argv.slice(2), process.env, {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    fetch,
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`audit-export: ${String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsScript('audit-export', runAuditExport);

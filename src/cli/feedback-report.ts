@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, type Env } from '../config';
 import { formatFeedbackReportTable } from '../store/feedback-report';
-import { openStore } from '../store/open-store';
 import { adminHeaders, readAdminToken } from './admin-token';
+import { readStoreDirectly, runAsScript, unreachable, type CliIo } from './store-tool';
 import { parseReportQuery } from '../store/report-query';
 import type { FeedbackReport, FeedbackReportQuery } from '../store/store';
 
@@ -16,12 +16,6 @@ import type { FeedbackReport, FeedbackReportQuery } from '../store/store';
  * is asked of it (GET /admin/feedback-report, answered to loopback callers only); when nothing
  * answers, the store is opened directly. With DATABASE_URL PostgreSQL is read directly.
  */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly fetch: typeof fetch;
-}
-
 const USAGE = `usage: feedback-report [--since <day|instant>] [--until <day|instant>] [--tenant <name>] [--json] [--url <service base URL>]
   --since  first day (2026-06-01, UTC) or instant (2026-06-01T00:00:00Z) of the cards counted
   --until  last day, included (2026-06-30), or instant, excluded
@@ -86,8 +80,7 @@ async function askService(
       headers: adminHeaders(token, 'application/json'),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    return `${baseUrl} unreachable (${typeof cause?.code === 'string' ? cause.code : String(error)})`;
+    return unreachable(baseUrl, error);
   }
   // The service is there and holds the store: opening it directly would only meet its lock.
   if (response.status === 401 || response.status === 403) {
@@ -98,22 +91,8 @@ async function askService(
   return isFeedbackReport(body) ? body : `${baseUrl} did not answer with a feedback report`;
 }
 
-async function readStoreDirectly(
-  databaseUrl: string | undefined,
-  dataDir: string,
-  query: FeedbackReportQuery,
-): Promise<FeedbackReport> {
-  const store = await openStore({
-    ...(databaseUrl === undefined ? {} : { databaseUrl }),
-    pgliteDataDir: dataDir,
-    now: () => new Date(),
-    onBackgroundError: () => undefined,
-  });
-  try {
-    return await store.feedbackReport(query);
-  } finally {
-    await store.close();
-  }
+function readReport(databaseUrl: string | undefined, dataDir: string, query: FeedbackReportQuery): Promise<FeedbackReport> {
+  return readStoreDirectly(databaseUrl, dataDir, (store) => store.feedbackReport(query));
 }
 
 export async function runFeedbackReport(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
@@ -131,7 +110,7 @@ export async function runFeedbackReport(argv: readonly string[], env: Env, io: C
   let report: FeedbackReport;
   try {
     if (config.databaseUrl !== undefined) {
-      report = await readStoreDirectly(config.databaseUrl, config.dataDir, options.query);
+      report = await readReport(config.databaseUrl, config.dataDir, options.query);
     } else {
       const baseUrl = options.url ?? `http://127.0.0.1:${config.port}`;
       const answer = await askService(baseUrl, options.params, readAdminToken(undefined, env), io);
@@ -143,7 +122,7 @@ export async function runFeedbackReport(argv: readonly string[], env: Env, io: C
         return 1;
       } else {
         io.stderr(`no running service (${answer}); reading ${config.dataDir} directly\n`);
-        report = await readStoreDirectly(undefined, config.dataDir, options.query);
+        report = await readReport(undefined, config.dataDir, options.query);
       }
     }
   } catch (error) {
@@ -155,18 +134,4 @@ export async function runFeedbackReport(argv: readonly string[], env: Env, io: C
   return 0;
 }
 
-if (require.main === module) {
-  runFeedbackReport(process.argv.slice(2), process.env, {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    fetch,
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`feedback-report: ${String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsScript('feedback-report', runFeedbackReport);
