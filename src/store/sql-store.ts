@@ -121,6 +121,17 @@ interface AuditTrailRow extends IssuedCardRow {
   resources: string[] | null;
 }
 
+function issuedCardOf(row: IssuedCardRow): IssuedCard {
+  return {
+    uuid: row.uuid,
+    serviceId: row.service_id,
+    ruleCode: row.rule_code,
+    hookInstance: row.hook_instance,
+    issuedAt: new Date(row.issued_at),
+    mode: row.mode === 'shadow' ? 'shadow' : 'active',
+  };
+}
+
 /** Rows recorded before the audit columns existed carry no audit detail. */
 function auditOf(row: AuditTrailRow): CardAudit | undefined {
   if (row.hook === null || row.patient_id === null || row.ruleset_version === null || row.indicator === null) {
@@ -212,15 +223,7 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
         [uuid],
       );
       const row = rows[0];
-      if (row === undefined) return undefined;
-      return {
-        uuid: row.uuid,
-        serviceId: row.service_id,
-        ruleCode: row.rule_code,
-        hookInstance: row.hook_instance,
-        issuedAt: new Date(row.issued_at),
-        mode: row.mode === 'shadow' ? 'shadow' : 'active',
-      };
+      return row === undefined ? undefined : issuedCardOf(row);
     },
 
     feedbackReport: (query: FeedbackReportQuery = {}) => queryFeedbackReport(client, query, options.now()),
@@ -234,15 +237,7 @@ export function createSqlStore(client: SqlClient, options: SqlStoreOptions): Sto
       ]);
       return rows.map((row) => {
         const audit = auditOf(row);
-        return {
-          uuid: row.uuid,
-          serviceId: row.service_id,
-          ruleCode: row.rule_code,
-          hookInstance: row.hook_instance,
-          issuedAt: new Date(row.issued_at),
-          mode: row.mode === 'shadow' ? 'shadow' : 'active',
-          ...(audit === undefined ? {} : { audit }),
-        };
+        return { ...issuedCardOf(row), ...(audit === undefined ? {} : { audit }) };
       });
     },
 
