@@ -3,7 +3,7 @@ import { CdsError } from '../errors';
 import type { FhirRequesterFactory } from '../fhir/fhir-client';
 import { draftOrdersOf } from '../fhir/draft-orders';
 import { readSentDrafts } from '../fhir/draft-versions';
-import { gatherPatientRecord } from '../fhir/gather-record';
+import { gatherPatientRecord, type GatherOptions } from '../fhir/gather-record';
 import { expressSuggestionsInDraftVersions } from '../fhir/suggestion-versions';
 import { decide, type CdsCard } from '../logic/decide';
 import type { Targets } from '../logic/targets';
@@ -29,6 +29,22 @@ export interface HookSettings {
   /** CDS_SMART_LINKS: each card links the timeline app at `{publicUrl}/app/`. */
   readonly smartLinks: boolean;
   readonly publicUrl: string;
+}
+
+/**
+ * The hook's deadline and the FHIR read limits (CDS_HOOK_DEADLINE_MS, CDS_FHIR_TIMEOUT_MS,
+ * CDS_FHIR_MAX_PAGES, CDS_FHIR_MAX_RESPONSE, CDS_FHIR_MAX_PER_HOOK) as gatherPatientRecord takes
+ * them: a hook and the timeline app read a record under the same bounds.
+ */
+export function fhirReadLimits(
+  config: HookSettings,
+): Pick<GatherOptions, 'deadlineMs' | 'timeoutMs' | 'maxPages' | 'readLimits'> {
+  return {
+    deadlineMs: config.hookDeadlineMs,
+    timeoutMs: config.fhirTimeoutMs,
+    maxPages: config.fhirMaxPages,
+    readLimits: { maxResponseBytes: config.fhirMaxResponseBytes, maxHookBytes: config.fhirMaxHookBytes },
+  };
 }
 
 export interface HookHandlerDeps {
@@ -99,10 +115,7 @@ export function createHookHandler(deps: HookHandlerDeps): RequestHandler {
       templates: service.prefetch,
       requesterFactory: deps.requesterFactory,
       isFhirServerAllowed: (url) => deps.isFhirServerAllowed(url, res.locals),
-      deadlineMs: deps.config.hookDeadlineMs,
-      timeoutMs: deps.config.fhirTimeoutMs,
-      maxPages: deps.config.fhirMaxPages,
-      readLimits: { maxResponseBytes: deps.config.fhirMaxResponseBytes, maxHookBytes: deps.config.fhirMaxHookBytes },
+      ...fhirReadLimits(deps.config),
       now: deps.elapsed,
     });
     if (gathered.queries.length > 0) res.locals.fhirQueries = gathered.queries;

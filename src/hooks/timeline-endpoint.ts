@@ -10,7 +10,7 @@ import type { RuleCode, RuleMode } from '../logic/vocabulary/rule-codes';
 import { buildTimelineView } from '../logic/timeline/timeline-view';
 import type { Logger } from '../logging/logger';
 import { issuesFromAjv } from './ajv';
-import type { HookSettings } from './hook-handler';
+import { fhirReadLimits, type HookSettings } from './hook-handler';
 import { requestLogger } from './request-observer';
 
 /**
@@ -101,13 +101,7 @@ export function createTimelineEndpoint(ajv: Ajv, deps: TimelineEndpointDeps): Re
       templates: deps.templates,
       requesterFactory: deps.requesterFactory,
       isFhirServerAllowed: () => true,
-      deadlineMs: deps.config.hookDeadlineMs,
-      timeoutMs: deps.config.fhirTimeoutMs,
-      maxPages: deps.config.fhirMaxPages,
-      readLimits: {
-        maxResponseBytes: deps.config.fhirMaxResponseBytes,
-        maxHookBytes: deps.config.fhirMaxHookBytes,
-      },
+      ...fhirReadLimits(deps.config),
       now: deps.elapsed,
     });
     if (gathered.queries.length > 0) res.locals.fhirQueries = gathered.queries;
