@@ -18,10 +18,11 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
  *             └ fhir/  (prefetch, FHIR queries, DSTU2/STU3/R4 shapes → one patient record)
  *                 └ logic/ (pure clinical rules: plain data and `now` in, findings and cards out)
  *
- * cds-hooks/ (the protocol's types), errors.ts, logging/ and metrics.ts are used across the
- * layers below app; logic/ imports none of them.
+ * cds-hooks/ (the protocol's types), errors.ts, logging/, metrics.ts and batch-queue.ts (the
+ * store writers' retrying batch queue) are used across the layers below app; logic/ imports none
+ * of them.
  */
-const SHARED = ['cds-hooks', 'errors.ts', 'logging', 'metrics.ts', 'types'];
+const SHARED = ['cds-hooks', 'errors.ts', 'logging', 'metrics.ts', 'batch-queue.ts', 'types'];
 const MAY_IMPORT = {
   logic: [],
   types: [],
@@ -29,6 +30,7 @@ const MAY_IMPORT = {
   'errors.ts': [],
   logging: [],
   'metrics.ts': ['cds-hooks'],
+  'batch-queue.ts': [],
   fhir: ['logic', ...SHARED],
   auth: [...SHARED],
   store: [...SHARED],

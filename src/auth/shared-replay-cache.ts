@@ -1,5 +1,7 @@
 import type { Logger } from '../logging/logger';
+import { describeError } from '../logging/describe-error';
 import type { Metrics } from '../metrics';
+import { createBatchQueue } from '../batch-queue';
 import {
   createJtiDigester,
   createJtiMemory,
@@ -53,11 +55,6 @@ export interface StoreReplayCache extends ReplayCache {
 
 /** Same batching as the issued-card recorder: one multi-row INSERT per quarter second at most. */
 export const JTI_FLUSH_INTERVAL_MS = 250;
-const MAX_RETRY_DELAY_MS = 30_000;
-
-function describeError(error: unknown): { errorName: string; errorMessage?: string } {
-  return error instanceof Error ? { errorName: error.name, errorMessage: error.message } : { errorName: typeof error };
-}
 
 /**
  * The JWT replay cache for this deployment. Either way the decision starts in this process's
@@ -193,84 +190,33 @@ interface JtiWriter {
  * all along: only a restart during the failure would forget them.
  */
 function createJtiWriter(options: StoreReplayCacheOptions): JtiWriter {
-  const flushIntervalMs = options.flushIntervalMs ?? JTI_FLUSH_INTERVAL_MS;
-  const maxBatch = options.maxBatch ?? 500;
   const maxPending = options.maxPending ?? 100_000;
-  let pending: RememberedJti[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
-  let closed = false;
-  let consecutiveFailures = 0;
-
-  async function writeBatch(): Promise<void> {
-    const nowMs = options.now().getTime();
-    const batch = pending.filter((jti) => jti.expiresAt.getTime() > nowMs);
-    pending = [];
-    if (batch.length === 0) return;
-    try {
-      await options.store.rememberJtis(batch);
-      consecutiveFailures = 0;
-    } catch (error) {
-      consecutiveFailures += 1;
-      options.metrics?.storeWriteFailed('jti');
-      options.logger.error('JWT replay cache not written to the store; will retry', {
-        count: batch.length,
-        ...describeError(error),
-      });
-      pending = batch.concat(pending);
-      trimToBound();
-      schedule();
-    }
-  }
-
-  function flush(): Promise<void> {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
-    writing = writing.then(writeBatch, writeBatch);
-    return writing;
-  }
-
-  function schedule(): void {
-    if (closed || timer !== undefined || pending.length === 0) return;
-    const delay = Math.min(
-      flushIntervalMs * 2 ** Math.min(consecutiveFailures, 10),
-      Math.max(flushIntervalMs, MAX_RETRY_DELAY_MS),
-    );
-    timer = setTimeout(() => {
-      timer = undefined;
-      void flush();
-    }, delay);
-    timer.unref();
-  }
-
-  function trimToBound(): void {
-    const excess = pending.length - maxPending;
-    if (excess <= 0) return;
-    pending = pending.slice(excess);
-    options.logger.error('JWT replay cache write queue full: oldest jtis dropped (replayable after a restart)', {
-      dropped: excess,
-      maxPending,
-    });
-  }
-
-  return {
-    queue(jti) {
-      pending.push(jti);
-      trimToBound();
-      if (pending.length >= maxBatch) void flush();
-      else schedule();
+  const queue = createBatchQueue<RememberedJti>({
+    write: (batch) => options.store.rememberJtis(batch),
+    stillWanted: (jtis) => {
+      const nowMs = options.now().getTime();
+      return jtis.filter((jti) => jti.expiresAt.getTime() > nowMs);
     },
-    flush,
+    flushIntervalMs: options.flushIntervalMs ?? JTI_FLUSH_INTERVAL_MS,
+    maxBatch: options.maxBatch ?? 500,
+    maxPending,
+    onWriteFailed: (error, count) => {
+      options.metrics?.storeWriteFailed('jti');
+      options.logger.error('JWT replay cache not written to the store; will retry', { count, ...describeError(error) });
+    },
+    onDropped: (dropped) => {
+      options.logger.error('JWT replay cache write queue full: oldest jtis dropped (replayable after a restart)', {
+        dropped,
+        maxPending,
+      });
+    },
+  });
+  return {
+    queue: (jti) => queue.add([jti]),
+    flush: () => queue.flush(),
     async close() {
-      await flush();
-      closed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      if (pending.length > 0) {
-        options.logger.error('JWT replay cache not written at shutdown', { count: pending.length });
-      }
+      const left = await queue.close();
+      if (left > 0) options.logger.error('JWT replay cache not written at shutdown', { count: left });
     },
   };
 }

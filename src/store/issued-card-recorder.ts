@@ -1,5 +1,7 @@
 import type { Logger } from '../logging/logger';
+import { describeError } from '../logging/describe-error';
 import type { Metrics } from '../metrics';
+import { createBatchQueue } from '../batch-queue';
 import type { CardAudit, IssuedCard, Store } from './store';
 
 /** The cards of one hook response (same shape as the hook handler's IssuedCardsEvent). */
@@ -56,102 +58,40 @@ export interface IssuedCardRecorderOptions {
   readonly durableWaitMs?: number;
 }
 
-const MAX_RETRY_DELAY_MS = 30_000;
 const ANSWERED = Promise.resolve();
 
-function describeError(error: unknown): { errorName: string; errorMessage?: string } {
-  return error instanceof Error
-    ? { errorName: error.name, errorMessage: error.message }
-    : { errorName: typeof error };
-}
-
 /**
- * Records issued cards in batches: hundreds of hook calls per second cost one multi-row INSERT
- * per batch. In `batched` mode a batch is written every `flushIntervalMs`, off the hook path; in
- * `durable` mode a write starts as soon as cards arrive and the hooks whose cards it carries
- * answer when it commits, while the cards of the hooks that arrive meanwhile make up the next
- * batch (group commit). A failed batch is logged, counted and retried with the next one; while
- * the database stays down the queue is bounded and the oldest records are dropped (feedback on
- * those cards then reports as unattributed).
+ * Records issued cards in batches (src/batch-queue.ts): in `batched` mode a batch is written every
+ * `flushIntervalMs`, off the hook path; in `durable` mode a write starts as soon as cards arrive
+ * and the hooks whose cards it carries answer when it commits, while the cards of the hooks that
+ * arrive meanwhile make up the next batch (group commit). A failed batch is logged, counted and
+ * retried with the next one; while the database stays down the queue is bounded and the oldest
+ * records are dropped (feedback on those cards then reports as unattributed).
  */
 export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): IssuedCardRecorder {
   const mode = options.mode ?? 'batched';
-  const flushIntervalMs = options.flushIntervalMs ?? 250;
-  const maxBatch = options.maxBatch ?? 500;
-  const maxPending = options.maxPending ?? 50_000;
   const durableWaitMs = options.durableWaitMs ?? 1000;
-  let pending: IssuedCard[] = [];
-  /** `durable`: the hooks waiting for the cards in `pending`. */
-  let waiting: (() => void)[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
-  let writeQueued = false;
+  const maxPending = options.maxPending ?? 50_000;
   let closed = false;
-  let consecutiveFailures = 0;
   /** `durable`: a hook's wait ran out; hooks answer at once until a write commits again. */
   let stalled = false;
-
-  async function writeBatch(): Promise<void> {
-    writeQueued = false;
-    const batch = pending;
-    const hooks = waiting;
-    pending = [];
-    waiting = [];
-    try {
-      if (batch.length === 0) return;
-      await options.store.recordIssuedCards(batch);
-      consecutiveFailures = 0;
-      stalled = false;
-    } catch (error) {
-      consecutiveFailures += 1;
+  const queue = createBatchQueue<IssuedCard>({
+    write: (batch) => options.store.recordIssuedCards(batch),
+    flushIntervalMs: options.flushIntervalMs ?? 250,
+    maxBatch: options.maxBatch ?? 500,
+    maxPending,
+    onWriteFailed: (error, count) => {
       options.metrics?.storeWriteFailed('issued-cards');
-      options.logger.error('issued cards not recorded; will retry', {
-        count: batch.length,
-        ...describeError(error),
-      });
-      pending = batch.concat(pending);
-      trimToBound();
-      schedule();
-    } finally {
-      for (const answer of hooks) answer();
-    }
-  }
-
-  function flush(): Promise<void> {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
-    // Writes run one after another, so batches reach the database in order. At most one write
-    // waits behind the running one: it takes everything queued when it starts.
-    if (!writeQueued) {
-      writeQueued = true;
-      writing = writing.then(writeBatch, writeBatch);
-    }
-    return writing;
-  }
-
-  function schedule(): void {
-    if (closed || timer !== undefined || pending.length === 0) return;
-    // While the database is down, retry less and less often (up to every 30 s), not 4 times a second.
-    const delay = Math.min(
-      flushIntervalMs * 2 ** Math.min(consecutiveFailures, 10),
-      Math.max(flushIntervalMs, MAX_RETRY_DELAY_MS),
-    );
-    timer = setTimeout(() => {
-      timer = undefined;
-      void flush();
-    }, delay);
-    timer.unref();
-  }
-
-  function trimToBound(): void {
-    const excess = pending.length - maxPending;
-    if (excess <= 0) return;
-    pending = pending.slice(excess);
-    options.metrics?.issuedCardsDropped(excess);
-    options.logger.error('issued-card queue full: oldest records dropped', { dropped: excess, maxPending });
-  }
+      options.logger.error('issued cards not recorded; will retry', { count, ...describeError(error) });
+    },
+    onDropped: (dropped) => {
+      options.metrics?.issuedCardsDropped(dropped);
+      options.logger.error('issued-card queue full: oldest records dropped', { dropped, maxPending });
+    },
+    onWritten: () => {
+      stalled = false;
+    },
+  });
 
   /** `durable`: the commit of the batch these cards join, or the wait running out. */
   function untilCommitted(count: number): Promise<void> {
@@ -165,39 +105,31 @@ export function createIssuedCardRecorder(options: IssuedCardRecorderOptions): Is
         resolve();
       }, durableWaitMs);
       timeout.unref();
-      waiting.push(() => {
+      void queue.nextWrite().then(() => {
         clearTimeout(timeout);
         resolve();
       });
-      void flush();
     });
   }
 
   return {
     record(event: CardsIssued): Promise<void> {
       try {
-        for (const card of event.cards) pending.push(issuedCardOf(event, card));
-        trimToBound();
         if (event.cards.length === 0) return ANSWERED;
-        if (mode === 'durable' && !closed && consecutiveFailures === 0 && !stalled) {
+        queue.add(event.cards.map((card) => issuedCardOf(event, card)));
+        if (mode === 'durable' && !closed && !queue.failing && !stalled) {
           return untilCommitted(event.cards.length);
         }
-        if (pending.length >= maxBatch) void flush();
-        else schedule();
       } catch (error) {
         options.logger.error('issued cards not queued', describeError(error));
       }
       return ANSWERED;
     },
-    flush,
+    flush: () => queue.flush(),
     async close(): Promise<void> {
-      await flush();
+      const left = await queue.close();
       closed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      if (pending.length > 0) {
-        options.logger.error('issued cards not recorded at shutdown', { count: pending.length });
-      }
+      if (left > 0) options.logger.error('issued cards not recorded at shutdown', { count: left });
     },
   };
 }
